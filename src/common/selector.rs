@@ -1,0 +1,228 @@
+//! Label and field selector syntax (apimachinery `labels.Parse` and `fields.ParseSelector`):
+//! parsed once into data, then matched against any key/value lookup.
+
+use std::collections::BTreeMap;
+
+/// One label requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelReq {
+    Eq(String, String),
+    NotEq(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+    Gt(String, i64),
+    Lt(String, i64),
+}
+
+/// A parsed label selector; the empty selector matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelSelector(pub Vec<LabelReq>);
+
+/// A parsed field selector: `(field, wanted value, equal?)` terms, all of which must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSelector(pub Vec<(String, String, bool)>);
+
+/// Splits on commas that are not inside parentheses.
+fn split_top(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
+    let rest = rest.trim();
+    let inner = rest
+        .strip_prefix('(')
+        .ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
+    let inner = inner
+        .strip_suffix(')')
+        .ok_or_else(|| "unable to parse requirement: found '', expected: ',' or ')'".to_string())?;
+    let values: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).collect();
+    for v in &values {
+        validate_value(key, v)?;
+    }
+    Ok(values)
+}
+
+fn validate_key(key: &str) -> Result<(), String> {
+    let ok = !key.is_empty()
+        && key.len() <= 317
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unable to parse requirement: invalid label key \"{key}\""))
+    }
+}
+
+fn validate_value(key: &str, v: &str) -> Result<(), String> {
+    let ok = v.len() <= 63 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unable to parse requirement: invalid label value: \"{v}\" for key \"{key}\""))
+    }
+}
+
+fn parse_req(term: &str) -> Result<LabelReq, String> {
+    let t = term.trim();
+    if let Some(key) = t.strip_prefix('!') {
+        let key = key.trim();
+        validate_key(key)?;
+        return Ok(LabelReq::NotExists(key.to_string()));
+    }
+    for (op, i) in [("!=", 2usize), ("==", 2), ("=", 1), (">", 1), ("<", 1)] {
+        if let Some(pos) = t.find(op) {
+            let (key, value) = (t[..pos].trim(), t[pos + i..].trim());
+            validate_key(key)?;
+            let number = || {
+                value
+                    .parse::<i64>()
+                    .map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))
+            };
+            return match op {
+                ">" => Ok(LabelReq::Gt(key.into(), number()?)),
+                "<" => Ok(LabelReq::Lt(key.into(), number()?)),
+                _ => {
+                    validate_value(key, value)?;
+                    Ok(if op == "!=" {
+                        LabelReq::NotEq(key.into(), value.into())
+                    } else {
+                        LabelReq::Eq(key.into(), value.into())
+                    })
+                }
+            };
+        }
+    }
+    let mut words = t.splitn(2, char::is_whitespace);
+    let key = words.next().unwrap_or_default();
+    let rest = words.next().unwrap_or_default().trim_start();
+    validate_key(key)?;
+    if rest.is_empty() {
+        return Ok(LabelReq::Exists(key.to_string()));
+    }
+    if let Some(r) = rest.strip_prefix("notin") {
+        return Ok(LabelReq::NotIn(key.into(), parse_set(key, r)?));
+    }
+    if let Some(r) = rest.strip_prefix("in") {
+        return Ok(LabelReq::In(key.into(), parse_set(key, r)?));
+    }
+    Err(format!(
+        "unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"
+    ))
+}
+
+impl LabelSelector {
+    /// Parses the `labelSelector` query syntax.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        split_top(s).into_iter().map(parse_req).collect::<Result<_, _>>().map(Self)
+    }
+
+    /// Whether `labels` satisfy every requirement.
+    pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
+        let get = |k: &str| labels.and_then(|l| l.get(k));
+        self.0.iter().all(|r| match r {
+            LabelReq::Eq(k, v) => get(k) == Some(v),
+            LabelReq::NotEq(k, v) => get(k) != Some(v),
+            LabelReq::In(k, vs) => get(k).is_some_and(|x| vs.contains(x)),
+            LabelReq::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(x)),
+            LabelReq::Exists(k) => get(k).is_some(),
+            LabelReq::NotExists(k) => get(k).is_none(),
+            LabelReq::Gt(k, n) => get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n),
+            LabelReq::Lt(k, n) => get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x < *n),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FieldSelector {
+    /// Parses the `fieldSelector` syntax: `a=b`, `a==b`, `a!=b`, joined by commas.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let mut terms = Vec::new();
+        for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let (key, value, eq) = if let Some((k, v)) = t.split_once("!=") {
+                (k, v, false)
+            } else if let Some((k, v)) = t.split_once("==") {
+                (k, v, true)
+            } else if let Some((k, v)) = t.split_once('=') {
+                (k, v, true)
+            } else {
+                return Err(format!("invalid selector: '{s}'; can't understand '{t}'"));
+            };
+            terms.push((key.trim().to_string(), value.trim().to_string(), eq));
+        }
+        Ok(Self(terms))
+    }
+
+    /// The first field name that `supported` rejects, if any.
+    pub fn unsupported(&self, supported: impl Fn(&str) -> bool) -> Option<&str> {
+        self.0.iter().map(|(k, _, _)| k.as_str()).find(|k| !supported(k))
+    }
+
+    /// Whether every term holds, with `value(field)` giving the object's value.
+    pub fn matches(&self, value: impl Fn(&str) -> String) -> bool {
+        self.0.iter().all(|(k, v, eq)| (value(k) == *v) == *eq)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn every_operator() {
+        let l = labels(&[("app", "web"), ("tier", "fe")]);
+        let yes = ["app=web", "app==web", "app!=db", "app in (web,db)", "tier notin (be)", "app", "!missing", "app=web,tier=fe"];
+        for s in yes {
+            assert!(LabelSelector::parse(s).expect(s).matches(Some(&l)), "{s} should match");
+        }
+        let no = ["app=db", "app notin (web)", "!app", "missing", "app=web,tier=be", "app in (db)"];
+        for s in no {
+            assert!(!LabelSelector::parse(s).expect(s).matches(Some(&l)), "{s} should not match");
+        }
+    }
+
+    #[test]
+    fn rejects_broken_syntax() {
+        assert!(LabelSelector::parse("a in (b").is_err());
+        assert!(LabelSelector::parse("a b").is_err());
+        assert!(LabelSelector::parse("a=b c").is_err());
+        assert!(FieldSelector::parse("status.phase").is_err());
+    }
+
+    #[test]
+    fn field_terms() {
+        let f = FieldSelector::parse("status.phase=Running,metadata.name!=x").expect("valid");
+        assert!(f.matches(|k| if k == "status.phase" { "Running".into() } else { "y".into() }));
+        assert!(!f.matches(|_| "x".into()));
+        assert_eq!(f.unsupported(|k| k == "status.phase"), Some("metadata.name"));
+    }
+}

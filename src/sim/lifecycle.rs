@@ -1,0 +1,536 @@
+//! The pod lifecycle engine: a scheduler and a kubelet in one loop. It binds pending pods
+//! to nodes, "pulls" images, runs each container's program, restarts per restartPolicy
+//! with back-off, terminates deleted pods after their grace, and fails pods whose node is
+//! gone. Each step changes `PodRuntime`, projects it into `status`, and records Events.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::jiff::Timestamp;
+use tokio::time::Instant;
+
+use super::events::{self, Note, Subject};
+use super::program::{Cursor, Program, Stop, image_base};
+use super::runtime::{CState, Ctr, LogLine, PodRuntime, Stage, Term};
+use super::shared::Shared;
+use super::store::{Key, Store, now_secs};
+
+/// Simulated delays. Defaults reach Running in well under a second.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    pub schedule: Duration,
+    pub pull: Duration,
+    pub kill: Duration,
+    pub backoff: Duration,
+    pub backoff_max: Duration,
+    pub node_lost: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            schedule: Duration::from_millis(100),
+            pull: Duration::from_millis(300),
+            kill: Duration::from_millis(300),
+            backoff: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(30),
+            node_lost: Duration::from_secs(2),
+        }
+    }
+}
+
+impl Timing {
+    fn backoff(&self, n: u32) -> Duration {
+        self.backoff.saturating_mul(1 << n.min(16)).min(self.backoff_max)
+    }
+}
+
+/// Images whose name or tag contains this cannot be pulled (documented in the README).
+pub const MISSING_IMAGE_MARK: &str = "doesnotexist";
+
+fn digest(seed: &str) -> String {
+    if seed == "nginx:1.14.2" {
+        // The digest the seed's describe output shows for this tag.
+        return "f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d".into();
+    }
+    (0..4u64)
+        .map(|i| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (seed, i).hash(&mut h);
+            format!("{:016x}", h.finish())
+        })
+        .collect()
+}
+
+fn image_id(image: &str) -> String {
+    let full = super::runtime::normalize_image(image);
+    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = repo.split('@').next().unwrap_or(repo);
+    format!("{repo}@sha256:{}", digest(image))
+}
+
+fn container_id() -> String {
+    let raw: String = (0..2).map(|_| super::store::new_uid().replace('-', "")).collect();
+    format!("containerd://{raw}")
+}
+
+/// Builds the runtime for a newly created pod and schedules its first step.
+pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
+    let Some(pod) = store.pods.get(key) else { return };
+    let spec = pod.spec.clone().unwrap_or_default();
+    let ctr = |c: &k8s_openapi::api::core::v1::Container| {
+        let image = c.image.clone().unwrap_or_default();
+        let program = Program::of(&image, c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
+        Ctr::new(&c.name, &image, program)
+    };
+    let due = Instant::now() + timing.schedule;
+    let rt = PodRuntime {
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        stage: Stage::Unscheduled,
+        due: Some(due),
+        node: None,
+        host_ip: None,
+        pod_ip: None,
+        start_time: None,
+        restart_policy: spec.restart_policy.clone().unwrap_or_else(|| "Always".into()),
+        init: spec.init_containers.iter().flatten().map(ctr).collect(),
+        main: spec.containers.iter().map(ctr).collect(),
+        init_failed: false,
+        unschedulable: None,
+        conditions: Vec::new(),
+    };
+    store.runtime.insert(key.clone(), rt);
+    store.timers.insert((due, key.clone()));
+}
+
+/// Starts graceful termination: Killing events now, containers stop after the kill delay
+/// (bounded by the grace period), then the pod object is removed.
+pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing) {
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    let deadline = Instant::now() + grace.min(timing.kill);
+    rt.stage = Stage::Terminating { deadline };
+    rt.due = Some(deadline);
+    let host = rt.node.clone();
+    let running: Vec<String> = rt.main.iter().chain(&rt.init).filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
+    store.timers.insert((deadline, key.clone()));
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    for name in running {
+        let path = field_path(&pod, &name);
+        let note = Note::kubelet(host.as_ref(), "Killing", Some(path), format!("Stopping container {name}"));
+        record(store, &pod, note);
+    }
+}
+
+/// The node went away: its pods turn Unknown, then Failed after the node-lost grace.
+pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
+    let due = Instant::now() + timing.node_lost;
+    let keys: Vec<Key> = store.runtime.iter().filter(|(_, rt)| rt.node.as_deref() == Some(node)).map(|(k, _)| k.clone()).collect();
+    for key in keys {
+        if let Some(rt) = store.runtime.get_mut(&key) {
+            if matches!(rt.phase(), "Succeeded" | "Failed") {
+                continue;
+            }
+            rt.stage = Stage::Lost { failed: false };
+            rt.due = Some(due);
+            for c in rt.main.iter_mut().chain(rt.init.iter_mut()) {
+                c.next = None;
+            }
+            store.timers.insert((due, key.clone()));
+        }
+        refresh(store, &key);
+    }
+}
+
+fn field_path(pod: &Pod, name: &str) -> String {
+    let is_init = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .is_some_and(|ics| ics.iter().any(|c| c.name == name));
+    if is_init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") }
+}
+
+fn record(store: &mut Store, pod: &Pod, note: Note) {
+    let m = &pod.metadata;
+    let who = Subject {
+        namespace: m.namespace.as_deref().unwrap_or_default(),
+        name: m.name.as_deref().unwrap_or_default(),
+        uid: m.uid.as_deref().unwrap_or_default(),
+        resource_version: m.resource_version.clone(),
+    };
+    events::record(store, &who, note);
+}
+
+/// Re-projects a pod's status from its runtime and stores it if it changed.
+fn refresh(store: &mut Store, key: &Key) {
+    let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key).cloned()) else { return };
+    let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
+    let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
+    let node_changed = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
+    if node_changed {
+        if let Some(spec) = pod.spec.as_mut() {
+            spec.node_name = rt.node.clone();
+        }
+    }
+    let changed = pod.status.as_ref() != Some(&status) || node_changed;
+    store.runtime.insert(key.clone(), rt);
+    if changed {
+        pod.status = Some(status);
+        store.update(pod);
+    }
+}
+
+/// The engine task: sleeps until the next due step or a wake-up, then advances due pods.
+pub async fn run(shared: Arc<Shared>) {
+    loop {
+        let next = shared.lock().timers.first().map(|(t, _)| *t);
+        match next {
+            Some(t) if t <= Instant::now() => {
+                advance_due(&shared, Instant::now());
+                shared.bump();
+            }
+            Some(t) => {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(t) => {}
+                    _ = shared.wake.notified() => {}
+                }
+            }
+            None => shared.wake.notified().await,
+        }
+    }
+}
+
+/// Advances every pod with a step due at or before `now`.
+pub fn advance_due(shared: &Shared, now: Instant) {
+    let mut store = shared.lock();
+    let timing = &shared.timing;
+    while let Some(first) = store.timers.first().cloned() {
+        if first.0 > now {
+            break;
+        }
+        store.timers.remove(&first);
+        advance(&mut store, &first.1, now, timing);
+    }
+}
+
+/// Runs every step of one pod that is due at `now`, repeatedly until nothing more is due.
+pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
+    for _ in 0..64 {
+        let Some(rt) = store.runtime.get(key) else { return };
+        let pod_due = rt.due.is_some_and(|d| d <= now);
+        let ctr_due = rt.init.iter().chain(&rt.main).any(|c| c.next.is_some_and(|d| d <= now));
+        if !pod_due && !ctr_due {
+            break;
+        }
+        if pod_due {
+            if let Some(rt) = store.runtime.get_mut(key) {
+                rt.due = None;
+            }
+            if !pod_step(store, key, now, timing) {
+                return;
+            }
+        }
+        for init in [true, false] {
+            let n = store.runtime.get(key).map_or(0, |rt| if init { rt.init.len() } else { rt.main.len() });
+            for i in 0..n {
+                let due = store.runtime.get(key).and_then(|rt| if init { rt.init.get(i) } else { rt.main.get(i) }).and_then(|c| c.next).is_some_and(|d| d <= now);
+                if due {
+                    ctr_step(store, key, init, i, now, timing);
+                }
+            }
+        }
+        progress_init(store, key, now, timing);
+    }
+    refresh(store, key);
+    if let Some(rt) = store.runtime.get(key) {
+        let next = rt.init.iter().chain(&rt.main).filter_map(|c| c.next).chain(rt.due).min();
+        if let Some(t) = next {
+            store.timers.insert((t, key.clone()));
+        }
+    }
+}
+
+/// Pod-level transitions. Returns false when the pod is gone.
+fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool {
+    let Some(stage) = store.runtime.get(key).map(|rt| rt.stage.clone()) else { return false };
+    match stage {
+        Stage::Unscheduled => schedule(store, key, now),
+        Stage::Bound => start_sandbox(store, key, now, timing),
+        Stage::Active => {}
+        Stage::Terminating { .. } => {
+            finish_termination(store, key);
+            return false;
+        }
+        Stage::Lost { .. } => {
+            if let Some(rt) = store.runtime.get_mut(key) {
+                rt.stage = Stage::Lost { failed: true };
+            }
+        }
+    }
+    true
+}
+
+fn node_ready(n: &Node) -> bool {
+    let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+    let ready = n.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    ready && !unschedulable
+}
+
+fn schedule(store: &mut Store, key: &Key, now: Instant) {
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let spec = pod.spec.clone().unwrap_or_default();
+    let selector = spec.node_selector.clone().unwrap_or_default();
+    let fits = |n: &Node| {
+        let labels = n.metadata.labels.clone().unwrap_or_default();
+        node_ready(n) && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    };
+    let nodes: Vec<&Node> = store.nodes.values().collect();
+    let chosen = match &spec.node_name {
+        Some(n) => nodes.iter().find(|x| x.metadata.name.as_ref() == Some(n)).copied(),
+        None => {
+            let eligible: Vec<&Node> = nodes.iter().copied().filter(|n| fits(n)).collect();
+            let pick = store.runtime.len() % eligible.len().max(1);
+            eligible.get(pick).copied()
+        }
+    };
+    let Some(node) = chosen.cloned() else {
+        let total = nodes.len();
+        let why = format!(
+            "0/{total} nodes are available: {total} node(s) didn't match Pod's node affinity/selector. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+        );
+        let first_time = store.runtime.get(key).is_some_and(|rt| rt.unschedulable.is_none());
+        if let Some(rt) = store.runtime.get_mut(key) {
+            rt.unschedulable = Some(why.clone());
+            rt.due = Some(now + Duration::from_secs(1));
+        }
+        if first_time {
+            let note = Note { warning: true, reason: "FailedScheduling", component: "default-scheduler", host: None, message: why, field_path: None };
+            record(store, &pod, note);
+        }
+        return;
+    };
+    let node_name = node.metadata.name.clone().unwrap_or_default();
+    let host_ip = node
+        .status
+        .as_ref()
+        .and_then(|s| s.addresses.as_ref())
+        .and_then(|a| a.iter().find(|x| x.type_ == "InternalIP"))
+        .map(|a| a.address.clone());
+    store.ips_assigned += 1;
+    let seq = store.ips_assigned;
+    if let Some(rt) = store.runtime.get_mut(key) {
+        rt.node = Some(node_name.clone());
+        rt.host_ip = host_ip;
+        rt.pod_ip = Some(format!("10.244.{}.{}", (seq / 250) % 256, seq % 250 + 2));
+        rt.unschedulable = None;
+        rt.stage = Stage::Bound;
+        rt.due = Some(now);
+    }
+    let msg = format!("Successfully assigned {}/{} to {node_name}", key.0, key.1);
+    let note = Note { warning: false, reason: "Scheduled", component: "default-scheduler", host: None, message: msg, field_path: None };
+    record(store, &pod, note);
+}
+
+fn start_sandbox(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    rt.stage = Stage::Active;
+    rt.start_time = Some(now_secs());
+    let first_init = !rt.init.is_empty();
+    if first_init {
+        kick(store, key, true, 0, now, timing);
+    } else {
+        let n = rt.main.len();
+        for i in 0..n {
+            kick(store, key, false, i, now, timing);
+        }
+    }
+}
+
+/// Starts the image pull for a container.
+fn kick(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    let host = rt.node.clone();
+    let Some(c) = rt.ctr_mut(init, i) else { return };
+    c.state = CState::Creating;
+    c.next = Some(now + timing.pull);
+    let (name, image) = (c.name.clone(), c.image.clone());
+    let note = Note::kubelet(host.as_ref(), "Pulling", Some(field_path(&pod, &name)), format!("Pulling image \"{image}\""));
+    record(store, &pod, note);
+}
+
+fn restart_allowed(policy: &str, code: i32) -> bool {
+    policy == "Always" || (policy == "OnFailure" && code != 0)
+}
+
+fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    let host = rt.node.clone();
+    let policy = if init && rt.restart_policy == "Always" { "OnFailure".to_string() } else { rt.restart_policy.clone() };
+    let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
+    let Some(c) = rt.ctr_mut(init, i) else { return };
+    c.next = None;
+    let path = field_path(&pod, &c.name);
+    let mut notes: Vec<Note> = Vec::new();
+    let kubelet = |reason, msg: String| Note::kubelet(host.as_ref(), reason, Some(path.clone()), msg);
+    match c.state.clone() {
+        CState::Creating => {
+            let base = image_base(&c.image).to_string();
+            if c.image.contains(MISSING_IMAGE_MARK) {
+                let full = super::runtime::normalize_image(&c.image);
+                let err = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
+                notes.push(kubelet("Failed", format!("Failed to pull image \"{}\": {err}", c.image)).warn());
+                notes.push(kubelet("Failed", "Error: ErrImagePull".into()).warn());
+                c.state = CState::PullError(err);
+                c.pull_failures += 1;
+                c.next = Some(now + timing.backoff(c.pull_failures - 1));
+            } else {
+                let ms = timing.pull.as_millis();
+                let size = 10_000_000 + (digest(&base).len() as u64 * 1_337_331) % 150_000_000;
+                notes.push(kubelet("Pulled", format!("Successfully pulled image \"{}\" in {ms}ms ({ms}ms including waiting). Image size: {size} bytes.", c.image)));
+                c.image_id = image_id(&c.image);
+                start_instance(c, now, &mut notes, &kubelet, &policy, timing);
+            }
+        }
+        CState::PullError(_) => {
+            notes.push(kubelet("BackOff", format!("Back-off pulling image \"{}\"", c.image)));
+            notes.push(kubelet("Failed", "Error: ImagePullBackOff".into()).warn());
+            c.state = CState::PullBackOff;
+            c.next = Some(now + timing.backoff(c.pull_failures));
+        }
+        CState::PullBackOff => {
+            notes.push(kubelet("Pulling", format!("Pulling image \"{}\"", c.image)));
+            c.state = CState::Creating;
+            c.next = Some(now + timing.pull);
+        }
+        CState::Running { started } => continue_program(c, started, now, &policy, timing),
+        CState::Terminated { term, restart: true } => {
+            let delay = timing.backoff(c.restarts as u32);
+            notes.push(kubelet("BackOff", format!("Back-off restarting failed container {} in pod {pod_ref}", c.name)).warn());
+            c.last = Some(term);
+            c.state = CState::CrashBackOff { delay_secs: delay.as_secs().max(1) };
+            c.next = Some(now + delay);
+        }
+        CState::CrashBackOff { .. } => {
+            c.restarts += 1;
+            notes.push(kubelet("Pulled", format!("Container image \"{}\" already present on machine", c.image)));
+            start_instance(c, now, &mut notes, &kubelet, &policy, timing);
+        }
+        CState::Idle | CState::Terminated { restart: false, .. } => {}
+    }
+    for n in notes {
+        record(store, &pod, n);
+    }
+}
+
+fn start_instance(c: &mut Ctr, now: Instant, notes: &mut Vec<Note>, kubelet: &dyn Fn(&'static str, String) -> Note, policy: &str, timing: &Timing) {
+    notes.push(kubelet("Created", format!("Created container {}", c.name)));
+    notes.push(kubelet("Started", format!("Started container {}", c.name)));
+    c.id = container_id();
+    c.started_once = true;
+    c.cursor = Cursor::default();
+    c.logs.push(Vec::new());
+    let started = now_secs();
+    c.state = CState::Running { started };
+    continue_program(c, started, now, policy, timing);
+}
+
+fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str, timing: &Timing) {
+    let mut lines = Vec::new();
+    let stop = c.program.run(&mut c.cursor, |l| lines.push(l));
+    let at = Timestamp::now();
+    if let Some(cur) = c.logs.last_mut() {
+        cur.extend(lines.into_iter().map(|text| LogLine { at, text }));
+    }
+    match stop {
+        Stop::Wait(d) => c.next = Some(now + d),
+        Stop::Forever => c.next = None,
+        Stop::Exit(code) => {
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
+            let restart = restart_allowed(policy, code);
+            c.state = CState::Terminated { term, restart };
+            c.next = restart.then(|| now + timing.backoff.min(Duration::from_millis(500)));
+        }
+    }
+}
+
+/// Moves from one init container to the next, and from init to the app containers.
+fn progress_init(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    if rt.stage != Stage::Active || rt.init.is_empty() || rt.init_failed {
+        return;
+    }
+    if rt.init.iter().any(|c| c.is_done() && c.exit_code() != Some(0)) {
+        rt.init_failed = true;
+        return;
+    }
+    let done = rt.init.iter().take_while(|c| c.is_done()).count();
+    let idle = |c: &Ctr| matches!(c.state, CState::Idle);
+    if done < rt.init.len() {
+        if idle(&rt.init[done]) {
+            kick(store, key, true, done, now, timing);
+        }
+    } else if rt.main.iter().all(idle) {
+        let n = rt.main.len();
+        for i in 0..n {
+            kick(store, key, false, i, now, timing);
+        }
+    }
+}
+
+fn finish_termination(store: &mut Store, key: &Key) {
+    if let Some(rt) = store.runtime.get_mut(key) {
+        let finished = now_secs();
+        for c in rt.main.iter_mut().chain(rt.init.iter_mut()) {
+            if let CState::Running { started } = c.state {
+                let term = Term { code: 0, reason: "Completed".into(), started, finished, id: c.id.clone() };
+                c.state = CState::Terminated { term, restart: false };
+            }
+            c.next = None;
+        }
+    }
+    refresh(store, key);
+    store.runtime.remove(key);
+    store.remove::<Pod>(key);
+}
+
+/// The kubelet's reaction to a pod update that changed container images: the container
+/// is killed and started again from the new image, counting a restart.
+pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) {
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let images = |p: &Pod| -> Vec<(String, String)> {
+        p.spec.iter().flat_map(|s| s.containers.iter()).map(|c| (c.name.clone(), c.image.clone().unwrap_or_default())).collect()
+    };
+    let before = images(old);
+    let now = Instant::now();
+    let mut notes = Vec::new();
+    let Some(rt) = store.runtime.get_mut(key) else { return };
+    let host = rt.node.clone();
+    for (name, image) in images(&pod) {
+        if before.iter().any(|(n, i)| *n == name && *i == image) {
+            continue;
+        }
+        let Some(c) = rt.main.iter_mut().find(|c| c.name == name) else { continue };
+        let spec = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|x| x.name == name));
+        c.image = image.clone();
+        c.program = Program::of(&image, spec.and_then(|s| s.command.as_deref()).unwrap_or(&[]), spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]));
+        if let CState::Running { started } = c.state {
+            c.last = Some(Term { code: 0, reason: "Completed".into(), started, finished: now_secs(), id: c.id.clone() });
+            c.restarts += 1;
+            let path = format!("spec.containers{{{name}}}");
+            notes.push(Note::kubelet(host.as_ref(), "Killing", Some(path.clone()), format!("Container {name} definition changed, will be restarted")));
+            notes.push(Note::kubelet(host.as_ref(), "Pulling", Some(path), format!("Pulling image \"{image}\"")));
+            c.state = CState::Creating;
+            c.next = Some(now + timing.pull);
+            store.timers.insert((now + timing.pull, key.clone()));
+        }
+    }
+    for n in notes {
+        record(store, &pod, n);
+    }
+    refresh(store, key);
+}

@@ -1,0 +1,287 @@
+//! The simulated Kubernetes API server: in-memory, speaking the real REST protocol
+//! (JSON objects, Status errors, watch streams, dry-run, Table responses), with a pod
+//! lifecycle engine. Tests, benchmarks and `--playground` reach it through the same
+//! kube client code path as a real cluster, and real kubectl accepts it.
+//!
+//! Flow of a request: `serve` (auth, logging) -> `router` (path -> target) -> `read` /
+//! `watch` / `write` / `logs` (generic over `kinds::Kind`) -> `store` (typed objects,
+//! revisions, watch history). `lifecycle` moves pods along in the background.
+
+mod defaults;
+mod discovery;
+mod events;
+mod fields;
+mod hooks;
+mod kinds;
+pub mod lifecycle;
+mod logs;
+mod patch;
+mod pods;
+mod program;
+mod protobuf;
+mod read;
+mod request;
+mod router;
+mod runtime;
+mod serve;
+pub mod shared;
+mod status;
+mod store;
+mod table;
+mod tls;
+mod validate;
+mod watch;
+mod write;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Namespace, Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use lifecycle::{MISSING_IMAGE_MARK, Timing};
+pub use shared::{Logged, Shared};
+
+use store::{Store, new_uid, now_secs};
+use write::Hooks;
+
+/// How to start a simulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Simulated nodes, named `node-1` ... `node-N`.
+    pub nodes: usize,
+    /// Running pods to pre-create in `default` (for scale tests).
+    pub pods: usize,
+    pub timing: Timing,
+    /// The bearer token clients must send; random when `None`.
+    pub token: Option<String>,
+    /// How many changes the watch history keeps.
+    pub history: usize,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self { nodes: 1, pods: 0, timing: Timing::default(), token: None, history: 20_000 }
+    }
+}
+
+/// A running simulator; dropping it stops the server.
+pub struct Simulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    engine: JoinHandle<()>,
+    ca_pem: String,
+}
+
+fn node(i: usize) -> Node {
+    let name = format!("node-{i}");
+    let labels = [
+        ("kubernetes.io/hostname", name.as_str()),
+        ("kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("beta.kubernetes.io/arch", "amd64"),
+    ];
+    let q = |s: &str| Quantity(s.to_string());
+    let resources = [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q("110")), ("ephemeral-storage", q("102626232Ki"))]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect::<std::collections::BTreeMap<_, _>>();
+    let now = Time(now_secs());
+    Node {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            uid: Some(new_uid()),
+            creation_timestamp: Some(now.clone()),
+            labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            ..Default::default()
+        },
+        spec: Some(Default::default()),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress { type_: "InternalIP".into(), address: format!("192.168.49.{}", i + 1) },
+                NodeAddress { type_: "Hostname".into(), address: name },
+            ]),
+            allocatable: Some(resources.clone()),
+            capacity: Some(resources),
+            conditions: Some(vec![NodeCondition {
+                type_: "Ready".into(),
+                status: "True".into(),
+                reason: Some("KubeletReady".into()),
+                message: Some("kubelet is posting ready status".into()),
+                last_heartbeat_time: Some(now.clone()),
+                last_transition_time: Some(now),
+            }]),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: new_uid(),
+                container_runtime_version: "containerd://1.7.24".into(),
+                kernel_version: "6.1.0-28-amd64".into(),
+                kube_proxy_version: "v1.33.0".into(),
+                kubelet_version: discovery::GIT_VERSION.into(),
+                machine_id: new_uid().replace('-', ""),
+                operating_system: "linux".into(),
+                os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                system_uuid: new_uid(),
+                swap: None,
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn namespace(name: &str) -> Namespace {
+    let mut ns = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            uid: Some(new_uid()),
+            creation_timestamp: Some(Time(now_secs())),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // The built-in names are valid, so preparing cannot fail.
+    let _ = ns.prepare();
+    ns
+}
+
+/// Creates `n` pods in `default` and walks them to Running at once.
+fn prefill(store: &mut Store, n: usize, timing: &Timing) {
+    let base = tokio::time::Instant::now();
+    for i in 1..=n {
+        let name = format!("pod-{i:05}");
+        let mut pod: Pod = match serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"app": "scale", "run": name}},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.14.2"}]},
+        })) {
+            Ok(p) => p,
+            Err(_) => continue,
+        };
+        pod.metadata.uid = Some(new_uid());
+        pod.metadata.creation_timestamp = Some(Time(now_secs()));
+        if pod.prepare().is_err() {
+            continue;
+        }
+        let key = ("default".to_string(), name);
+        store.create(pod);
+        lifecycle::admit(store, &key, timing);
+        for step in 1..=8u64 {
+            lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
+        }
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator listening on `listen` (e.g. `127.0.0.1:0`).
+    pub async fn start(listen: &str, opts: SimOptions) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let mut store = Store::new(opts.history.max(16));
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            store.create(namespace(ns));
+        }
+        for i in 1..=opts.nodes.max(1) {
+            store.create(node(i));
+        }
+        prefill(&mut store, opts.pods, &opts.timing);
+        let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
+        let shared = Arc::new(Shared::new(store, opts.timing, token));
+        let engine = tokio::spawn(lifecycle::run(shared.clone()));
+        let tls = tls::Tls::generate()?;
+        let ca_pem = tls.ca_pem.clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        let served = shared.clone();
+        let server = tokio::spawn(async move {
+            serve::serve(listener, &tls, served, async move {
+                let _ = rx.await;
+            })
+            .await
+        });
+        Ok(Self { addr, shared, shutdown: Some(tx), server: Some(server), engine, ca_pem })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+
+    /// The PEM of the CA that signed the serving certificate.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// Requests the server has seen.
+    pub fn requests(&self) -> Vec<Logged> {
+        self.shared.requests()
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// A kubeconfig with one context, `context`, pointing at this server.
+    pub fn kubeconfig(&self, context: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: {context}\n  cluster:\n    certificate-authority-data: {ca}\n    server: {url}\ncontexts:\n- name: {context}\n  context:\n    cluster: {context}\n    user: {context}\n    namespace: default\ncurrent-context: {context}\nusers:\n- name: {context}\n  user:\n    token: {token}\n",
+            url = self.url(),
+            token = self.token(),
+            ca = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, self.ca_pem.as_bytes()),
+        )
+    }
+
+    /// Writes `kubeconfig(context)` to `path`, readable by the owner only.
+    pub fn write_kubeconfig(&self, path: &std::path::Path, context: &str) -> std::io::Result<()> {
+        write_private(path, self.kubeconfig(context).as_bytes())
+    }
+
+    /// Stops serving and waits for the server task to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.engine.abort();
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        self.engine.abort();
+    }
+}
+
+/// Writes a file with mode 0600 on Unix (credentials inside).
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)
+}

@@ -1,0 +1,117 @@
+//! A decoded HTTP request (method, path, query, headers, body) and the response helpers
+//! every handler uses, so handlers speak in Kubernetes terms rather than HTTP plumbing.
+
+use std::collections::HashMap;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::status::ApiError;
+
+pub struct Req {
+    pub method: Method,
+    pub path: String,
+    pub query: HashMap<String, String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Req {
+    pub fn q(&self, key: &str) -> Option<&str> {
+        self.query.get(key).map(String::as_str)
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.q(key), Some("true") | Some("1"))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn accept(&self) -> &str {
+        self.header("accept")
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type")
+    }
+
+    pub fn dry_run(&self) -> Result<bool, ApiError> {
+        match self.q("dryRun") {
+            None | Some("") => Ok(false),
+            Some("All") => Ok(true),
+            Some(x) => Err(ApiError::bad_request(format!("Invalid dry run value: {x}"))),
+        }
+    }
+
+    pub fn field_validation(&self) -> Result<Validation, ApiError> {
+        match self.q("fieldValidation") {
+            None | Some("") | Some("Warn") => Ok(Validation::Warn),
+            Some("Strict") => Ok(Validation::Strict),
+            Some("Ignore") => Ok(Validation::Ignore),
+            Some(x) => Err(ApiError::bad_request(format!(
+                "fieldValidation parameter unsupported: {x}. Supported values: Ignore, Warn, Strict"
+            ))),
+        }
+    }
+
+    /// The body as JSON, from JSON or YAML.
+    pub fn json_body(&self) -> Result<Value, ApiError> {
+        let ct = self.content_type();
+        if ct.contains("yaml") {
+            return serde_saphyr::from_slice::<Value>(&self.body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {}", first_line(&e.to_string()))));
+        }
+        if ct.contains("protobuf") {
+            return Err(ApiError::unsupported_media(ct));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+        })
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// The `fieldValidation` mode of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    Ignore,
+    Warn,
+    Strict,
+}
+
+/// A JSON response, with `Warning` headers as the API server sends them.
+pub fn json_reply(code: u16, body: &impl Serialize, warnings: &[String]) -> Response {
+    let text = serde_json::to_vec(body).unwrap_or_default();
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    for w in warnings {
+        let escaped = w.replace('\\', "\\\\").replace('"', "\\\"");
+        if let Ok(v) = HeaderValue::from_str(&format!("299 - \"{escaped}\"")) {
+            resp.headers_mut().append("warning", v);
+        }
+    }
+    resp
+}
+
+/// A JSON response with an explicit content type (Tables, aggregated discovery).
+pub fn typed_reply(content_type: &'static str, body: &Value) -> Response {
+    let mut resp = json_reply(200, body, &[]);
+    resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+    resp
+}
+
+pub fn text_reply(code: u16, text: String) -> Response {
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("text/plain"));
+    resp
+}

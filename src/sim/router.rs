@@ -1,0 +1,133 @@
+//! Maps a request path to a resource target and calls the handler for its verb.
+//! Paths follow the API server's layout: `/api/v1/{res}`, `/api/v1/{res}/{name}[/{sub}]`,
+//! `/api/v1/namespaces/{ns}/{res}[/{name}[/{sub}]]`, plus discovery and OpenAPI.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
+
+use super::discovery as disc;
+use super::kinds::Res;
+use super::request::{Req, json_reply, text_reply, typed_reply};
+use super::shared::Shared;
+use super::status::ApiError;
+use super::{logs, read, write};
+
+/// Where a resource request points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub res: Res,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub sub: Option<String>,
+}
+
+/// Parses the part of the path after `/api/v1/`.
+pub fn parse_target(segs: &[&str]) -> Option<Target> {
+    let t = |res, namespace: Option<&str>, name: Option<&str>, sub: Option<&str>| {
+        Some(Target { res, namespace: namespace.map(Into::into), name: name.map(Into::into), sub: sub.map(Into::into) })
+    };
+    match segs {
+        ["namespaces", ns, res, rest @ ..] if Res::from_plural(res).is_some_and(|r| r.info().namespaced) => {
+            let r = Res::from_plural(res)?;
+            match rest {
+                [] => t(r, Some(ns), None, None),
+                [name] => t(r, Some(ns), Some(name), None),
+                [name, sub] => t(r, Some(ns), Some(name), Some(sub)),
+                _ => None,
+            }
+        }
+        [res, rest @ ..] => {
+            let r = Res::from_plural(res)?;
+            match rest {
+                [] => t(r, None, None, None),
+                [name] if !r.info().namespaced => t(r, None, Some(name), None),
+                [name, sub] if !r.info().namespaced => t(r, None, Some(name), Some(sub)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Serves one request.
+pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Response {
+    let path = req.path.trim_end_matches('/').to_string();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let accept = req.accept().to_string();
+    match segs.as_slice() {
+        ["version"] => json_reply(200, &disc::version(), &[]),
+        ["healthz"] | ["livez"] | ["readyz"] => text_reply(200, "ok".into()),
+        ["api"] if disc::wants_aggregated(&accept) => typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_core()),
+        ["api"] => json_reply(200, &disc::api_versions(&server_addr), &[]),
+        ["apis"] if disc::wants_aggregated(&accept) => typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_groups()),
+        ["apis"] => json_reply(200, &disc::api_group_list(), &[]),
+        ["api", "v1"] => json_reply(200, &disc::resource_list(), &[]),
+        ["openapi", "v3"] => json_reply(200, &disc::openapi_v3_root(), &[]),
+        ["openapi", "v3", "api", "v1"] => json_reply(200, &disc::openapi_v3_core(), &[]),
+        ["api", "v1", "watch", rest @ ..] => {
+            req.query.insert("watch".into(), "true".into());
+            match parse_target(rest) {
+                Some(t) if t.name.is_none() => resource(&shared, &req, t).await,
+                _ => ApiError::not_found_path().into_response(),
+            }
+        }
+        ["api", "v1", rest @ ..] => match parse_target(rest) {
+            Some(t) => resource(&shared, &req, t).await,
+            None => ApiError::not_found_path().into_response(),
+        },
+        _ => ApiError::not_found_path().into_response(),
+    }
+}
+
+macro_rules! by_kind {
+    ($res:expr, $f:ident, $($arg:expr),*) => {
+        match $res {
+            Res::Pods => $f::<Pod>($($arg),*),
+            Res::Namespaces => $f::<Namespace>($($arg),*),
+            Res::Events => $f::<Event>($($arg),*),
+            Res::Nodes => $f::<Node>($($arg),*),
+        }
+    };
+}
+
+async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
+    let result = match (&req.method, t.name.is_some(), t.sub.as_deref()) {
+        (&Method::GET, true, Some("log")) if t.res == Res::Pods => return logs::logs(shared, req, &t).await,
+        (_, _, Some(s)) if s != "status" => Err(ApiError::not_found_path()),
+        (&Method::GET, false, None) if req.flag("watch") => return by_kind!(t.res, watch_list, shared, req, &t),
+        (&Method::GET, false, None) => by_kind!(t.res, list_objects, shared, req, &t),
+        (&Method::GET, true, _) => by_kind!(t.res, get_object, shared, req, &t),
+        (&Method::POST, false, None) => by_kind!(t.res, create_object, shared, req, &t),
+        (&Method::PUT, true, _) => by_kind!(t.res, replace_object, shared, req, &t),
+        (&Method::PATCH, true, _) => by_kind!(t.res, patch_object, shared, req, &t),
+        (&Method::DELETE, true, None) => by_kind!(t.res, delete_object, shared, req, &t),
+        (&Method::DELETE, false, None) => by_kind!(t.res, delete_collection, shared, req, &t),
+        _ => Err(ApiError::method_not_allowed()),
+    };
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+use read::{get_object, list_objects};
+use super::watch::watch_list;
+use write::{create_object, delete_collection, delete_object, patch_object, replace_object};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let t = parse_target(&["namespaces", "default", "pods", "nginx", "log"]).expect("pod log");
+        assert_eq!((t.res, t.namespace.as_deref(), t.name.as_deref(), t.sub.as_deref()), (Res::Pods, Some("default"), Some("nginx"), Some("log")));
+        let ns = parse_target(&["namespaces", "default"]).expect("namespace");
+        assert_eq!((ns.res, ns.name.as_deref(), ns.namespace), (Res::Namespaces, Some("default"), None));
+        let st = parse_target(&["namespaces", "dev", "status"]).expect("namespace status");
+        assert_eq!((st.res, st.sub.as_deref()), (Res::Namespaces, Some("status")));
+        assert_eq!(parse_target(&["pods"]).map(|t| t.res), Some(Res::Pods));
+        assert!(parse_target(&["pods", "x"]).is_none());
+        assert!(parse_target(&["widgets"]).is_none());
+    }
+}

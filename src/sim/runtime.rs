@@ -1,0 +1,334 @@
+//! Kubelet-side state of each simulated pod (which node, what each container is doing,
+//! its logs) and the pure projection of that state into the `PodStatus` clients read.
+//! The lifecycle engine (`lifecycle.rs`) moves this state; nothing else writes status.
+
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+    ContainerStatus, HostIP, PodCondition, PodIP, PodStatus,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use tokio::time::Instant;
+
+use super::program::{Cursor, Program};
+
+/// One line a container wrote.
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub at: Timestamp,
+    pub text: String,
+}
+
+/// How a container instance ended.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub code: i32,
+    pub reason: String,
+    pub started: Timestamp,
+    pub finished: Timestamp,
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum CState {
+    /// Not started yet: waits for init containers (`PodInitializing`) or the sandbox.
+    Idle,
+    /// Sandbox up, image being pulled.
+    Creating,
+    PullError(String),
+    PullBackOff,
+    Running { started: Timestamp },
+    /// Exited; `restart` says whether the kubelet will start it again.
+    Terminated { term: Term, restart: bool },
+    CrashBackOff { delay_secs: u64 },
+}
+
+/// One container of a simulated pod.
+#[derive(Debug, Clone)]
+pub struct Ctr {
+    pub name: String,
+    pub image: String,
+    pub program: Program,
+    pub state: CState,
+    pub last: Option<Term>,
+    pub restarts: i32,
+    pub started_once: bool,
+    /// Logs per instance; the last entry is the current instance.
+    pub logs: Vec<Vec<LogLine>>,
+    pub next: Option<Instant>,
+    pub cursor: Cursor,
+    pub pull_failures: u32,
+    pub id: String,
+    pub image_id: String,
+}
+
+impl Ctr {
+    pub fn new(name: &str, image: &str, program: Program) -> Self {
+        Self {
+            name: name.into(),
+            image: image.into(),
+            program,
+            state: CState::Idle,
+            last: None,
+            restarts: 0,
+            started_once: false,
+            logs: Vec::new(),
+            next: None,
+            cursor: Cursor::default(),
+            pull_failures: 0,
+            id: String::new(),
+            image_id: String::new(),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.state, CState::Running { .. })
+    }
+
+    /// Exited for good (no restart coming).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, CState::Terminated { restart: false, .. })
+    }
+
+    pub fn exit_code(&self) -> Option<i32> {
+        match &self.state {
+            CState::Terminated { term, .. } => Some(term.code),
+            _ => None,
+        }
+    }
+}
+
+/// Where the pod is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    Unscheduled,
+    Bound,
+    Active,
+    Terminating { deadline: Instant },
+    /// Its node went away; `failed` once the node-lost grace has passed.
+    Lost { failed: bool },
+}
+
+/// The kubelet's view of one pod.
+#[derive(Debug, Clone)]
+pub struct PodRuntime {
+    pub uid: String,
+    pub stage: Stage,
+    pub due: Option<Instant>,
+    pub node: Option<String>,
+    pub host_ip: Option<String>,
+    pub pod_ip: Option<String>,
+    pub start_time: Option<Timestamp>,
+    pub restart_policy: String,
+    pub init: Vec<Ctr>,
+    pub main: Vec<Ctr>,
+    pub init_failed: bool,
+    pub unschedulable: Option<String>,
+    /// `(type, status, since)` for each condition, to keep lastTransitionTime honest.
+    pub conditions: Vec<(String, String, Timestamp)>,
+}
+
+impl PodRuntime {
+    pub fn initialized(&self) -> bool {
+        self.init.iter().all(|c| c.is_done() && c.exit_code() == Some(0))
+    }
+
+    pub fn ctr_mut(&mut self, init: bool, i: usize) -> Option<&mut Ctr> {
+        if init { self.init.get_mut(i) } else { self.main.get_mut(i) }
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Ctr> {
+        self.main.iter().chain(&self.init).find(|c| c.name == name)
+    }
+
+    /// The phase the kubelet would report.
+    pub fn phase(&self) -> &'static str {
+        match self.stage {
+            Stage::Lost { failed: true } => return "Failed",
+            Stage::Lost { failed: false } => return "Unknown",
+            _ => {}
+        }
+        if self.init_failed {
+            return "Failed";
+        }
+        if self.node.is_none() || !self.initialized() || !self.main.iter().all(|c| c.started_once) {
+            return "Pending";
+        }
+        if self.main.iter().all(Ctr::is_done) {
+            let ok = self.main.iter().all(|c| c.exit_code() == Some(0));
+            return if ok { "Succeeded" } else { "Failed" };
+        }
+        "Running"
+    }
+
+    fn set_condition(&mut self, kind: &str, status: &str, now: Timestamp) {
+        match self.conditions.iter_mut().find(|(k, _, _)| k == kind) {
+            Some(c) if c.1 != status => {
+                c.1 = status.into();
+                c.2 = now;
+            }
+            Some(_) => {}
+            None => self.conditions.push((kind.into(), status.into(), now)),
+        }
+    }
+
+    fn condition(&self, kind: &str, status: &str, reason: Option<String>, message: Option<String>) -> PodCondition {
+        let since = self.conditions.iter().find(|(k, _, _)| k == kind).map(|c| c.2);
+        PodCondition {
+            type_: kind.into(),
+            status: status.into(),
+            last_transition_time: since.map(Time),
+            reason,
+            message,
+            ..Default::default()
+        }
+    }
+
+    /// Projects this state into the pod's status, keeping `qosClass` from `prev`.
+    pub fn status(&mut self, prev: Option<&PodStatus>, pod_ref: &str, now: Timestamp) -> PodStatus {
+        let phase = self.phase();
+        let mut st = PodStatus {
+            phase: Some(phase.into()),
+            qos_class: prev.and_then(|p| p.qos_class.clone()),
+            ..Default::default()
+        };
+        if let Some(reason) = self.unschedulable.clone() {
+            self.set_condition("PodScheduled", "False", now);
+            st.conditions = Some(vec![self.condition("PodScheduled", "False", Some("Unschedulable".into()), Some(reason))]);
+            return st;
+        }
+        if self.node.is_none() {
+            return st;
+        }
+        let ready_names: Vec<String> = self.main.iter().filter(|c| !c.is_running()).map(|c| c.name.clone()).collect();
+        let unready = format!("containers with unready status: [{}]", ready_names.join(" "));
+        let init_pending: Vec<String> = self.init.iter().filter(|c| !(c.is_done() && c.exit_code() == Some(0))).map(|c| c.name.clone()).collect();
+        let lost = matches!(self.stage, Stage::Lost { .. });
+        let sandbox = self.stage != Stage::Bound;
+        let initialized = self.initialized();
+        let all_ready = ready_names.is_empty() && !lost;
+        let completed = phase == "Succeeded";
+        let ready = if lost { "Unknown" } else if all_ready { "True" } else { "False" };
+        let (ready_reason, ready_msg) = match () {
+            _ if lost => (Some("NodeStatusUnknown".to_string()), Some("Kubelet stopped posting node status.".to_string())),
+            _ if completed => (Some("PodCompleted".into()), None),
+            _ if all_ready => (None, None),
+            _ => (Some("ContainersNotReady".into()), Some(unready)),
+        };
+        let tf = |b: bool| if b { "True" } else { "False" };
+        let mut conds = Vec::new();
+        if sandbox {
+            self.set_condition("PodReadyToStartContainers", tf(!completed && phase != "Failed"), now);
+            self.set_condition("Initialized", tf(initialized), now);
+            self.set_condition("Ready", ready, now);
+            self.set_condition("ContainersReady", ready, now);
+            conds.push(self.condition("PodReadyToStartContainers", tf(!completed && phase != "Failed"), None, None));
+            let (ir, im) = if initialized {
+                (if completed && !self.init.is_empty() { Some("PodCompleted".into()) } else { None }, None)
+            } else {
+                (Some("ContainersNotInitialized".into()), Some(format!("containers with incomplete status: [{}]", init_pending.join(" "))))
+            };
+            conds.push(self.condition("Initialized", tf(initialized), ir, im));
+            conds.push(self.condition("Ready", ready, ready_reason.clone(), ready_msg.clone()));
+            conds.push(self.condition("ContainersReady", ready, ready_reason, ready_msg));
+        }
+        self.set_condition("PodScheduled", "True", now);
+        conds.push(self.condition("PodScheduled", "True", None, None));
+        st.conditions = Some(conds);
+        if sandbox {
+            st.host_ip = self.host_ip.clone();
+            st.host_ips = self.host_ip.clone().map(|ip| vec![HostIP { ip }]);
+            st.pod_ip = self.pod_ip.clone();
+            st.pod_ips = self.pod_ip.clone().map(|ip| vec![PodIP { ip }]);
+            st.start_time = self.start_time.map(Time);
+            if !self.init.is_empty() {
+                st.init_container_statuses = Some(self.init.iter().map(|c| ctr_status(c, !initialized, pod_ref)).collect());
+            }
+            let waiting_on_init = !initialized;
+            st.container_statuses = Some(self.main.iter().map(|c| ctr_status(c, waiting_on_init, pod_ref)).collect());
+        }
+        if let Stage::Lost { failed: true } = self.stage {
+            st.reason = Some("NodeLost".into());
+            st.message = Some(format!("Node {} which was running pod {} is unresponsive", self.node.clone().unwrap_or_default(), pod_ref.split('_').next().unwrap_or_default()));
+        }
+        st
+    }
+}
+
+fn terminated(t: &Term) -> ContainerStateTerminated {
+    ContainerStateTerminated {
+        exit_code: t.code,
+        reason: Some(t.reason.clone()),
+        started_at: Some(Time(t.started)),
+        finished_at: Some(Time(t.finished)),
+        container_id: Some(t.id.clone()),
+        ..Default::default()
+    }
+}
+
+fn waiting(reason: &str, message: Option<String>) -> ContainerState {
+    ContainerState { waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }), ..Default::default() }
+}
+
+fn ctr_status(c: &Ctr, before_init: bool, pod_ref: &str) -> ContainerStatus {
+    let state = match &c.state {
+        CState::Idle if before_init => waiting("PodInitializing", None),
+        CState::Idle | CState::Creating => waiting("ContainerCreating", None),
+        CState::PullError(msg) => waiting("ErrImagePull", Some(msg.clone())),
+        CState::PullBackOff => waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{}\"", c.image))),
+        CState::Running { started } => ContainerState {
+            running: Some(ContainerStateRunning { started_at: Some(Time(*started)) }),
+            ..Default::default()
+        },
+        CState::Terminated { term, .. } => ContainerState { terminated: Some(terminated(term)), ..Default::default() },
+        CState::CrashBackOff { delay_secs } => waiting(
+            "CrashLoopBackOff",
+            Some(format!("back-off {delay_secs}s restarting failed container={} pod={pod_ref}", c.name)),
+        ),
+    };
+    let has_id = !c.id.is_empty();
+    ContainerStatus {
+        name: c.name.clone(),
+        image: normalize_image(&c.image),
+        image_id: c.image_id.clone(),
+        container_id: has_id.then(|| c.id.clone()),
+        ready: c.is_running(),
+        restart_count: c.restarts,
+        started: Some(c.is_running()),
+        state: Some(state),
+        last_state: Some(ContainerState { terminated: c.last.as_ref().map(terminated), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+/// The fully qualified reference a container runtime reports: `nginx` -> `docker.io/library/nginx:latest`.
+pub fn normalize_image(image: &str) -> String {
+    let (name, tag) = match image.rsplit_once('/') {
+        Some((_, last)) if last.contains(':') || last.contains('@') => (image.to_string(), ""),
+        None if image.contains(':') || image.contains('@') => (image.to_string(), ""),
+        _ => (image.to_string(), ":latest"),
+    };
+    let first = name.split('/').next().unwrap_or("");
+    let has_registry = name.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let full = if has_registry {
+        name
+    } else if name.contains('/') {
+        format!("docker.io/{name}")
+    } else {
+        format!("docker.io/library/{name}")
+    };
+    format!("{full}{tag}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_normalization() {
+        assert_eq!(normalize_image("nginx"), "docker.io/library/nginx:latest");
+        assert_eq!(normalize_image("nginx:1.14.2"), "docker.io/library/nginx:1.14.2");
+        assert_eq!(normalize_image("bitnami/redis:7"), "docker.io/bitnami/redis:7");
+        assert_eq!(normalize_image("quay.io/x/y:1"), "quay.io/x/y:1");
+    }
+}

@@ -1,0 +1,64 @@
+//! State shared by every request handler and the lifecycle engine: the store behind one
+//! lock, the timing, the wake-up for the engine, a change counter that log followers wait
+//! on, and the request log that tests read to prove what clients asked for.
+
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::sync::{Notify, watch};
+
+use super::lifecycle::Timing;
+use super::store::Store;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub method: String,
+    pub uri: String,
+    pub user_agent: String,
+}
+
+pub struct Shared {
+    store: Mutex<Store>,
+    pub timing: Timing,
+    pub token: String,
+    pub wake: Notify,
+    changed: watch::Sender<u64>,
+    requests: Mutex<Vec<Logged>>,
+}
+
+const REQUEST_LOG_CAP: usize = 100_000;
+
+impl Shared {
+    pub fn new(store: Store, timing: Timing, token: String) -> Self {
+        let (changed, _) = watch::channel(0);
+        Self { store: Mutex::new(store), timing, token, wake: Notify::new(), changed, requests: Mutex::new(Vec::new()) }
+    }
+
+    /// The store. Critical sections are short and never await; a panic elsewhere must not
+    /// take the whole server down, so a poisoned lock is recovered.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Signals that state changed (log lines, statuses), waking followers.
+    pub fn bump(&self) {
+        self.changed.send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    pub fn log_request(&self, entry: Logged) {
+        let mut log = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() >= REQUEST_LOG_CAP {
+            log.drain(..REQUEST_LOG_CAP / 2);
+        }
+        log.push(entry);
+    }
+
+    /// A copy of the requests seen so far.
+    pub fn requests(&self) -> Vec<Logged> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}

@@ -1,0 +1,170 @@
+//! Kubernetes `Status` errors as the API server shapes them (apimachinery `api/errors`):
+//! every failure a handler returns is one of these, rendered as the real JSON body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// One `details.causes[]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub reason: &'static str,
+    pub message: String,
+    pub field: String,
+}
+
+impl Cause {
+    pub fn new(reason: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { reason, field: field.into(), message: message.into() }
+    }
+    /// `field: message`, the `field.Error.Error()` form.
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.field, self.message)
+    }
+}
+
+/// A failed request, rendered as a `Status` object.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: u16,
+    pub reason: &'static str,
+    pub message: String,
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    fn new(code: u16, reason: &'static str, message: String, details: Option<Value>) -> Self {
+        Self { code, reason, message, details }
+    }
+
+    pub fn not_found(resource: &str, name: &str) -> Self {
+        let details = json!({"name": name, "kind": resource});
+        Self::new(404, "NotFound", format!("{resource} \"{name}\" not found"), Some(details))
+    }
+
+    pub fn not_found_path() -> Self {
+        Self::new(404, "NotFound", "the server could not find the requested resource".into(), None)
+    }
+
+    pub fn already_exists(resource: &str, name: &str) -> Self {
+        let details = json!({"name": name, "kind": resource});
+        Self::new(409, "AlreadyExists", format!("{resource} \"{name}\" already exists"), Some(details))
+    }
+
+    pub fn conflict(resource: &str, name: &str) -> Self {
+        let msg = format!(
+            "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
+        );
+        Self::new(409, "Conflict", msg, Some(json!({"name": name, "kind": resource})))
+    }
+
+    pub fn apply_conflict(resource: &str, name: &str, message: String, causes: Vec<Cause>) -> Self {
+        let details = json!({"name": name, "kind": resource, "causes": causes_json(&causes)});
+        Self::new(409, "Conflict", message, Some(details))
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, "BadRequest", message.into(), None)
+    }
+
+    pub fn forbidden(resource: &str, name: &str, why: &str) -> Self {
+        let details = json!({"name": name, "kind": resource});
+        Self::new(403, "Forbidden", format!("{resource} \"{name}\" is forbidden: {why}"), Some(details))
+    }
+
+    pub fn gone(message: String) -> Self {
+        Self::new(410, "Expired", message, None)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(401, "Unauthorized", "Unauthorized".into(), None)
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource".into(), None)
+    }
+
+    pub fn unsupported_media(content_type: &str) -> Self {
+        Self::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf; got {content_type}"), None)
+    }
+
+    /// 422 Invalid, with the aggregate message rule of `errors.NewInvalid`.
+    pub fn invalid(kind: &str, name: &str, causes: Vec<Cause>) -> Self {
+        let mut lines: Vec<String> = Vec::new();
+        for c in &causes {
+            let l = c.line();
+            if !lines.contains(&l) {
+                lines.push(l);
+            }
+        }
+        let agg = if lines.len() == 1 { lines.remove(0) } else { format!("[{}]", lines.join(", ")) };
+        let details = json!({"name": name, "kind": kind, "causes": causes_json(&causes)});
+        Self::new(422, "Invalid", format!("{kind} \"{name}\" is invalid: {agg}"), Some(details))
+    }
+
+    /// The `Status` JSON body.
+    pub fn body(&self) -> Value {
+        let mut v = json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {},
+            "status": "Failure", "message": self.message, "reason": self.reason,
+        });
+        if let Some(d) = &self.details {
+            v["details"] = d.clone();
+        }
+        v["code"] = json!(self.code);
+        v
+    }
+}
+
+fn causes_json(causes: &[Cause]) -> Value {
+    causes
+        .iter()
+        .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
+        .collect()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = self.body().to_string();
+        (code, [("content-type", "application/json")], body).into_response()
+    }
+}
+
+/// The `Status` a successful delete of a non-pod object returns.
+pub fn success_status(resource: &str, name: &str, uid: &str) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+           "details": {"name": name, "kind": resource, "uid": uid}})
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Shapes from apimachinery errors.go as recorded in shared/reference/k8s-facts.md 4.7.
+    #[test]
+    fn not_found_body() {
+        let b = ApiError::not_found("pods", "x").body().to_string();
+        assert_eq!(
+            b,
+            r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \"x\" not found","reason":"NotFound","details":{"name":"x","kind":"pods"},"code":404}"#
+        );
+    }
+
+    #[test]
+    fn invalid_aggregates() {
+        let one = ApiError::invalid("Pod", "p", vec![Cause::new("FieldValueRequired", "spec.containers[0].image", "Required value")]);
+        assert_eq!(one.message, "Pod \"p\" is invalid: spec.containers[0].image: Required value");
+        let two = ApiError::invalid(
+            "Pod",
+            "p",
+            vec![
+                Cause::new("FieldValueRequired", "a", "Required value"),
+                Cause::new("FieldValueRequired", "b", "Required value"),
+            ],
+        );
+        assert_eq!(two.message, "Pod \"p\" is invalid: [a: Required value, b: Required value]");
+    }
+}

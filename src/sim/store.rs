@@ -1,0 +1,227 @@
+//! The simulator's state: typed objects per kind, the global resourceVersion counter
+//! (an etcd revision stand-in), the bounded watch history, and the live event fan-out.
+//! Every write goes through `create`/`update`/`remove`, so every change is watchable.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
+use rand::Rng;
+use serde_json::Value;
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use super::kinds::{Kind, Res};
+use super::runtime::PodRuntime;
+use super::status::ApiError;
+
+/// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
+pub type Key = (String, String);
+
+/// A change type on the watch wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl Change {
+    pub fn wire(self) -> &'static str {
+        match self {
+            Change::Added => "ADDED",
+            Change::Modified => "MODIFIED",
+            Change::Deleted => "DELETED",
+        }
+    }
+}
+
+/// What selectors look at, captured when the change happened.
+#[derive(Debug, Clone, Default)]
+pub struct Selectable {
+    pub labels: BTreeMap<String, String>,
+    pub fields: BTreeMap<&'static str, String>,
+}
+
+impl Selectable {
+    pub fn of<K: Kind>(obj: &K) -> Self {
+        Self {
+            labels: obj.metadata().labels.clone().unwrap_or_default(),
+            fields: K::FIELDS.iter().map(|f| (*f, obj.field(f))).collect(),
+        }
+    }
+}
+
+/// One recorded change.
+#[derive(Debug)]
+pub struct WatchEvent {
+    pub rv: u64,
+    pub res: Res,
+    pub change: Change,
+    pub namespace: String,
+    pub object: Value,
+    pub now: Selectable,
+    pub prev: Option<Selectable>,
+}
+
+/// The whole simulated cluster state, behind one lock.
+pub struct Store {
+    rv: u64,
+    pub pods: BTreeMap<Key, Pod>,
+    pub namespaces: BTreeMap<Key, Namespace>,
+    pub events: BTreeMap<Key, Event>,
+    pub nodes: BTreeMap<Key, Node>,
+    /// Kubelet-side state of each pod that the lifecycle engine drives.
+    pub runtime: BTreeMap<Key, PodRuntime>,
+    /// When the lifecycle engine must look at a pod again.
+    pub timers: BTreeSet<(Instant, Key)>,
+    /// Events by what makes them the same (object, reason, message), for aggregation.
+    pub event_index: std::collections::HashMap<String, Key>,
+    /// Pod IPs handed out so far.
+    pub ips_assigned: u64,
+    history: VecDeque<Arc<WatchEvent>>,
+    history_cap: usize,
+    tx: broadcast::Sender<Arc<WatchEvent>>,
+}
+
+impl Store {
+    pub fn new(history_cap: usize) -> Self {
+        let (tx, _) = broadcast::channel(65_536);
+        Self {
+            rv: 1,
+            pods: BTreeMap::new(),
+            namespaces: BTreeMap::new(),
+            events: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            runtime: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            event_index: std::collections::HashMap::new(),
+            ips_assigned: 0,
+            history: VecDeque::new(),
+            history_cap,
+            tx,
+        }
+    }
+
+    /// The latest revision, what a list reports as its resourceVersion.
+    pub fn revision(&self) -> u64 {
+        self.rv
+    }
+
+    fn bump(&mut self) -> u64 {
+        self.rv += 1;
+        self.rv
+    }
+
+    pub fn get<K: Kind>(&self, key: &Key) -> Option<&K> {
+        K::map(self).get(key)
+    }
+
+    /// Stores a new object with a fresh resourceVersion and announces ADDED.
+    pub fn create<K: Kind>(&mut self, mut obj: K) -> K {
+        let rv = self.bump();
+        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let key = key_of(&obj);
+        K::map_mut(self).insert(key, obj.clone());
+        self.record(rv, Change::Added, &obj, None);
+        obj
+    }
+
+    /// Replaces an object with a fresh resourceVersion and announces MODIFIED.
+    pub fn update<K: Kind>(&mut self, mut obj: K) -> K {
+        let rv = self.bump();
+        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let key = key_of(&obj);
+        let prev = K::map_mut(self).insert(key, obj.clone()).map(|p| Selectable::of(&p));
+        self.record_with(rv, Change::Modified, &obj, prev);
+        obj
+    }
+
+    /// Removes an object and announces DELETED with its final state.
+    pub fn remove<K: Kind>(&mut self, key: &Key) -> Option<K> {
+        let mut obj = K::map_mut(self).remove(key)?;
+        let rv = self.bump();
+        obj.metadata_mut().resource_version = Some(rv.to_string());
+        self.record(rv, Change::Deleted, &obj, None);
+        Some(obj)
+    }
+
+    fn record<K: Kind>(&mut self, rv: u64, change: Change, obj: &K, prev: Option<Selectable>) {
+        self.record_with(rv, change, obj, prev);
+    }
+
+    fn record_with<K: Kind>(&mut self, rv: u64, change: Change, obj: &K, prev: Option<Selectable>) {
+        let ev = Arc::new(WatchEvent {
+            rv,
+            res: K::RES,
+            change,
+            namespace: obj.metadata().namespace.clone().unwrap_or_default(),
+            object: serde_json::to_value(obj).unwrap_or(Value::Null),
+            now: Selectable::of(obj),
+            prev,
+        });
+        if self.history.len() >= self.history_cap {
+            self.history.pop_front();
+        }
+        self.history.push_back(ev.clone());
+        // No receivers is normal (nobody is watching).
+        let _ = self.tx.send(ev);
+    }
+
+    /// Events after `rv` still in history, and a receiver for what comes next; or 410 Gone
+    /// when `rv` is older than the history reaches.
+    #[allow(clippy::type_complexity)]
+    pub fn watch_from(&self, rv: u64) -> Result<(Vec<Arc<WatchEvent>>, broadcast::Receiver<Arc<WatchEvent>>), ApiError> {
+        let oldest = self.history.front().map_or(self.rv + 1, |e| e.rv);
+        if rv + 1 < oldest && rv < self.rv {
+            return Err(ApiError::gone(format!("too old resource version: {rv} ({})", oldest - 1)));
+        }
+        let replay = self.history.iter().filter(|e| e.rv > rv).cloned().collect();
+        Ok((replay, self.tx.subscribe()))
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
+        self.tx.subscribe()
+    }
+
+    /// Whether the namespace exists (`None`) or why writes into it must fail.
+    pub fn namespace_writable(&self, ns: &str, resource: &str, name: &str) -> Result<(), ApiError> {
+        match self.namespaces.get(&(String::new(), ns.to_string())) {
+            None => Err(ApiError::not_found("namespaces", ns)),
+            Some(n) if n.metadata.deletion_timestamp.is_some() => Err(ApiError::forbidden(
+                resource,
+                name,
+                &format!("unable to create new content in namespace {ns} because it is being terminated"),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// The store key of an object.
+pub fn key_of<K: Kind>(obj: &K) -> Key {
+    let m = obj.metadata();
+    (m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+}
+
+/// A random RFC 4122 version-4 UID, as the API server assigns.
+pub fn new_uid() -> String {
+    let mut b: [u8; 16] = rand::rng().random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// A random suffix from the alphabet `generateName` uses (no vowels, no confusable digits).
+pub fn random_suffix(n: usize) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut rng = rand::rng();
+    (0..n).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Now, truncated to whole seconds as `metav1.Time` serializes.
+pub fn now_secs() -> k8s_openapi::jiff::Timestamp {
+    let now = k8s_openapi::jiff::Timestamp::now();
+    k8s_openapi::jiff::Timestamp::from_second(now.as_second()).unwrap_or(now)
+}

@@ -1,0 +1,269 @@
+//! Server-side printing: `meta.k8s.io/v1` Table responses for pods, namespaces, events and
+//! nodes, with the column definitions and cell rules of kubernetes
+//! `pkg/printers/internalversion/printers.go`.
+
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
+use k8s_openapi::jiff::Timestamp;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::common::duration::age;
+use crate::common::podstatus::pod_cells;
+
+use super::kinds::Kind;
+use super::status::ApiError;
+
+const NAME_DOC: &str = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
+const AGE_DOC: &str = "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+const POD_IP_DOC: &str = "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.";
+const NODE_NAME_DOC: &str = "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename";
+const NOMINATED_DOC: &str = "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.";
+const GATES_DOC: &str = "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates";
+
+/// What `row.object` carries (the `includeObject` parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Include {
+    None,
+    Metadata,
+    Object,
+}
+
+impl Include {
+    pub fn parse(v: Option<&str>) -> Result<Self, ApiError> {
+        match v {
+            None | Some("") | Some("Metadata") => Ok(Include::Metadata),
+            Some("None") => Ok(Include::None),
+            Some("Object") => Ok(Include::Object),
+            Some(x) => Err(ApiError::bad_request(format!("unrecognized includeObject value: \"{x}\""))),
+        }
+    }
+}
+
+fn col(name: &str, format: &str, description: &str, priority: i32) -> Value {
+    json!({"name": name, "type": "string", "format": format, "description": description, "priority": priority})
+}
+
+/// A kind that the server can print as a table.
+pub trait Printable: Kind {
+    fn columns() -> Vec<Value>;
+    fn cells(&self, now: Timestamp) -> Vec<Value>;
+    fn row_conditions(&self) -> Option<Value> {
+        None
+    }
+}
+
+fn s(v: Option<&String>) -> String {
+    v.cloned().unwrap_or_else(|| "<none>".into())
+}
+
+impl Printable for Pod {
+    fn columns() -> Vec<Value> {
+        vec![
+            col("Name", "name", NAME_DOC, 0),
+            col("Ready", "", "The aggregate readiness state of this pod for accepting traffic.", 0),
+            col("Status", "", "The aggregate status of the containers in this pod.", 0),
+            col("Restarts", "", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", 0),
+            col("Age", "", AGE_DOC, 0),
+            col("IP", "", POD_IP_DOC, 1),
+            col("Node", "", NODE_NAME_DOC, 1),
+            col("Nominated Node", "", NOMINATED_DOC, 1),
+            col("Readiness Gates", "", GATES_DOC, 1),
+        ]
+    }
+    fn cells(&self, now: Timestamp) -> Vec<Value> {
+        let c = pod_cells(self, now);
+        let status = self.status.as_ref();
+        let ip = status.and_then(|s| s.pod_ips.as_ref()).and_then(|ips| ips.first()).map(|i| i.ip.clone());
+        let gates = self.spec.as_ref().and_then(|s| s.readiness_gates.as_ref()).filter(|g| !g.is_empty());
+        let gates_cell = match gates {
+            None => "<none>".to_string(),
+            Some(g) => {
+                let conds = status.and_then(|s| s.conditions.as_ref());
+                let ok = g
+                    .iter()
+                    .filter(|gate| conds.is_some_and(|cs| cs.iter().any(|c| c.type_ == gate.condition_type && c.status == "True")))
+                    .count();
+                format!("{ok}/{}", g.len())
+            }
+        };
+        vec![
+            json!(self.metadata.name.clone().unwrap_or_default()),
+            json!(c.ready),
+            json!(c.status),
+            json!(c.restarts),
+            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
+            json!(ip.unwrap_or_else(|| "<none>".into())),
+            json!(s(self.spec.as_ref().and_then(|s| s.node_name.as_ref()))),
+            json!(s(status.and_then(|s| s.nominated_node_name.as_ref()))),
+            json!(gates_cell),
+        ]
+    }
+    fn row_conditions(&self) -> Option<Value> {
+        match self.status.as_ref().and_then(|s| s.phase.as_deref()) {
+            Some("Succeeded") => Some(json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}])),
+            Some("Failed") => Some(json!([{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}])),
+            _ => None,
+        }
+    }
+}
+
+impl Printable for Namespace {
+    fn columns() -> Vec<Value> {
+        vec![col("Name", "name", NAME_DOC, 0), col("Status", "", "The status of the namespace", 0), col("Age", "", AGE_DOC, 0)]
+    }
+    fn cells(&self, now: Timestamp) -> Vec<Value> {
+        let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+        vec![
+            json!(self.metadata.name.clone().unwrap_or_default()),
+            json!(phase),
+            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
+        ]
+    }
+}
+
+impl Printable for Event {
+    fn columns() -> Vec<Value> {
+        vec![
+            col("Last Seen", "", "", 0),
+            col("Type", "", "", 0),
+            col("Reason", "", "", 0),
+            col("Object", "", "", 0),
+            col("Subobject", "", "", 1),
+            col("Source", "", "", 1),
+            col("Message", "", "", 0),
+            col("First Seen", "", "", 1),
+            col("Count", "", "", 1),
+            col("Name", "", "", 1),
+        ]
+    }
+    fn cells(&self, now: Timestamp) -> Vec<Value> {
+        let first = self.event_time.as_ref().map(|t| t.0).or(self.first_timestamp.as_ref().map(|t| t.0));
+        let last = self.last_timestamp.as_ref().map(|t| t.0).or(first);
+        let o = &self.involved_object;
+        let source = self.source.as_ref().map(|s| {
+            let comp = s.component.clone().unwrap_or_default();
+            match &s.host {
+                Some(h) if !h.is_empty() => format!("{comp}, {h}"),
+                _ => comp,
+            }
+        });
+        let count = self.series.as_ref().and_then(|s| s.count).or(self.count).filter(|c| *c != 0).unwrap_or(1);
+        vec![
+            json!(age(last.as_ref(), now)),
+            json!(self.type_.clone().unwrap_or_default()),
+            json!(self.reason.clone().unwrap_or_default()),
+            json!(format!("{}/{}", o.kind.clone().unwrap_or_default().to_lowercase(), o.name.clone().unwrap_or_default())),
+            json!(o.field_path.clone().unwrap_or_default()),
+            json!(source.unwrap_or_default()),
+            json!(self.message.clone().unwrap_or_default().trim()),
+            json!(age(first.as_ref(), now)),
+            json!(count),
+            json!(self.metadata.name.clone().unwrap_or_default()),
+        ]
+    }
+}
+
+impl Printable for Node {
+    fn columns() -> Vec<Value> {
+        vec![
+            col("Name", "name", NAME_DOC, 0),
+            col("Status", "", "The status of the node", 0),
+            col("Roles", "", "The roles of the node", 0),
+            col("Age", "", AGE_DOC, 0),
+            col("Version", "", "Kubelet Version reported by the node.", 0),
+            col("Internal-IP", "", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
+            col("External-IP", "", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
+            col("OS-Image", "", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
+            col("Kernel-Version", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
+            col("Container-Runtime", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+        ]
+    }
+    fn cells(&self, now: Timestamp) -> Vec<Value> {
+        let st = self.status.as_ref();
+        let ready = st.and_then(|s| s.conditions.as_ref()).and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+        let mut status = match ready.map(|c| c.status.as_str()) {
+            Some("True") => "Ready".to_string(),
+            Some(_) => "NotReady".to_string(),
+            None => "Unknown".to_string(),
+        };
+        if self.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) {
+            status.push_str(",SchedulingDisabled");
+        }
+        let mut roles: Vec<String> = self
+            .metadata
+            .labels
+            .iter()
+            .flatten()
+            .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/").map(str::to_string))
+            .collect();
+        roles.sort();
+        let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+        let addr = |t: &str| {
+            st.and_then(|s| s.addresses.as_ref())
+                .and_then(|a| a.iter().find(|x| x.type_ == t))
+                .map_or("<none>".to_string(), |a| a.address.clone())
+        };
+        let info = st.and_then(|s| s.node_info.as_ref());
+        let i = |f: fn(&k8s_openapi::api::core::v1::NodeSystemInfo) -> &String| info.map_or("<unknown>".to_string(), |n| f(n).clone());
+        vec![
+            json!(self.metadata.name.clone().unwrap_or_default()),
+            json!(status),
+            json!(roles),
+            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
+            json!(i(|n| &n.kubelet_version)),
+            json!(addr("InternalIP")),
+            json!(addr("ExternalIP")),
+            json!(i(|n| &n.os_image)),
+            json!(i(|n| &n.kernel_version)),
+            json!(i(|n| &n.container_runtime_version)),
+        ]
+    }
+}
+
+fn row_object<K: Printable + Serialize>(obj: &K, include: Include) -> Option<Value> {
+    match include {
+        Include::None => None,
+        Include::Object => serde_json::to_value(obj).ok(),
+        Include::Metadata => Some(json!({
+            "kind": "PartialObjectMetadata",
+            "apiVersion": "meta.k8s.io/v1",
+            "metadata": serde_json::to_value(obj.metadata()).unwrap_or(Value::Null),
+        })),
+    }
+}
+
+/// One table row for `obj`.
+pub fn row<K: Printable>(obj: &K, include: Include, now: Timestamp) -> Value {
+    let mut r = json!({"cells": obj.cells(now)});
+    if let Some(c) = obj.row_conditions() {
+        r["conditions"] = c;
+    }
+    if let Some(o) = row_object(obj, include) {
+        r["object"] = o;
+    }
+    r
+}
+
+/// A Table of `objs`; `headers` false omits the column definitions (later watch events).
+pub fn table<K: Printable>(objs: &[&K], include: Include, rv: &str, cont: Option<&str>, headers: bool) -> Value {
+    let now = Timestamp::now();
+    let mut meta = json!({"resourceVersion": rv});
+    if let Some(c) = cont {
+        meta["continue"] = json!(c);
+    }
+    let columns = if headers { json!(K::columns()) } else { Value::Null };
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": meta,
+        "columnDefinitions": columns,
+        "rows": objs.iter().map(|o| row(*o, include, now)).collect::<Vec<_>>(),
+    })
+}
+
+/// Whether the Accept header asks for a Table.
+pub fn wants_table(accept: &str) -> bool {
+    accept.split(',').any(|part| part.contains("as=Table"))
+}
+
+pub const TABLE_CONTENT_TYPE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io";

@@ -1,0 +1,171 @@
+//! Watch streams: newline-delimited `{"type", "object"}` events over a chunked response.
+//! Without a resourceVersion (or with "0") the stream starts with ADDED for what exists;
+//! with one, it replays history after it, or answers 410 Gone when that is too old.
+//! Selector watches turn objects that start or stop matching into ADDED or DELETED.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::read::Selectors;
+use super::request::Req;
+use super::router::Target;
+use super::shared::Shared;
+use super::status::ApiError;
+use super::store::{Change, WatchEvent};
+use super::table::{self, Include, Printable};
+
+/// How one watcher wants its events.
+struct Spec {
+    namespace: Option<String>,
+    sel: Selectors,
+    as_table: bool,
+    include: Include,
+    bookmarks: bool,
+}
+
+impl Spec {
+    /// The change this watcher sees, if any, given selector transitions.
+    fn view(&self, ev: &WatchEvent) -> Option<Change> {
+        if self.namespace.as_ref().is_some_and(|n| *n != ev.namespace) {
+            return None;
+        }
+        let now = self.sel.matches_captured(&ev.now);
+        let before = ev.prev.as_ref().map_or(now, |p| self.sel.matches_captured(p));
+        match (ev.change, before, now) {
+            (Change::Added, _, true) => Some(Change::Added),
+            (Change::Deleted, _, true) => Some(Change::Deleted),
+            (Change::Modified, true, true) => Some(Change::Modified),
+            (Change::Modified, false, true) => Some(Change::Added),
+            (Change::Modified, true, false) => Some(Change::Deleted),
+            _ => None,
+        }
+    }
+}
+
+fn encode<K: Printable>(spec: &Spec, change: Change, object: &Value, first: &mut bool) -> Option<String> {
+    let object = if spec.as_table {
+        let typed: K = serde_json::from_value(object.clone()).ok()?;
+        let rv = typed.metadata().resource_version.clone().unwrap_or_default();
+        let t = table::table(&[&typed], spec.include, &rv, None, *first);
+        *first = false;
+        t
+    } else {
+        object.clone()
+    };
+    Some(format!("{}\n", json!({"type": change.wire(), "object": object})))
+}
+
+pub fn watch_list<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Response {
+    match start::<K>(shared, req, t) {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Response, ApiError> {
+    let spec = Spec {
+        namespace: t.namespace.clone(),
+        sel: Selectors::from_req::<K>(req)?,
+        as_table: table::wants_table(req.accept()),
+        include: Include::parse(req.q("includeObject"))?,
+        bookmarks: req.flag("allowWatchBookmarks"),
+    };
+    let timeout = req.q("timeoutSeconds").and_then(|s| s.parse::<u64>().ok()).map(Duration::from_secs);
+    let from = req.q("resourceVersion").filter(|s| !s.is_empty() && *s != "0");
+    let (initial, rx, rv) = {
+        let store = shared.lock();
+        match from {
+            None => {
+                let current: Vec<(Change, Value)> = K::map(&store)
+                    .values()
+                    .filter(|o| spec.namespace.as_ref().is_none_or(|n| o.metadata().namespace.as_ref() == Some(n)))
+                    .filter(|o| spec.sel.matches(*o))
+                    .filter_map(|o| serde_json::to_value(o).ok())
+                    .map(|v| (Change::Added, v))
+                    .collect();
+                (current, store.subscribe(), store.revision())
+            }
+            Some(rv) => {
+                let rv: u64 = rv
+                    .parse()
+                    .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
+                let (replay, rx) = store.watch_from(rv)?;
+                let initial = replay
+                    .iter()
+                    .filter(|e| e.res == K::RES)
+                    .filter_map(|e| spec.view(e).map(|c| (c, e.object.clone())))
+                    .collect();
+                (initial, rx, store.revision())
+            }
+        }
+    };
+    let (tx, out) = mpsc::channel::<Result<String, std::io::Error>>(256);
+    tokio::spawn(pump::<K>(spec, initial, rx, rv, timeout, tx));
+    let mut resp = Response::new(Body::from_stream(ReceiverStream::new(out)));
+    *resp.status_mut() = StatusCode::OK;
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    Ok(resp)
+}
+
+async fn pump<K: Printable>(
+    spec: Spec,
+    initial: Vec<(Change, Value)>,
+    mut rx: broadcast::Receiver<Arc<WatchEvent>>,
+    mut last_rv: u64,
+    timeout: Option<Duration>,
+    tx: mpsc::Sender<Result<String, std::io::Error>>,
+) {
+    let mut first = true;
+    for (change, obj) in &initial {
+        if let Some(line) = encode::<K>(&spec, *change, obj, &mut first) {
+            if tx.send(Ok(line)).await.is_err() {
+                return;
+            }
+        }
+    }
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut bookmark = tokio::time::interval(Duration::from_secs(1));
+    bookmark.tick().await;
+    loop {
+        let sleep = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = sleep => return,
+            _ = tx.closed() => return,
+            _ = bookmark.tick(), if spec.bookmarks => {
+                let obj = json!({"kind": K::KIND, "apiVersion": K::API_VERSION, "metadata": {"resourceVersion": last_rv.to_string()}});
+                let line = format!("{}\n", json!({"type": "BOOKMARK", "object": obj}));
+                if tx.send(Ok(line)).await.is_err() { return; }
+            }
+            ev = rx.recv() => match ev {
+                Ok(ev) => {
+                    if ev.res != K::RES {
+                        continue;
+                    }
+                    last_rv = ev.rv;
+                    let Some(change) = spec.view(&ev) else { continue };
+                    if let Some(line) = encode::<K>(&spec, change, &ev.object, &mut first) {
+                        if tx.send(Ok(line)).await.is_err() { return; }
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let status = ApiError::gone(format!("too old resource version: {last_rv}")).body();
+                    let _ = tx.send(Ok(format!("{}\n", json!({"type": "ERROR", "object": status})))).await;
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Writes: POST, PUT, PATCH and DELETE, generic over kinds, with per-kind hooks for
+//! defaulting, validation, immutability and graceful deletion. Every write honours
+//! `dryRun=All` (validated and defaulted, neither stored nor watched) and `fieldValidation`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::response::Response;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use serde_json::{Value, json};
+
+use super::fields;
+use super::kinds::{Kind, Res};
+use super::patch;
+use super::read::{Selectors, key};
+use super::request::{Req, Validation, json_reply};
+use super::router::Target;
+use super::shared::Shared;
+use super::status::{ApiError, ApiResult, success_status};
+use super::store::{Key, Store, new_uid, now_secs, random_suffix};
+use super::table::Printable;
+use super::validate::unknown_fields;
+
+/// Options of a DELETE, from the body and the query.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOpts {
+    pub grace: Option<i64>,
+    pub dry_run: bool,
+    pub uid: Option<String>,
+    pub resource_version: Option<String>,
+}
+
+/// What a delete did.
+pub enum Deleted {
+    /// Gone now; the final state.
+    Now(Value),
+    /// Still there (graceful deletion or finalizers); its current state.
+    Pending(Value),
+}
+
+/// Kind-specific behaviour around writes.
+pub trait Hooks: Printable {
+    /// Defaults and validation of a new object (after system metadata is set).
+    fn prepare(&mut self) -> ApiResult<()> {
+        Ok(())
+    }
+    fn created(_store: &mut Store, _key: &Key, _shared: &Shared) {}
+    /// Rejects changes the kind does not allow; may fix up `new` from `old`.
+    fn check_update(_old: &Self, _new: &mut Self, _status_only: bool) -> ApiResult<()> {
+        Ok(())
+    }
+    fn updated(_store: &mut Store, _key: &Key, _old: &Self, _shared: &Shared) {}
+    /// Deletes the object; the default removes it at once.
+    fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, _shared: &Shared) -> ApiResult<Deleted> {
+        if opts.dry_run {
+            let obj = store.get::<Self>(key).map(|o| serde_json::to_value(o).unwrap_or(Value::Null));
+            return Ok(Deleted::Now(obj.unwrap_or(Value::Null)));
+        }
+        let gone = store.remove::<Self>(key);
+        Ok(Deleted::Now(gone.map(|o| serde_json::to_value(o).unwrap_or(Value::Null)).unwrap_or(Value::Null)))
+    }
+}
+
+fn cannot_handle<K: Kind>(detail: &str) -> ApiError {
+    ApiError::bad_request(format!("{} in version \"{}\" cannot be handled as a {}: {detail}", K::KIND, K::VERSION, K::KIND))
+}
+
+/// Decodes `body` into `K`, reporting dropped fields per `fieldValidation`.
+pub fn decode<K: Kind>(body: &Value, mode: Validation) -> ApiResult<(K, Vec<String>)> {
+    if !body.is_object() {
+        return Err(cannot_handle::<K>("json: cannot unmarshal into an object"));
+    }
+    if body.get("kind").is_none_or(Value::is_null) {
+        return Err(ApiError::bad_request(format!("Object 'Kind' is missing in '{}'", body)));
+    }
+    let mut body = body.clone();
+    if body.get("metadata").is_none() {
+        body["metadata"] = json!({});
+    }
+    let obj: K = serde_json::from_value(body.clone()).map_err(|e| cannot_handle::<K>(&e.to_string()))?;
+    let unknown = match mode {
+        Validation::Ignore => Vec::new(),
+        _ => unknown_fields(&body, &serde_json::to_value(&obj).unwrap_or(Value::Null)),
+    };
+    let unknown: Vec<String> = unknown.into_iter().map(|f| format!("unknown field \"{f}\"")).collect();
+    if mode == Validation::Strict && !unknown.is_empty() {
+        return Err(cannot_handle::<K>(&format!("strict decoding error: {}", unknown.join(", "))));
+    }
+    Ok((obj, unknown))
+}
+
+fn body_of<K: Kind>(req: &Req) -> ApiResult<Value> {
+    if req.content_type().contains("protobuf") && K::RES == Res::Namespaces {
+        return super::protobuf::namespace_from_protobuf(&req.body)
+            .ok_or_else(|| ApiError::bad_request("unable to decode the protobuf body".to_string()));
+    }
+    req.json_body()
+}
+
+pub fn create_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
+    let body = body_of::<K>(req)?;
+    let (obj, warnings) = decode::<K>(&body, req.field_validation()?)?;
+    let manager = req.q("fieldManager").map(str::to_string);
+    let created = insert(shared, req, t, obj, manager.as_deref(), &body)?;
+    Ok(json_reply(201, &created, &warnings))
+}
+
+/// Creates `obj` in the target's namespace (shared by POST and apply-creates).
+fn insert<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut obj: K, manager: Option<&str>, sent: &Value) -> ApiResult<K> {
+    let dry_run = req.dry_run()?;
+    let url_ns = t.namespace.clone();
+    let m = obj.metadata_mut();
+    if K::RES.info().namespaced {
+        if let (Some(body_ns), Some(url)) = (m.namespace.as_ref(), url_ns.as_ref()) {
+            if !body_ns.is_empty() && body_ns != url {
+                return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+            }
+        }
+        m.namespace = url_ns.clone();
+    } else {
+        m.namespace = None;
+    }
+    if m.resource_version.as_deref().is_some_and(|rv| !rv.is_empty()) {
+        return Err(ApiError::bad_request("resourceVersion should not be set on objects to be created"));
+    }
+    if m.name.as_deref().unwrap_or("").is_empty() {
+        if let Some(g) = m.generate_name.as_deref().filter(|g| !g.is_empty()) {
+            m.name = Some(format!("{g}{}", random_suffix(5)));
+        }
+    }
+    m.uid = Some(new_uid());
+    m.creation_timestamp = Some(Time(now_secs()));
+    m.deletion_timestamp = None;
+    m.managed_fields = None;
+    obj.prepare()?;
+    if let Some(mgr) = manager {
+        fields::record_manager(&mut obj, mgr, "Update", sent);
+    }
+    let name = obj.metadata().name.clone().unwrap_or_default();
+    let mut store = shared.lock();
+    if let Some(ns) = &url_ns {
+        store.namespace_writable(ns, K::URL_PATH_SEGMENT, &name)?;
+    }
+    let k = (url_ns.unwrap_or_default(), name.clone());
+    if store.get::<K>(&k).is_some() {
+        return Err(ApiError::already_exists(K::URL_PATH_SEGMENT, &name));
+    }
+    if dry_run {
+        return Ok(obj);
+    }
+    let stored = store.create(obj);
+    K::created(&mut store, &k, shared);
+    drop(store);
+    shared.wake.notify_one();
+    shared.bump();
+    Ok(stored)
+}
+
+pub fn replace_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
+    let body = req.json_body()?;
+    let (obj, warnings) = decode::<K>(&body, req.field_validation()?)?;
+    let updated = store_update(shared, req, t, obj, true)?;
+    Ok(json_reply(200, &updated, &warnings))
+}
+
+/// Applies a full new state of an existing object: optimistic concurrency, immutable
+/// system metadata, kind rules, no-op detection, dry run.
+fn store_update<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut new: K, check_rv: bool) -> ApiResult<K> {
+    let dry_run = req.dry_run()?;
+    let name = t.name.clone().unwrap_or_default();
+    if new.metadata().name.as_deref().is_some_and(|n| n != name) {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            new.metadata().name.clone().unwrap_or_default()
+        )));
+    }
+    let mut store = shared.lock();
+    let k = key(t);
+    let old = store.get::<K>(&k).cloned().ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
+    let sent_rv = new.metadata().resource_version.clone().filter(|r| !r.is_empty());
+    if check_rv && sent_rv.is_some() && sent_rv != old.metadata().resource_version {
+        return Err(ApiError::conflict(K::URL_PATH_SEGMENT, &name));
+    }
+    {
+        let (o, n) = (old.metadata(), new.metadata_mut());
+        n.name = o.name.clone();
+        n.namespace = o.namespace.clone();
+        n.uid = o.uid.clone();
+        n.creation_timestamp = o.creation_timestamp.clone();
+        n.deletion_timestamp = o.deletion_timestamp.clone();
+        n.deletion_grace_period_seconds = o.deletion_grace_period_seconds;
+        if n.managed_fields.is_none() {
+            n.managed_fields = o.managed_fields.clone();
+        }
+        n.resource_version = o.resource_version.clone();
+    }
+    K::check_update(&old, &mut new, t.sub.as_deref() == Some("status"))?;
+    let same = serde_json::to_value(&old).ok() == serde_json::to_value(&new).ok();
+    if dry_run || same {
+        return Ok(new);
+    }
+    let stored = store.update(new);
+    K::updated(&mut store, &k, &old, shared);
+    drop(store);
+    shared.wake.notify_one();
+    shared.bump();
+    Ok(stored)
+}
+
+pub fn patch_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
+    let ct = req.content_type().split(';').next().unwrap_or("").trim().to_string();
+    let mode = req.field_validation()?;
+    let name = t.name.clone().unwrap_or_default();
+    let current = shared.lock().get::<K>(&key(t)).cloned();
+    if ct == "application/apply-patch+yaml" {
+        return apply::<K>(shared, req, t, current, mode);
+    }
+    let current = current.ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
+    let live = serde_json::to_value(&current).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let body = req.json_body()?;
+    let patched = match ct.as_str() {
+        "application/merge-patch+json" => patch::merge(&live, &body),
+        "application/strategic-merge-patch+json" => patch::strategic(&live, &body),
+        "application/json-patch+json" => patch::json_patch(&live, &body).map_err(ApiError::bad_request)?,
+        other => return Err(ApiError::unsupported_media(other)),
+    };
+    let (mut obj, warnings) = decode::<K>(&patched, mode)?;
+    if let Some(mgr) = req.q("fieldManager") {
+        fields::record_manager(&mut obj, mgr, "Update", &body);
+    }
+    let updated = store_update(shared, req, t, obj, false)?;
+    Ok(json_reply(200, &updated, &warnings))
+}
+
+/// Server-side apply: create when absent, else merge the applied configuration, refusing
+/// to take fields another manager owns unless `force=true`.
+fn apply<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, current: Option<K>, mode: Validation) -> ApiResult<Response> {
+    let manager = req
+        .q("fieldManager")
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| ApiError::bad_request("PATCH, application/apply-patch+yaml requires fieldManager to be set"))?
+        .to_string();
+    let applied = req.json_body()?;
+    let (_, warnings) = decode::<K>(&applied, mode)?;
+    let Some(current) = current else {
+        let (obj, _) = decode::<K>(&applied, Validation::Ignore)?;
+        let created = insert(shared, req, t, obj, None, &applied)?;
+        let mut created_with_owner = created.clone();
+        fields::record_manager(&mut created_with_owner, &manager, "Apply", &applied);
+        let stored = store_update(shared, req, t, created_with_owner, false).unwrap_or(created);
+        return Ok(json_reply(201, &stored, &warnings));
+    };
+    let live = serde_json::to_value(&current).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if !req.flag("force") {
+        let conflicts = fields::conflicts(&current, &manager, &applied, &live);
+        if !conflicts.is_empty() {
+            let name = t.name.clone().unwrap_or_default();
+            return Err(fields::conflict_error(K::URL_PATH_SEGMENT, &name, &conflicts));
+        }
+    }
+    let merged = patch::strategic(&live, &applied);
+    let (mut obj, _) = decode::<K>(&merged, Validation::Ignore)?;
+    fields::take_ownership(&mut obj, &manager, &applied);
+    let updated = store_update(shared, req, t, obj, false)?;
+    Ok(json_reply(200, &updated, &warnings))
+}
+
+fn delete_opts(req: &Req) -> ApiResult<DeleteOpts> {
+    let body: Value = if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(json!({})) };
+    let grace = body
+        .get("gracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .or_else(|| req.q("gracePeriodSeconds").and_then(|g| g.parse().ok()));
+    let body_dry = body.get("dryRun").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == "All"));
+    let pre = body.get("preconditions");
+    Ok(DeleteOpts {
+        grace,
+        dry_run: req.dry_run()? || body_dry,
+        uid: pre.and_then(|p| p.get("uid")).and_then(Value::as_str).map(str::to_string),
+        resource_version: pre.and_then(|p| p.get("resourceVersion")).and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+pub fn delete_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
+    let opts = delete_opts(req)?;
+    let name = t.name.clone().unwrap_or_default();
+    let k = key(t);
+    let mut store = shared.lock();
+    let obj = store.get::<K>(&k).ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
+    let m = obj.metadata();
+    let uid = m.uid.clone().unwrap_or_default();
+    let precondition_failed = opts.uid.as_ref().is_some_and(|u| *u != uid)
+        || opts.resource_version.as_ref().is_some_and(|rv| Some(rv) != m.resource_version.as_ref());
+    if precondition_failed {
+        return Err(ApiError::conflict(K::URL_PATH_SEGMENT, &name));
+    }
+    let outcome = K::delete(&mut store, &k, &opts, shared)?;
+    drop(store);
+    shared.wake.notify_one();
+    shared.bump();
+    Ok(match outcome {
+        Deleted::Pending(v) => json_reply(200, &v, &[]),
+        Deleted::Now(v) if K::RES == Res::Pods => json_reply(200, &v, &[]),
+        Deleted::Now(_) => json_reply(200, &success_status(K::URL_PATH_SEGMENT, &name, &uid), &[]),
+    })
+}
+
+pub fn delete_collection<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
+    let opts = delete_opts(req)?;
+    let sel = Selectors::from_req::<K>(req)?;
+    let mut store = shared.lock();
+    let keys: Vec<Key> = K::map(&store)
+        .iter()
+        .filter(|(k, o)| t.namespace.as_ref().is_none_or(|n| *n == k.0) && sel.matches(*o))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut items = Vec::new();
+    for k in keys {
+        match K::delete(&mut store, &k, &opts, shared)? {
+            Deleted::Now(v) | Deleted::Pending(v) => items.push(v),
+        }
+    }
+    let rv = store.revision().to_string();
+    drop(store);
+    shared.wake.notify_one();
+    shared.bump();
+    let list = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": {"resourceVersion": rv}, "items": items});
+    Ok(json_reply(200, &list, &[]))
+}
+
+/// A grace period as the pod strategy resolves it.
+pub fn grace_of(requested: Option<i64>, spec_default: Option<i64>) -> Duration {
+    let g = requested.unwrap_or(spec_default.unwrap_or(30));
+    Duration::from_secs(if g < 0 { 1 } else { g as u64 })
+}
