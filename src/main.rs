@@ -16,7 +16,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(podsh::simcmd::run(args)),
-        None => Err(anyhow::anyhow!("the interactive shell is not available in this build yet; try `kubectl-podsh sim`")),
+        None => {
+            Err(anyhow::anyhow!("the interactive shell is not available in this build yet; try `kubectl-podsh sim`"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -44,8 +44,15 @@ async fn terminated() {
 }
 
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
-    let opts = SimOptions { nodes: args.nodes, pods: args.pods, timing: timing(&args), token: args.token.clone(), ..SimOptions::default() };
-    let sim = Simulator::start(&args.listen, opts).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let opts = SimOptions {
+        nodes: args.nodes,
+        pods: args.pods,
+        timing: timing(&args),
+        token: args.token.clone(),
+        ..SimOptions::default()
+    };
+    let sim =
+        Simulator::start(&args.listen, opts).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     if let Some(path) = &args.kubeconfig_out {
         sim.write_kubeconfig(path, "sim").with_context(|| format!("cannot write {}", path.display()))?;
     }

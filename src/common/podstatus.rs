@@ -30,10 +30,10 @@ impl Tally {
             .and_then(|s| s.terminated.as_ref())
             .and_then(|t| t.finished_at.as_ref())
             .map(|t| t.0);
-        if let Some(f) = finished {
-            if self.last_restart.is_none_or(|l| f > l) {
-                self.last_restart = Some(f);
-            }
+        if let Some(f) = finished
+            && self.last_restart.is_none_or(|l| f > l)
+        {
+            self.last_restart = Some(f);
         }
     }
 }
@@ -59,21 +59,16 @@ pub fn pod_cells(pod: &Pod, now: Timestamp) -> PodCells {
     let status = pod.status.as_ref();
     let init_specs = spec.and_then(|s| s.init_containers.as_deref()).unwrap_or(&[]);
     let mut total = spec.map_or(0, |s| s.containers.len());
-    total += init_specs
-        .iter()
-        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
-        .count();
+    total += init_specs.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")).count();
 
     let phase = status.and_then(|s| s.phase.clone()).unwrap_or_default();
     let mut reason = match status.and_then(|s| s.reason.as_deref()) {
         Some(r) if !r.is_empty() => r.to_string(),
         _ => phase.clone(),
     };
-    let gated = status
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| {
-            cs.iter().any(|c| c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated"))
-        });
+    let gated = status.and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
+        cs.iter().any(|c| c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated"))
+    });
     if gated {
         reason = "SchedulingGated".to_string();
     }
@@ -107,9 +102,8 @@ pub fn pod_cells(pod: &Pod, now: Timestamp) -> PodCells {
                 _ if t.signal.unwrap_or(0) != 0 => format!("Init:Signal:{}", t.signal.unwrap_or(0)),
                 _ => format!("Init:ExitCode:{}", t.exit_code),
             };
-        } else if let Some(r) = waiting
-            .and_then(|w| w.reason.as_deref())
-            .filter(|r| !r.is_empty() && *r != "PodInitializing")
+        } else if let Some(r) =
+            waiting.and_then(|w| w.reason.as_deref()).filter(|r| !r.is_empty() && *r != "PodInitializing")
         {
             reason = format!("Init:{r}");
         } else {
@@ -191,7 +185,10 @@ mod tests {
                     "finishedAt": "2026-11-27T23:57:59Z"}}}]}
         }));
         let c = pod_cells(&p, now());
-        assert_eq!(c, PodCells { ready: "0/1".into(), status: "CrashLoopBackOff".into(), restarts: "5 (2m1s ago)".into() });
+        assert_eq!(
+            c,
+            PodCells { ready: "0/1".into(), status: "CrashLoopBackOff".into(), restarts: "5 (2m1s ago)".into() }
+        );
     }
 
     #[test]
@@ -216,7 +213,10 @@ mod tests {
             "status": {"phase": "Running", "containerStatuses": [{"name": "c", "ready": true, "restartCount": 0,
                 "image": "i", "imageID": "", "state": {"running": {}}}]}
         }));
-        assert_eq!(pod_cells(&dying, now()), PodCells { ready: "1/1".into(), status: "Terminating".into(), restarts: "0".into() });
+        assert_eq!(
+            pod_cells(&dying, now()),
+            PodCells { ready: "1/1".into(), status: "Terminating".into(), restarts: "0".into() }
+        );
         dying.status.as_mut().expect("status").phase = Some("Succeeded".into());
         assert_eq!(pod_cells(&dying, now()).status, "Succeeded");
     }
@@ -231,7 +231,10 @@ mod tests {
                   {"name": "b", "ready": false, "restartCount": 0, "image": "i", "imageID": "",
                    "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}
         }));
-        assert_eq!(pod_cells(&p, now()), PodCells { ready: "1/2".into(), status: "NotReady".into(), restarts: "0".into() });
+        assert_eq!(
+            pod_cells(&p, now()),
+            PodCells { ready: "1/2".into(), status: "NotReady".into(), restarts: "0".into() }
+        );
         let q = pod(json!({
             "spec": {"containers": [{"name": "a"}]},
             "status": {"phase": "Failed", "containerStatuses": [{"name": "a", "ready": false, "restartCount": 0,

@@ -45,9 +45,8 @@ fn split_top(s: &str) -> Vec<&str> {
 
 fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
     let rest = rest.trim();
-    let inner = rest
-        .strip_prefix('(')
-        .ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
+    let inner =
+        rest.strip_prefix('(').ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
     let inner = inner
         .strip_suffix(')')
         .ok_or_else(|| "unable to parse requirement: found '', expected: ',' or ')'".to_string())?;
@@ -59,14 +58,9 @@ fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
 }
 
 fn validate_key(key: &str) -> Result<(), String> {
-    let ok = !key.is_empty()
-        && key.len() <= 317
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("unable to parse requirement: invalid label key \"{key}\""))
-    }
+    let ok =
+        !key.is_empty() && key.len() <= 317 && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if ok { Ok(()) } else { Err(format!("unable to parse requirement: invalid label key \"{key}\"")) }
 }
 
 fn validate_value(key: &str, v: &str) -> Result<(), String> {
@@ -90,9 +84,9 @@ fn parse_req(term: &str) -> Result<LabelReq, String> {
             let (key, value) = (t[..pos].trim(), t[pos + i..].trim());
             validate_key(key)?;
             let number = || {
-                value
-                    .parse::<i64>()
-                    .map_err(|_| format!("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"))
+                value.parse::<i64>().map_err(|_| {
+                    "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer".to_string()
+                })
             };
             return match op {
                 ">" => Ok(LabelReq::Gt(key.into(), number()?)),
@@ -121,9 +115,7 @@ fn parse_req(term: &str) -> Result<LabelReq, String> {
     if let Some(r) = rest.strip_prefix("in") {
         return Ok(LabelReq::In(key.into(), parse_set(key, r)?));
     }
-    Err(format!(
-        "unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"
-    ))
+    Err(format!("unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"))
 }
 
 impl LabelSelector {
@@ -200,7 +192,16 @@ mod tests {
     #[test]
     fn every_operator() {
         let l = labels(&[("app", "web"), ("tier", "fe")]);
-        let yes = ["app=web", "app==web", "app!=db", "app in (web,db)", "tier notin (be)", "app", "!missing", "app=web,tier=fe"];
+        let yes = [
+            "app=web",
+            "app==web",
+            "app!=db",
+            "app in (web,db)",
+            "tier notin (be)",
+            "app",
+            "!missing",
+            "app=web,tier=fe",
+        ];
         for s in yes {
             assert!(LabelSelector::parse(s).expect(s).matches(Some(&l)), "{s} should match");
         }

@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, Pod, PodSecurityContext, PodStatus, ProjectedVolumeSource,
-    ResourceRequirements, ServiceAccountTokenProjection, Toleration, Volume, VolumeMount,
-    VolumeProjection,
+    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector, Pod,
+    PodSecurityContext, PodStatus, ProjectedVolumeSource, ResourceRequirements, ServiceAccountTokenProjection,
+    Toleration, Volume, VolumeMount, VolumeProjection,
 };
 
 use super::store::random_suffix;
@@ -107,9 +106,9 @@ pub fn default_pod(pod: &mut Pod) {
     spec.service_account = Some(sa);
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-        let present = tolerations.iter().any(|t| {
-            t.key.as_deref() == Some(key) && matches!(t.effect.as_deref(), Some("NoExecute") | None)
-        });
+        let present = tolerations
+            .iter()
+            .any(|t| t.key.as_deref() == Some(key) && matches!(t.effect.as_deref(), Some("NoExecute") | None));
         if !present {
             tolerations.push(toleration(key));
         }
@@ -151,7 +150,8 @@ pub fn qos_class(pod: &Pod) -> &'static str {
             if has(req, k) || has(lim, k) {
                 any = true;
             }
-            let equal = matches!((req.and_then(|m| m.get(k)), lim.and_then(|m| m.get(k))), (Some(a), Some(b)) if a == b);
+            let equal =
+                matches!((req.and_then(|m| m.get(k)), lim.and_then(|m| m.get(k))), (Some(a), Some(b)) if a == b);
             if !has(lim, k) || !equal {
                 guaranteed = false;
             }

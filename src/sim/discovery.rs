@@ -127,9 +127,12 @@ pub fn openapi_v3_core() -> Value {
             {"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}},
             {"name": "force", "in": "query", "schema": {"type": "boolean", "uniqueItems": true}},
         ]);
-        paths.insert(path, json!({"patch": {
+        paths.insert(
+            path,
+            json!({"patch": {
             "x-kubernetes-group-version-kind": gvk, "x-kubernetes-action": "patch",
-            "parameters": params, "responses": {"200": {"description": "OK"}}}}));
+            "parameters": params, "responses": {"200": {"description": "OK"}}}}),
+        );
     }
     json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": GIT_VERSION},
            "paths": paths, "components": {"schemas": {}}})

@@ -12,7 +12,8 @@ use super::status::{ApiError, Cause};
 use super::store::now_secs;
 
 /// Fields that identify an object rather than configure it; nobody "owns" them.
-const IDENTITY: &[&str] = &[".apiVersion", ".kind", ".metadata.name", ".metadata.namespace", ".metadata.creationTimestamp", ".status"];
+const IDENTITY: &[&str] =
+    &[".apiVersion", ".kind", ".metadata.name", ".metadata.namespace", ".metadata.creationTimestamp", ".status"];
 
 fn item_key(item: &Value) -> Option<(String, Value)> {
     ["name", "containerPort", "mountPath", "type", "ip"]
@@ -206,7 +207,9 @@ pub fn conflict_error(resource: &str, name: &str, conflicts: &[(String, String, 
         }
         let lines: Vec<String> = by
             .iter()
-            .flat_map(|(w, ps)| std::iter::once(format!("conflicts with {w}:")).chain(ps.iter().map(|p| format!("- {p}"))))
+            .flat_map(|(w, ps)| {
+                std::iter::once(format!("conflicts with {w}:")).chain(ps.iter().map(|p| format!("- {p}")))
+            })
             .collect();
         format!("Apply failed with {} conflicts: {}", conflicts.len(), lines.join("\n"))
     };

@@ -21,17 +21,18 @@ impl Hooks for Namespace {
     fn prepare(&mut self) -> ApiResult<()> {
         let name = self.metadata.name.clone().unwrap_or_default();
         let causes = if name.is_empty() {
-            vec![super::status::Cause::new("FieldValueRequired", "metadata.name", "Required value: name or generateName is required")]
+            vec![super::status::Cause::new(
+                "FieldValueRequired",
+                "metadata.name",
+                "Required value: name or generateName is required",
+            )]
         } else {
             dns_label("metadata.name", &name)
         };
         if !causes.is_empty() {
             return Err(ApiError::invalid("Namespace", &name, causes));
         }
-        self.metadata
-            .labels
-            .get_or_insert_with(BTreeMap::new)
-            .insert("kubernetes.io/metadata.name".into(), name);
+        self.metadata.labels.get_or_insert_with(BTreeMap::new).insert("kubernetes.io/metadata.name".into(), name);
         self.spec = Some(NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) });
         self.status = Some(NamespaceStatus { phase: Some("Active".into()), conditions: None });
         Ok(())

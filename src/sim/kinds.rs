@@ -232,9 +232,7 @@ impl Kind for Node {
     }
     fn field(&self, name: &str) -> String {
         match name {
-            "spec.unschedulable" => {
-                self.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false).to_string()
-            }
+            "spec.unschedulable" => self.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false).to_string(),
             _ => meta_field(&self.metadata, name).unwrap_or_default(),
         }
     }

@@ -113,7 +113,8 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
     rt.stage = Stage::Terminating { deadline };
     rt.due = Some(deadline);
     let host = rt.node.clone();
-    let running: Vec<String> = rt.main.iter().chain(&rt.init).filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
+    let running: Vec<String> =
+        rt.main.iter().chain(&rt.init).filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
     store.timers.insert((deadline, key.clone()));
     let Some(pod) = store.pods.get(key).cloned() else { return };
     for name in running {
@@ -126,7 +127,8 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
 /// The node went away: its pods turn Unknown, then Failed after the node-lost grace.
 pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
     let due = Instant::now() + timing.node_lost;
-    let keys: Vec<Key> = store.runtime.iter().filter(|(_, rt)| rt.node.as_deref() == Some(node)).map(|(k, _)| k.clone()).collect();
+    let keys: Vec<Key> =
+        store.runtime.iter().filter(|(_, rt)| rt.node.as_deref() == Some(node)).map(|(k, _)| k.clone()).collect();
     for key in keys {
         if let Some(rt) = store.runtime.get_mut(&key) {
             if matches!(rt.phase(), "Succeeded" | "Failed") {
@@ -169,10 +171,8 @@ fn refresh(store: &mut Store, key: &Key) {
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
     let node_changed = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
-    if node_changed {
-        if let Some(spec) = pod.spec.as_mut() {
-            spec.node_name = rt.node.clone();
-        }
+    if node_changed && let Some(spec) = pod.spec.as_mut() {
+        spec.node_name = rt.node.clone();
     }
     let changed = pod.status.as_ref() != Some(&status) || node_changed;
     store.runtime.insert(key.clone(), rt);
@@ -235,7 +235,12 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
         for init in [true, false] {
             let n = store.runtime.get(key).map_or(0, |rt| if init { rt.init.len() } else { rt.main.len() });
             for i in 0..n {
-                let due = store.runtime.get(key).and_then(|rt| if init { rt.init.get(i) } else { rt.main.get(i) }).and_then(|c| c.next).is_some_and(|d| d <= now);
+                let due = store
+                    .runtime
+                    .get(key)
+                    .and_then(|rt| if init { rt.init.get(i) } else { rt.main.get(i) })
+                    .and_then(|c| c.next)
+                    .is_some_and(|d| d <= now);
                 if due {
                     ctr_step(store, key, init, i, now, timing);
                 }
@@ -274,7 +279,11 @@ fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool
 
 fn node_ready(n: &Node) -> bool {
     let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
-    let ready = n.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    let ready = n
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
     ready && !unschedulable
 }
 
@@ -306,7 +315,14 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
             rt.due = Some(now + Duration::from_secs(1));
         }
         if first_time {
-            let note = Note { warning: true, reason: "FailedScheduling", component: "default-scheduler", host: None, message: why, field_path: None };
+            let note = Note {
+                warning: true,
+                reason: "FailedScheduling",
+                component: "default-scheduler",
+                host: None,
+                message: why,
+                field_path: None,
+            };
             record(store, &pod, note);
         }
         return;
@@ -329,7 +345,14 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
         rt.due = Some(now);
     }
     let msg = format!("Successfully assigned {}/{} to {node_name}", key.0, key.1);
-    let note = Note { warning: false, reason: "Scheduled", component: "default-scheduler", host: None, message: msg, field_path: None };
+    let note = Note {
+        warning: false,
+        reason: "Scheduled",
+        component: "default-scheduler",
+        host: None,
+        message: msg,
+        field_path: None,
+    };
     record(store, &pod, note);
 }
 
@@ -357,7 +380,8 @@ fn kick(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing
     c.state = CState::Creating;
     c.next = Some(now + timing.pull);
     let (name, image) = (c.name.clone(), c.image.clone());
-    let note = Note::kubelet(host.as_ref(), "Pulling", Some(field_path(&pod, &name)), format!("Pulling image \"{image}\""));
+    let note =
+        Note::kubelet(host.as_ref(), "Pulling", Some(field_path(&pod, &name)), format!("Pulling image \"{image}\""));
     record(store, &pod, note);
 }
 
@@ -369,7 +393,8 @@ fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, ti
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
-    let policy = if init && rt.restart_policy == "Always" { "OnFailure".to_string() } else { rt.restart_policy.clone() };
+    let policy =
+        if init && rt.restart_policy == "Always" { "OnFailure".to_string() } else { rt.restart_policy.clone() };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let Some(c) = rt.ctr_mut(init, i) else { return };
     c.next = None;
@@ -381,7 +406,9 @@ fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, ti
             let base = image_base(&c.image).to_string();
             if c.image.contains(MISSING_IMAGE_MARK) {
                 let full = super::runtime::normalize_image(&c.image);
-                let err = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
+                let err = format!(
+                    "rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
+                );
                 notes.push(kubelet("Failed", format!("Failed to pull image \"{}\": {err}", c.image)).warn());
                 notes.push(kubelet("Failed", "Error: ErrImagePull".into()).warn());
                 c.state = CState::PullError(err);
@@ -409,7 +436,9 @@ fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, ti
         CState::Running { started } => continue_program(c, started, now, &policy, timing),
         CState::Terminated { term, restart: true } => {
             let delay = timing.backoff(c.restarts as u32);
-            notes.push(kubelet("BackOff", format!("Back-off restarting failed container {} in pod {pod_ref}", c.name)).warn());
+            notes.push(
+                kubelet("BackOff", format!("Back-off restarting failed container {} in pod {pod_ref}", c.name)).warn(),
+            );
             c.last = Some(term);
             c.state = CState::CrashBackOff { delay_secs: delay.as_secs().max(1) };
             c.next = Some(now + delay);
@@ -426,7 +455,14 @@ fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, ti
     }
 }
 
-fn start_instance(c: &mut Ctr, now: Instant, notes: &mut Vec<Note>, kubelet: &dyn Fn(&'static str, String) -> Note, policy: &str, timing: &Timing) {
+fn start_instance(
+    c: &mut Ctr,
+    now: Instant,
+    notes: &mut Vec<Note>,
+    kubelet: &dyn Fn(&'static str, String) -> Note,
+    policy: &str,
+    timing: &Timing,
+) {
     notes.push(kubelet("Created", format!("Created container {}", c.name)));
     notes.push(kubelet("Started", format!("Started container {}", c.name)));
     c.id = container_id();
@@ -503,7 +539,11 @@ fn finish_termination(store: &mut Store, key: &Key) {
 pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let images = |p: &Pod| -> Vec<(String, String)> {
-        p.spec.iter().flat_map(|s| s.containers.iter()).map(|c| (c.name.clone(), c.image.clone().unwrap_or_default())).collect()
+        p.spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
+            .collect()
     };
     let before = images(old);
     let now = Instant::now();
@@ -517,12 +557,22 @@ pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) 
         let Some(c) = rt.main.iter_mut().find(|c| c.name == name) else { continue };
         let spec = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|x| x.name == name));
         c.image = image.clone();
-        c.program = Program::of(&image, spec.and_then(|s| s.command.as_deref()).unwrap_or(&[]), spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]));
+        c.program = Program::of(
+            &image,
+            spec.and_then(|s| s.command.as_deref()).unwrap_or(&[]),
+            spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]),
+        );
         if let CState::Running { started } = c.state {
-            c.last = Some(Term { code: 0, reason: "Completed".into(), started, finished: now_secs(), id: c.id.clone() });
+            c.last =
+                Some(Term { code: 0, reason: "Completed".into(), started, finished: now_secs(), id: c.id.clone() });
             c.restarts += 1;
             let path = format!("spec.containers{{{name}}}");
-            notes.push(Note::kubelet(host.as_ref(), "Killing", Some(path.clone()), format!("Container {name} definition changed, will be restarted")));
+            notes.push(Note::kubelet(
+                host.as_ref(),
+                "Killing",
+                Some(path.clone()),
+                format!("Container {name} definition changed, will be restarted"),
+            ));
             notes.push(Note::kubelet(host.as_ref(), "Pulling", Some(path), format!("Pulling image \"{image}\"")));
             c.state = CState::Creating;
             c.next = Some(now + timing.pull);

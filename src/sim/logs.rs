@@ -39,7 +39,8 @@ fn choose_container(pod: &Pod, asked: Option<&str>) -> Result<String, ApiError> 
         Some(c) => Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}"))),
         None if main.len() == 1 => Ok(main[0].clone()),
         None => {
-            let mut msg = format!("a container name must be specified for pod {name}, choose one of: [{}]", main.join(" "));
+            let mut msg =
+                format!("a container name must be specified for pod {name}, choose one of: [{}]", main.join(" "));
             if !init.is_empty() {
                 msg.push_str(&format!(" or one of the init containers: [{}]", init.join(" ")));
             }
@@ -78,7 +79,10 @@ fn snapshot(shared: &Shared, k: &(String, String), o: &Opts) -> Result<(Vec<LogL
         let prev = c.logs.len().checked_sub(2).and_then(|i| c.logs.get(i));
         return match prev {
             Some(p) => Ok((p.clone(), false)),
-            None => Err(ApiError::bad_request(format!("previous terminated container \"{}\" in pod \"{}\" not found", o.container, k.1))),
+            None => Err(ApiError::bad_request(format!(
+                "previous terminated container \"{}\" in pod \"{}\" not found",
+                o.container, k.1
+            ))),
         };
     }
     let waiting = match &c.state {
@@ -88,8 +92,10 @@ fn snapshot(shared: &Shared, k: &(String, String), o: &Opts) -> Result<(Vec<LogL
         _ => None,
     };
     if let (Some(why), true) = (waiting, c.logs.is_empty()) {
-        let reason = if why == "image can't be pulled" { why.to_string() } else { why.to_string() };
-        return Err(ApiError::bad_request(format!("container \"{}\" in pod \"{}\" is waiting to start: {reason}", o.container, k.1)));
+        return Err(ApiError::bad_request(format!(
+            "container \"{}\" in pod \"{}\" is waiting to start: {why}",
+            o.container, k.1
+        )));
     }
     Ok((c.logs.last().cloned().unwrap_or_default(), c.is_running()))
 }
@@ -111,7 +117,9 @@ async fn serve(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Response, 
     };
     let since = match (num("sinceSeconds")?, req.q("sinceTime")) {
         (Some(s), _) => Timestamp::now().checked_sub(k8s_openapi::jiff::SignedDuration::from_secs(s)).ok(),
-        (None, Some(t)) => Some(t.parse::<Timestamp>().map_err(|_| ApiError::bad_request(format!("invalid sinceTime: {t}")))?),
+        (None, Some(t)) => {
+            Some(t.parse::<Timestamp>().map_err(|_| ApiError::bad_request(format!("invalid sinceTime: {t}")))?)
+        }
         _ => None,
     };
     let o = Opts {

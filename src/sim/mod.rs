@@ -89,10 +89,11 @@ fn node(i: usize) -> Node {
         ("beta.kubernetes.io/arch", "amd64"),
     ];
     let q = |s: &str| Quantity(s.to_string());
-    let resources = [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q("110")), ("ephemeral-storage", q("102626232Ki"))]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect::<std::collections::BTreeMap<_, _>>();
+    let resources =
+        [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q("110")), ("ephemeral-storage", q("102626232Ki"))]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<std::collections::BTreeMap<_, _>>();
     let now = Time(now_secs());
     Node {
         metadata: ObjectMeta {

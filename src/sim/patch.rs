@@ -25,8 +25,15 @@ pub fn merge(target: &Value, patch: &Value) -> Value {
 /// The merge key of a list field in the core/v1 types this simulator serves.
 fn merge_key(field: &str) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" | "imagePullSecrets"
-        | "hostAliases" | "readinessGates" | "resourceClaims" => Some(match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets"
+        | "hostAliases"
+        | "readinessGates"
+        | "resourceClaims" => Some(match field {
             "hostAliases" => "ip",
             "readinessGates" => "conditionType",
             _ => "name",
@@ -163,8 +170,13 @@ pub fn json_patch(target: &Value, patch: &Value) -> Result<Value, String> {
     for op in ops {
         let kind = op.get("op").and_then(Value::as_str).ok_or("json patch operation is missing \"op\"")?;
         let path = op.get("path").and_then(Value::as_str).ok_or("json patch operation is missing \"path\"")?;
-        let value = || op.get("value").cloned().ok_or_else(|| format!("json patch {kind} operation does not have a value"));
-        let from = || op.get("from").and_then(Value::as_str).ok_or_else(|| format!("json patch {kind} operation is missing \"from\""));
+        let value =
+            || op.get("value").cloned().ok_or_else(|| format!("json patch {kind} operation does not have a value"));
+        let from = || {
+            op.get("from")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("json patch {kind} operation is missing \"from\""))
+        };
         match kind {
             "add" => add_at(&mut doc, path, value()?, false)?,
             "replace" => add_at(&mut doc, path, value()?, true)?,
@@ -221,7 +233,10 @@ mod tests {
                        {"op": "remove", "path": "/metadata/labels/a"},
                        {"op": "add", "path": "/list/-", "value": 3},
                        {"op": "test", "path": "/list/2", "value": 3}]);
-        assert_eq!(json_patch(&t, &p).expect("applies"), json!({"metadata": {"labels": {"b": "2"}}, "list": [1, 2, 3]}));
+        assert_eq!(
+            json_patch(&t, &p).expect("applies"),
+            json!({"metadata": {"labels": {"b": "2"}}, "list": [1, 2, 3]})
+        );
         assert!(json_patch(&t, &json!([{"op": "remove", "path": "/nope"}])).is_err());
     }
 }

@@ -59,10 +59,18 @@ impl Hooks for Pod {
         }
         new.status = old.status.clone();
         let (Some(o), Some(n)) = (&old.spec, &new.spec) else {
-            return Err(ApiError::invalid("Pod", &name_of(old), vec![Cause::new("FieldValueRequired", "spec", "Required value")]));
+            return Err(ApiError::invalid(
+                "Pod",
+                &name_of(old),
+                vec![Cause::new("FieldValueRequired", "spec", "Required value")],
+            ));
         };
         if o.containers.len() != n.containers.len() {
-            let c = Cause::new("FieldValueForbidden", "spec.containers", "Forbidden: pod updates may not add or remove containers");
+            let c = Cause::new(
+                "FieldValueForbidden",
+                "spec.containers",
+                "Forbidden: pod updates may not add or remove containers",
+            );
             return Err(ApiError::invalid("Pod", &name_of(old), vec![c]));
         }
         if without_mutable(n, o) != *o {
@@ -103,10 +111,10 @@ impl Hooks for Pod {
             return Ok(Deleted::Now(serde_json::to_value(gone).unwrap_or(Value::Null)));
         }
         let secs = grace.as_secs() as i64;
-        if let Some(existing) = pending.metadata.deletion_grace_period_seconds {
-            if existing <= secs {
-                return Ok(Deleted::Pending(serde_json::to_value(&pending).unwrap_or(Value::Null)));
-            }
+        if let Some(existing) = pending.metadata.deletion_grace_period_seconds
+            && existing <= secs
+        {
+            return Ok(Deleted::Pending(serde_json::to_value(&pending).unwrap_or(Value::Null)));
         }
         let at = now_secs().as_second() + secs;
         pending.metadata.deletion_timestamp = k8s_openapi::jiff::Timestamp::from_second(at).ok().map(Time);

@@ -263,6 +263,17 @@ fn lex(script: &str) -> Vec<String> {
     toks
 }
 
+/// A `for` loop body instruction with `$var` / `${var}` replaced in echoed text.
+fn substitute(i: &Instr, var: &str, value: &str) -> Instr {
+    match &i.op {
+        Op::Echo(t) => Instr {
+            op: Op::Echo(t.replace(&format!("${{{var}}}"), value).replace(&format!("${var}"), value)),
+            guard: i.guard,
+        },
+        _ => i.clone(),
+    }
+}
+
 /// Parses a shell script into a program.
 pub fn parse_script(script: &str) -> Program {
     let toks = lex(script);
@@ -270,6 +281,7 @@ pub fn parse_script(script: &str) -> Program {
     let mut words: Vec<String> = Vec::new();
     let mut guard = Guard::Always;
     let mut loop_start: Option<usize> = None;
+    let mut for_items: Option<(String, Vec<String>)> = None;
     let mut last_was_unknown = false;
     for t in toks.into_iter().chain(std::iter::once(";".to_string())) {
         match t.as_str() {
@@ -278,15 +290,26 @@ pub fn parse_script(script: &str) -> Program {
                     Some("while") if words.get(1).is_some_and(|w| w == "true" || w == ":") => {
                         loop_start = Some(out.len());
                     }
+                    Some("for") if words.get(2).is_some_and(|w| w == "in") => {
+                        loop_start = Some(out.len());
+                        for_items = Some((words[1].clone(), words[3..].to_vec()));
+                    }
                     Some("do") => {
                         loop_start.get_or_insert(out.len());
                         last_was_unknown = simple_in(&words[1..], guard, &mut out, false);
                     }
                     Some("done") => {
-                        if let Some(start) = loop_start.take() {
-                            out.push(instr(Op::Jump(start)));
-                            last_was_unknown = false;
+                        match (loop_start.take(), for_items.take()) {
+                            (Some(start), Some((var, items))) => {
+                                let body: Vec<Instr> = out.drain(start..).collect();
+                                for item in &items {
+                                    out.extend(body.iter().map(|i| substitute(i, &var, item)));
+                                }
+                            }
+                            (Some(start), None) => out.push(instr(Op::Jump(start))),
+                            _ => {}
                         }
+                        last_was_unknown = false;
                     }
                     _ if words.is_empty() => {}
                     _ => last_was_unknown = simple_in(&words, guard, &mut out, false),
@@ -302,10 +325,11 @@ pub fn parse_script(script: &str) -> Program {
         }
     }
     // The last unknown command of a script is what the container runs.
-    if let Some(last) = out.last_mut() {
-        if last.op == Op::Status(0) && last_was_unknown {
-            last.op = Op::Forever;
-        }
+    if let Some(last) = out.last_mut()
+        && last.op == Op::Status(0)
+        && last_was_unknown
+    {
+        last.op = Op::Forever;
     }
     Program(out)
 }
@@ -345,7 +369,10 @@ mod tests {
         assert_eq!(run_all(&Program::of("busybox", &s(&["true"]), &[])).1, vec![Stop::Exit(0)]);
         assert_eq!(run_all(&Program::of("busybox", &[], &[])).1, vec![Stop::Exit(0)]);
         assert_eq!(run_all(&Program::of("redis:7", &[], &[])).1, vec![Stop::Forever]);
-        assert_eq!(run_all(&Program::of("busybox", &[], &s(&["sleep", "3600"]))).1, vec![Stop::Wait(Duration::from_secs(3600)), Stop::Exit(0)]);
+        assert_eq!(
+            run_all(&Program::of("busybox", &[], &s(&["sleep", "3600"]))).1,
+            vec![Stop::Wait(Duration::from_secs(3600)), Stop::Exit(0)]
+        );
         let (lines, stops) = run_all(&Program::of("nginx:1.14.2", &[], &[]));
         assert_eq!(lines.len(), 5);
         assert_eq!(stops, vec![Stop::Forever]);
@@ -360,6 +387,8 @@ mod tests {
         let (lines, _) = run_all(&p);
         assert!(lines.len() >= 5 && lines.iter().all(|l| l == "tick"), "{lines:?}");
         assert_eq!(parse_script("echo 'a;b' \"c d\"").0[0].op, Op::Echo("a;b c d".into()));
+        let (lines, _) = run_all(&parse_script("for i in 1 2 3; do echo n=$i; done; echo end"));
+        assert_eq!(lines, vec!["n=1", "n=2", "n=3", "end"]);
         let (lines, stops) = run_all(&parse_script("apt-get update; echo done"));
         assert_eq!((lines, stops), (vec!["done".to_string()], vec![Stop::Exit(0)]));
         assert_eq!(run_all(&parse_script("echo up; exec myserver --port 80")).1, vec![Stop::Forever]);

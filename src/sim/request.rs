@@ -69,9 +69,8 @@ impl Req {
         if ct.contains("protobuf") {
             return Err(ApiError::unsupported_media(ct));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}")))
     }
 }
 

@@ -60,9 +60,13 @@ pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Re
     match segs.as_slice() {
         ["version"] => json_reply(200, &disc::version(), &[]),
         ["healthz"] | ["livez"] | ["readyz"] => text_reply(200, "ok".into()),
-        ["api"] if disc::wants_aggregated(&accept) => typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_core()),
+        ["api"] if disc::wants_aggregated(&accept) => {
+            typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_core())
+        }
         ["api"] => json_reply(200, &disc::api_versions(&server_addr), &[]),
-        ["apis"] if disc::wants_aggregated(&accept) => typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_groups()),
+        ["apis"] if disc::wants_aggregated(&accept) => {
+            typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_groups())
+        }
         ["apis"] => json_reply(200, &disc::api_group_list(), &[]),
         ["api", "v1"] => json_reply(200, &disc::resource_list(), &[]),
         ["openapi", "v3"] => json_reply(200, &disc::openapi_v3_root(), &[]),
@@ -110,8 +114,8 @@ async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-use read::{get_object, list_objects};
 use super::watch::watch_list;
+use read::{get_object, list_objects};
 use write::{create_object, delete_collection, delete_object, patch_object, replace_object};
 
 #[cfg(test)]
@@ -121,7 +125,10 @@ mod tests {
     #[test]
     fn targets() {
         let t = parse_target(&["namespaces", "default", "pods", "nginx", "log"]).expect("pod log");
-        assert_eq!((t.res, t.namespace.as_deref(), t.name.as_deref(), t.sub.as_deref()), (Res::Pods, Some("default"), Some("nginx"), Some("log")));
+        assert_eq!(
+            (t.res, t.namespace.as_deref(), t.name.as_deref(), t.sub.as_deref()),
+            (Res::Pods, Some("default"), Some("nginx"), Some("log"))
+        );
         let ns = parse_target(&["namespaces", "default"]).expect("namespace");
         assert_eq!((ns.res, ns.name.as_deref(), ns.namespace), (Res::Namespaces, Some("default"), None));
         let st = parse_target(&["namespaces", "dev", "status"]).expect("namespace status");

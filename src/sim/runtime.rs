@@ -3,8 +3,8 @@
 //! The lifecycle engine (`lifecycle.rs`) moves this state; nothing else writes status.
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
-    ContainerStatus, HostIP, PodCondition, PodIP, PodStatus,
+    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
+    PodCondition, PodIP, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
@@ -37,10 +37,17 @@ pub enum CState {
     Creating,
     PullError(String),
     PullBackOff,
-    Running { started: Timestamp },
+    Running {
+        started: Timestamp,
+    },
     /// Exited; `restart` says whether the kubelet will start it again.
-    Terminated { term: Term, restart: bool },
-    CrashBackOff { delay_secs: u64 },
+    Terminated {
+        term: Term,
+        restart: bool,
+    },
+    CrashBackOff {
+        delay_secs: u64,
+    },
 }
 
 /// One container of a simulated pod.
@@ -104,9 +111,13 @@ pub enum Stage {
     Unscheduled,
     Bound,
     Active,
-    Terminating { deadline: Instant },
+    Terminating {
+        deadline: Instant,
+    },
     /// Its node went away; `failed` once the node-lost grace has passed.
-    Lost { failed: bool },
+    Lost {
+        failed: bool,
+    },
 }
 
 /// The kubelet's view of one pod.
@@ -194,7 +205,8 @@ impl PodRuntime {
         };
         if let Some(reason) = self.unschedulable.clone() {
             self.set_condition("PodScheduled", "False", now);
-            st.conditions = Some(vec![self.condition("PodScheduled", "False", Some("Unschedulable".into()), Some(reason))]);
+            st.conditions =
+                Some(vec![self.condition("PodScheduled", "False", Some("Unschedulable".into()), Some(reason))]);
             return st;
         }
         if self.node.is_none() {
@@ -202,15 +214,24 @@ impl PodRuntime {
         }
         let ready_names: Vec<String> = self.main.iter().filter(|c| !c.is_running()).map(|c| c.name.clone()).collect();
         let unready = format!("containers with unready status: [{}]", ready_names.join(" "));
-        let init_pending: Vec<String> = self.init.iter().filter(|c| !(c.is_done() && c.exit_code() == Some(0))).map(|c| c.name.clone()).collect();
+        let init_pending: Vec<String> =
+            self.init.iter().filter(|c| !(c.is_done() && c.exit_code() == Some(0))).map(|c| c.name.clone()).collect();
         let lost = matches!(self.stage, Stage::Lost { .. });
         let sandbox = self.stage != Stage::Bound;
         let initialized = self.initialized();
         let all_ready = ready_names.is_empty() && !lost;
         let completed = phase == "Succeeded";
-        let ready = if lost { "Unknown" } else if all_ready { "True" } else { "False" };
+        let ready = if lost {
+            "Unknown"
+        } else if all_ready {
+            "True"
+        } else {
+            "False"
+        };
         let (ready_reason, ready_msg) = match () {
-            _ if lost => (Some("NodeStatusUnknown".to_string()), Some("Kubelet stopped posting node status.".to_string())),
+            _ if lost => {
+                (Some("NodeStatusUnknown".to_string()), Some("Kubelet stopped posting node status.".to_string()))
+            }
             _ if completed => (Some("PodCompleted".into()), None),
             _ if all_ready => (None, None),
             _ => (Some("ContainersNotReady".into()), Some(unready)),
@@ -226,7 +247,10 @@ impl PodRuntime {
             let (ir, im) = if initialized {
                 (if completed && !self.init.is_empty() { Some("PodCompleted".into()) } else { None }, None)
             } else {
-                (Some("ContainersNotInitialized".into()), Some(format!("containers with incomplete status: [{}]", init_pending.join(" "))))
+                (
+                    Some("ContainersNotInitialized".into()),
+                    Some(format!("containers with incomplete status: [{}]", init_pending.join(" "))),
+                )
             };
             conds.push(self.condition("Initialized", tf(initialized), ir, im));
             conds.push(self.condition("Ready", ready, ready_reason.clone(), ready_msg.clone()));
@@ -242,14 +266,19 @@ impl PodRuntime {
             st.pod_ips = self.pod_ip.clone().map(|ip| vec![PodIP { ip }]);
             st.start_time = self.start_time.map(Time);
             if !self.init.is_empty() {
-                st.init_container_statuses = Some(self.init.iter().map(|c| ctr_status(c, !initialized, pod_ref)).collect());
+                st.init_container_statuses =
+                    Some(self.init.iter().map(|c| ctr_status(c, !initialized, pod_ref)).collect());
             }
             let waiting_on_init = !initialized;
             st.container_statuses = Some(self.main.iter().map(|c| ctr_status(c, waiting_on_init, pod_ref)).collect());
         }
         if let Stage::Lost { failed: true } = self.stage {
             st.reason = Some("NodeLost".into());
-            st.message = Some(format!("Node {} which was running pod {} is unresponsive", self.node.clone().unwrap_or_default(), pod_ref.split('_').next().unwrap_or_default()));
+            st.message = Some(format!(
+                "Node {} which was running pod {} is unresponsive",
+                self.node.clone().unwrap_or_default(),
+                pod_ref.split('_').next().unwrap_or_default()
+            ));
         }
         st
     }
@@ -267,7 +296,10 @@ fn terminated(t: &Term) -> ContainerStateTerminated {
 }
 
 fn waiting(reason: &str, message: Option<String>) -> ContainerState {
-    ContainerState { waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }), ..Default::default() }
+    ContainerState {
+        waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }),
+        ..Default::default()
+    }
 }
 
 fn ctr_status(c: &Ctr, before_init: bool, pod_ref: &str) -> ContainerStatus {

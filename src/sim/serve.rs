@@ -83,7 +83,12 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
 }
 
 /// Serves until `shutdown` resolves.
-pub async fn serve(listener: TcpListener, tls: &Tls, shared: Arc<Shared>, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    tls: &Tls,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let addr = listener.local_addr()?.to_string();
     let app = Router::new().fallback(handle).with_state(App { shared, addr });
     axum::serve(TlsListener::new(listener, tls)?, app).with_graceful_shutdown(shutdown).await

@@ -81,11 +81,23 @@ impl ApiError {
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource".into(), None)
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource".into(),
+            None,
+        )
     }
 
     pub fn unsupported_media(content_type: &str) -> Self {
-        Self::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf; got {content_type}"), None)
+        Self::new(
+            415,
+            "UnsupportedMediaType",
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf; got {content_type}"
+            ),
+            None,
+        )
     }
 
     /// 422 Invalid, with the aggregate message rule of `errors.NewInvalid`.
@@ -117,10 +129,7 @@ impl ApiError {
 }
 
 fn causes_json(causes: &[Cause]) -> Value {
-    causes
-        .iter()
-        .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
-        .collect()
+    causes.iter().map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field})).collect()
 }
 
 impl IntoResponse for ApiError {
@@ -155,7 +164,11 @@ mod tests {
 
     #[test]
     fn invalid_aggregates() {
-        let one = ApiError::invalid("Pod", "p", vec![Cause::new("FieldValueRequired", "spec.containers[0].image", "Required value")]);
+        let one = ApiError::invalid(
+            "Pod",
+            "p",
+            vec![Cause::new("FieldValueRequired", "spec.containers[0].image", "Required value")],
+        );
         assert_eq!(one.message, "Pod \"p\" is invalid: spec.containers[0].image: Required value");
         let two = ApiError::invalid(
             "Pod",

@@ -171,7 +171,10 @@ impl Store {
     /// Events after `rv` still in history, and a receiver for what comes next; or 410 Gone
     /// when `rv` is older than the history reaches.
     #[allow(clippy::type_complexity)]
-    pub fn watch_from(&self, rv: u64) -> Result<(Vec<Arc<WatchEvent>>, broadcast::Receiver<Arc<WatchEvent>>), ApiError> {
+    pub fn watch_from(
+        &self,
+        rv: u64,
+    ) -> Result<(Vec<Arc<WatchEvent>>, broadcast::Receiver<Arc<WatchEvent>>), ApiError> {
         let oldest = self.history.front().map_or(self.rv + 1, |e| e.rv);
         if rv + 1 < oldest && rv < self.rv {
             return Err(ApiError::gone(format!("too old resource version: {rv} ({})", oldest - 1)));

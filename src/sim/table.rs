@@ -15,7 +15,8 @@ use super::status::ApiError;
 
 const NAME_DOC: &str = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
 const AGE_DOC: &str = "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
-const POD_IP_DOC: &str = "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.";
+const POD_IP_DOC: &str =
+    "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.";
 const NODE_NAME_DOC: &str = "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename";
 const NOMINATED_DOC: &str = "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.";
 const GATES_DOC: &str = "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates";
@@ -62,7 +63,12 @@ impl Printable for Pod {
             col("Name", "name", NAME_DOC, 0),
             col("Ready", "", "The aggregate readiness state of this pod for accepting traffic.", 0),
             col("Status", "", "The aggregate status of the containers in this pod.", 0),
-            col("Restarts", "", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", 0),
+            col(
+                "Restarts",
+                "",
+                "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+                0,
+            ),
             col("Age", "", AGE_DOC, 0),
             col("IP", "", POD_IP_DOC, 1),
             col("Node", "", NODE_NAME_DOC, 1),
@@ -81,7 +87,9 @@ impl Printable for Pod {
                 let conds = status.and_then(|s| s.conditions.as_ref());
                 let ok = g
                     .iter()
-                    .filter(|gate| conds.is_some_and(|cs| cs.iter().any(|c| c.type_ == gate.condition_type && c.status == "True")))
+                    .filter(|gate| {
+                        conds.is_some_and(|cs| cs.iter().any(|c| c.type_ == gate.condition_type && c.status == "True"))
+                    })
                     .count();
                 format!("{ok}/{}", g.len())
             }
@@ -100,8 +108,12 @@ impl Printable for Pod {
     }
     fn row_conditions(&self) -> Option<Value> {
         match self.status.as_ref().and_then(|s| s.phase.as_deref()) {
-            Some("Succeeded") => Some(json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}])),
-            Some("Failed") => Some(json!([{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}])),
+            Some("Succeeded") => Some(
+                json!([{"type": "Completed", "status": "True", "reason": "Succeeded", "message": "The pod has completed successfully."}]),
+            ),
+            Some("Failed") => {
+                Some(json!([{"type": "Completed", "status": "True", "reason": "Failed", "message": "The pod failed."}]))
+            }
             _ => None,
         }
     }
@@ -109,7 +121,11 @@ impl Printable for Pod {
 
 impl Printable for Namespace {
     fn columns() -> Vec<Value> {
-        vec![col("Name", "name", NAME_DOC, 0), col("Status", "", "The status of the namespace", 0), col("Age", "", AGE_DOC, 0)]
+        vec![
+            col("Name", "name", NAME_DOC, 0),
+            col("Status", "", "The status of the namespace", 0),
+            col("Age", "", AGE_DOC, 0),
+        ]
     }
     fn cells(&self, now: Timestamp) -> Vec<Value> {
         let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
@@ -152,7 +168,11 @@ impl Printable for Event {
             json!(age(last.as_ref(), now)),
             json!(self.type_.clone().unwrap_or_default()),
             json!(self.reason.clone().unwrap_or_default()),
-            json!(format!("{}/{}", o.kind.clone().unwrap_or_default().to_lowercase(), o.name.clone().unwrap_or_default())),
+            json!(format!(
+                "{}/{}",
+                o.kind.clone().unwrap_or_default().to_lowercase(),
+                o.name.clone().unwrap_or_default()
+            )),
             json!(o.field_path.clone().unwrap_or_default()),
             json!(source.unwrap_or_default()),
             json!(self.message.clone().unwrap_or_default().trim()),
@@ -171,11 +191,36 @@ impl Printable for Node {
             col("Roles", "", "The roles of the node", 0),
             col("Age", "", AGE_DOC, 0),
             col("Version", "", "Kubelet Version reported by the node.", 0),
-            col("Internal-IP", "", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
-            col("External-IP", "", "List of addresses reachable to the node. Queried from cloud provider, if available.", 1),
-            col("OS-Image", "", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1),
-            col("Kernel-Version", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-            col("Container-Runtime", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1),
+            col(
+                "Internal-IP",
+                "",
+                "List of addresses reachable to the node. Queried from cloud provider, if available.",
+                1,
+            ),
+            col(
+                "External-IP",
+                "",
+                "List of addresses reachable to the node. Queried from cloud provider, if available.",
+                1,
+            ),
+            col(
+                "OS-Image",
+                "",
+                "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+                1,
+            ),
+            col(
+                "Kernel-Version",
+                "",
+                "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+                1,
+            ),
+            col(
+                "Container-Runtime",
+                "",
+                "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+                1,
+            ),
         ]
     }
     fn cells(&self, now: Timestamp) -> Vec<Value> {
@@ -204,7 +249,9 @@ impl Printable for Node {
                 .map_or("<none>".to_string(), |a| a.address.clone())
         };
         let info = st.and_then(|s| s.node_info.as_ref());
-        let i = |f: fn(&k8s_openapi::api::core::v1::NodeSystemInfo) -> &String| info.map_or("<unknown>".to_string(), |n| f(n).clone());
+        let i = |f: fn(&k8s_openapi::api::core::v1::NodeSystemInfo) -> &String| {
+            info.map_or("<unknown>".to_string(), |n| f(n).clone())
+        };
         vec![
             json!(self.metadata.name.clone().unwrap_or_default()),
             json!(status),

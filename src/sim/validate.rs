@@ -29,7 +29,11 @@ pub fn quote(s: &str) -> String {
 pub fn dns_label(field: &str, v: &str) -> Vec<Cause> {
     let mut out = Vec::new();
     if v.len() > 63 {
-        out.push(Cause::new("FieldValueInvalid", field, format!("Invalid value: {}: must be no more than 63 characters", quote(v))));
+        out.push(Cause::new(
+            "FieldValueInvalid",
+            field,
+            format!("Invalid value: {}: must be no more than 63 characters", quote(v)),
+        ));
     }
     if !is_label(v) {
         out.push(Cause::new("FieldValueInvalid", field, format!("Invalid value: {}: {DNS1123_LABEL_MSG}", quote(v))));
@@ -41,10 +45,18 @@ pub fn dns_label(field: &str, v: &str) -> Vec<Cause> {
 pub fn dns_subdomain(field: &str, v: &str) -> Vec<Cause> {
     let mut out = Vec::new();
     if v.len() > 253 {
-        out.push(Cause::new("FieldValueInvalid", field, format!("Invalid value: {}: must be no more than 253 characters", quote(v))));
+        out.push(Cause::new(
+            "FieldValueInvalid",
+            field,
+            format!("Invalid value: {}: must be no more than 253 characters", quote(v)),
+        ));
     }
     if !v.split('.').all(is_label) {
-        out.push(Cause::new("FieldValueInvalid", field, format!("Invalid value: {}: {DNS1123_SUBDOMAIN_MSG}", quote(v))));
+        out.push(Cause::new(
+            "FieldValueInvalid",
+            field,
+            format!("Invalid value: {}: {DNS1123_SUBDOMAIN_MSG}", quote(v)),
+        ));
     }
     out
 }
@@ -60,7 +72,11 @@ fn label_value_ok(v: &str) -> bool {
 
 fn not_supported(field: &str, v: &str, allowed: &[&str]) -> Cause {
     let list: Vec<String> = allowed.iter().map(|a| quote(a)).collect();
-    Cause::new("FieldValueNotSupported", field, format!("Unsupported value: {}: supported values: {}", quote(v), list.join(", ")))
+    Cause::new(
+        "FieldValueNotSupported",
+        field,
+        format!("Unsupported value: {}: supported values: {}", quote(v), list.join(", ")),
+    )
 }
 
 fn container_errors(path: &str, c: &Container, names: &mut HashSet<String>, out: &mut Vec<Cause>) {
@@ -69,7 +85,11 @@ fn container_errors(path: &str, c: &Container, names: &mut HashSet<String>, out:
     } else {
         out.extend(dns_label(&format!("{path}.name"), &c.name));
         if !names.insert(c.name.clone()) {
-            out.push(Cause::new("FieldValueDuplicate", format!("{path}.name"), format!("Duplicate value: {}", quote(&c.name))));
+            out.push(Cause::new(
+                "FieldValueDuplicate",
+                format!("{path}.name"),
+                format!("Duplicate value: {}", quote(&c.name)),
+            ));
         }
     }
     if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
@@ -81,18 +101,26 @@ fn container_errors(path: &str, c: &Container, names: &mut HashSet<String>, out:
         if p.container_port == 0 {
             out.push(Cause::new("FieldValueRequired", format!("{pp}.containerPort"), "Required value"));
         } else if !(1..=65535).contains(&p.container_port) {
-            out.push(Cause::new("FieldValueInvalid", format!("{pp}.containerPort"), format!("Invalid value: {}: must be between 1 and 65535, inclusive", p.container_port)));
+            out.push(Cause::new(
+                "FieldValueInvalid",
+                format!("{pp}.containerPort"),
+                format!("Invalid value: {}: must be between 1 and 65535, inclusive", p.container_port),
+            ));
         }
         if let Some(hp) = p.host_port.filter(|h| *h != 0 && !(1..=65535).contains(h)) {
-            out.push(Cause::new("FieldValueInvalid", format!("{pp}.hostPort"), format!("Invalid value: {hp}: must be between 1 and 65535, inclusive")));
+            out.push(Cause::new(
+                "FieldValueInvalid",
+                format!("{pp}.hostPort"),
+                format!("Invalid value: {hp}: must be between 1 and 65535, inclusive"),
+            ));
         }
         if let Some(proto) = p.protocol.as_deref().filter(|x| !["SCTP", "TCP", "UDP"].contains(x)) {
             out.push(not_supported(&format!("{pp}.protocol"), proto, &["SCTP", "TCP", "UDP"]));
         }
-        if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
-            if !port_names.insert(n.to_string()) {
-                out.push(Cause::new("FieldValueDuplicate", format!("{pp}.name"), format!("Duplicate value: {}", quote(n))));
-            }
+        if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty())
+            && !port_names.insert(n.to_string())
+        {
+            out.push(Cause::new("FieldValueDuplicate", format!("{pp}.name"), format!("Duplicate value: {}", quote(n))));
         }
     }
     if let Some(pol) = c.image_pull_policy.as_deref().filter(|x| !["Always", "IfNotPresent", "Never"].contains(x)) {
@@ -105,12 +133,20 @@ pub fn validate_pod(pod: &Pod) -> Vec<Cause> {
     let mut out = Vec::new();
     let m = &pod.metadata;
     match m.name.as_deref() {
-        None | Some("") => out.push(Cause::new("FieldValueRequired", "metadata.name", "Required value: name or generateName is required")),
+        None | Some("") => out.push(Cause::new(
+            "FieldValueRequired",
+            "metadata.name",
+            "Required value: name or generateName is required",
+        )),
         Some(n) => out.extend(dns_subdomain("metadata.name", n)),
     }
     for (k, v) in m.labels.iter().flatten() {
         if !label_value_ok(v) {
-            out.push(Cause::new("FieldValueInvalid", "metadata.labels", format!("Invalid value: {}: {LABEL_VALUE_MSG}", quote(v))));
+            out.push(Cause::new(
+                "FieldValueInvalid",
+                "metadata.labels",
+                format!("Invalid value: {}: {LABEL_VALUE_MSG}", quote(v)),
+            ));
         }
         let name = k.rsplit('/').next().unwrap_or(k);
         if name.is_empty() || name.len() > 63 || !label_value_ok(name) {
@@ -192,11 +228,14 @@ mod tests {
             "spec": {"containers": [{"name": "a", "ports": [{"containerPort": 70000}]}, {"name": "a", "image": "x"}]}}))
         .expect("decodes");
         let lines: Vec<String> = validate_pod(&pod).iter().map(Cause::line).collect();
-        assert_eq!(lines, vec![
-            "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-            "spec.containers[0].image: Required value",
-            "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
-            "spec.containers[1].name: Duplicate value: \"a\"",
-        ]);
+        assert_eq!(
+            lines,
+            vec![
+                "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "spec.containers[0].image: Required value",
+                "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                "spec.containers[1].name: Duplicate value: \"a\"",
+            ]
+        );
     }
 }

@@ -93,9 +93,8 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
                 (current, store.subscribe(), store.revision())
             }
             Some(rv) => {
-                let rv: u64 = rv
-                    .parse()
-                    .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
+                let rv: u64 =
+                    rv.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
                 let (replay, rx) = store.watch_from(rv)?;
                 let initial = replay
                     .iter()
@@ -124,10 +123,10 @@ async fn pump<K: Printable>(
 ) {
     let mut first = true;
     for (change, obj) in &initial {
-        if let Some(line) = encode::<K>(&spec, *change, obj, &mut first) {
-            if tx.send(Ok(line)).await.is_err() {
-                return;
-            }
+        if let Some(line) = encode::<K>(&spec, *change, obj, &mut first)
+            && tx.send(Ok(line)).await.is_err()
+        {
+            return;
         }
     }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
@@ -155,9 +154,8 @@ async fn pump<K: Printable>(
                     }
                     last_rv = ev.rv;
                     let Some(change) = spec.view(&ev) else { continue };
-                    if let Some(line) = encode::<K>(&spec, change, &ev.object, &mut first) {
-                        if tx.send(Ok(line)).await.is_err() { return; }
-                    }
+                    if let Some(line) = encode::<K>(&spec, change, &ev.object, &mut first)
+                        && tx.send(Ok(line)).await.is_err() { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     let status = ApiError::gone(format!("too old resource version: {last_rv}")).body();

@@ -62,7 +62,12 @@ pub trait Hooks: Printable {
 }
 
 fn cannot_handle<K: Kind>(detail: &str) -> ApiError {
-    ApiError::bad_request(format!("{} in version \"{}\" cannot be handled as a {}: {detail}", K::KIND, K::VERSION, K::KIND))
+    ApiError::bad_request(format!(
+        "{} in version \"{}\" cannot be handled as a {}: {detail}",
+        K::KIND,
+        K::VERSION,
+        K::KIND
+    ))
 }
 
 /// Decodes `body` into `K`, reporting dropped fields per `fieldValidation`.
@@ -106,15 +111,25 @@ pub fn create_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> A
 }
 
 /// Creates `obj` in the target's namespace (shared by POST and apply-creates).
-fn insert<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut obj: K, manager: Option<&str>, sent: &Value) -> ApiResult<K> {
+fn insert<K: Hooks>(
+    shared: &Arc<Shared>,
+    req: &Req,
+    t: &Target,
+    mut obj: K,
+    manager: Option<&str>,
+    sent: &Value,
+) -> ApiResult<K> {
     let dry_run = req.dry_run()?;
     let url_ns = t.namespace.clone();
     let m = obj.metadata_mut();
     if K::RES.info().namespaced {
-        if let (Some(body_ns), Some(url)) = (m.namespace.as_ref(), url_ns.as_ref()) {
-            if !body_ns.is_empty() && body_ns != url {
-                return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
-            }
+        if let (Some(body_ns), Some(url)) = (m.namespace.as_ref(), url_ns.as_ref())
+            && !body_ns.is_empty()
+            && body_ns != url
+        {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
         }
         m.namespace = url_ns.clone();
     } else {
@@ -123,10 +138,10 @@ fn insert<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut obj: K, man
     if m.resource_version.as_deref().is_some_and(|rv| !rv.is_empty()) {
         return Err(ApiError::bad_request("resourceVersion should not be set on objects to be created"));
     }
-    if m.name.as_deref().unwrap_or("").is_empty() {
-        if let Some(g) = m.generate_name.as_deref().filter(|g| !g.is_empty()) {
-            m.name = Some(format!("{g}{}", random_suffix(5)));
-        }
+    if m.name.as_deref().unwrap_or("").is_empty()
+        && let Some(g) = m.generate_name.as_deref().filter(|g| !g.is_empty())
+    {
+        m.name = Some(format!("{g}{}", random_suffix(5)));
     }
     m.uid = Some(new_uid());
     m.creation_timestamp = Some(Time(now_secs()));
@@ -234,7 +249,13 @@ pub fn patch_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Ap
 
 /// Server-side apply: create when absent, else merge the applied configuration, refusing
 /// to take fields another manager owns unless `force=true`.
-fn apply<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, current: Option<K>, mode: Validation) -> ApiResult<Response> {
+fn apply<K: Hooks>(
+    shared: &Arc<Shared>,
+    req: &Req,
+    t: &Target,
+    current: Option<K>,
+    mode: Validation,
+) -> ApiResult<Response> {
     let manager = req
         .q("fieldManager")
         .filter(|m| !m.is_empty())
@@ -266,7 +287,8 @@ fn apply<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, current: Option<
 }
 
 fn delete_opts(req: &Req) -> ApiResult<DeleteOpts> {
-    let body: Value = if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(json!({})) };
+    let body: Value =
+        if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(json!({})) };
     let grace = body
         .get("gracePeriodSeconds")
         .and_then(Value::as_i64)

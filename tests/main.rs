@@ -1,0 +1,12 @@
+//! The integration test binary: one binary, topic modules, a shared harness in `util`.
+//! Tests that drive real kubectl need it on PATH and fail loudly when it is missing.
+
+mod util;
+
+mod sim_api;
+mod sim_binary;
+mod sim_kubectl_errors;
+mod sim_kubectl_get;
+mod sim_kubectl_lifecycle;
+mod sim_kubectl_seed;
+mod sim_kubectl_writes;

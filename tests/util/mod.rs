@@ -1,0 +1,175 @@
+//! Test harness: a simulator on an ephemeral loopback port with its own runtime, a
+//! kubeconfig and HOME in a temp dir (so kubectl's discovery cache and nothing of the
+//! real user's is touched), and helpers to run real kubectl and wait on conditions.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use podsh::sim::{SimOptions, Simulator, Timing};
+
+/// What a finished command printed.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    fn from(o: Output) -> Self {
+        Run {
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "command failed\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts failure with exit code 1 and returns stderr.
+    #[track_caller]
+    pub fn fails(&self) -> &str {
+        assert_eq!(self.code, 1, "expected exit 1\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        &self.stderr
+    }
+}
+
+/// The kubectl on PATH (the version dispatcher), or a loud failure.
+pub fn kubectl_path() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("kubectl"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("kubectl is not on PATH: these tests use the real kubectl as the oracle"))
+}
+
+/// Timings short enough for tests, long enough to observe each state.
+pub fn fast_timing() -> Timing {
+    Timing {
+        schedule: Duration::from_millis(50),
+        pull: Duration::from_millis(150),
+        kill: Duration::from_millis(150),
+        backoff: Duration::from_millis(600),
+        backoff_max: Duration::from_secs(5),
+        node_lost: Duration::from_millis(600),
+    }
+}
+
+pub struct Cluster {
+    pub sim: Simulator,
+    pub dir: tempfile::TempDir,
+    pub kubeconfig: PathBuf,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Cluster {
+    pub fn start() -> Self {
+        Self::with(SimOptions { timing: fast_timing(), ..SimOptions::default() })
+    }
+
+    pub fn with(opts: SimOptions) -> Self {
+        let rt =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("test runtime");
+        let sim = rt.block_on(Simulator::start("127.0.0.1:0", opts)).expect("simulator starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kubeconfig = dir.path().join("kubeconfig");
+        sim.write_kubeconfig(&kubeconfig, "sim").expect("kubeconfig written");
+        Cluster { sim, dir, kubeconfig, rt }
+    }
+
+    pub fn runtime(&self) -> &tokio::runtime::Runtime {
+        &self.rt
+    }
+
+    /// A kubectl command with this cluster's kubeconfig and a private HOME.
+    pub fn kubectl_cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(kubectl_path());
+        c.args(args)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("HOME", self.dir.path())
+            .env_remove("KUBECTL_EXTERNAL_DIFF")
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn kubectl(&self, args: &[&str]) -> Run {
+        Run::from(self.kubectl_cmd(args).output().expect("kubectl runs"))
+    }
+
+    /// Writes a file into the test's directory and returns its path.
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, content).expect("file written");
+        p
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Polls `kubectl get pod NAME` until its STATUS column is `status`.
+    #[track_caller]
+    pub fn wait_status(&self, name: &str, status: &str) -> String {
+        let mut last = String::new();
+        let ok = wait_for(Duration::from_secs(20), || {
+            let r = self.kubectl(&["get", "pod", name, "--no-headers"]);
+            last = r.stdout.clone() + &r.stderr;
+            r.stdout.split_whitespace().nth(2) == Some(status)
+        });
+        assert!(ok, "pod {name} never reached {status}; last output: {last}");
+        last
+    }
+}
+
+/// Polls `cond` every 50 ms until it holds or `limit` passes.
+pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    cond()
+}
+
+/// Replaces the variable parts of kubectl output (times, container IDs, random volume
+/// suffixes) with placeholders so that the rest can be compared exactly.
+pub fn normalize(text: &str) -> String {
+    let rules = [
+        (r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}", "<TIME>"),
+        (r"containerd://[0-9a-f]{64}", "containerd://<ID>"),
+        (r"kube-api-access-[a-z0-9]{5}", "kube-api-access-<X>"),
+    ];
+    let mut out = text.to_string();
+    for (re, with) in rules {
+        out = regex::Regex::new(re).expect("valid regex").replace_all(&out, with).into_owned();
+    }
+    out
+}
+
+/// Splits a kubectl table row into its cells (columns are separated by 2+ spaces).
+pub fn cells(line: &str) -> Vec<String> {
+    regex::Regex::new(r"\s{2,}").expect("valid regex").split(line.trim_end()).map(str::to_string).collect()
+}
+
+/// Shows both texts in full when they differ.
+#[track_caller]
+pub fn assert_text(actual: &str, expected: &str) {
+    if actual != expected {
+        panic!("output differs\n--- expected\n{expected}\n--- actual\n{actual}\n--- end");
+    }
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
