@@ -143,8 +143,11 @@ fn watch_prints_the_pod_until_running() {
             }
         }
     });
-    // Give the watch a moment to be established; events before it would be listed anyway.
-    std::thread::sleep(Duration::from_millis(700));
+    // Create the pod only once kubectl's watch request has reached the server.
+    let watching = crate::util::wait_for(Duration::from_secs(10), || {
+        c.sim.requests().iter().any(|r| r.uri.contains("watch=true"))
+    });
+    assert!(watching, "kubectl get -w opened a watch");
     c.kubectl(&["run", "w1", "--image=nginx"]).ok();
     let mut seen = Vec::new();
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {

@@ -110,10 +110,10 @@ fn patches_labels_annotations_and_images() {
 #[test]
 fn deletes_graceful_now_forced_and_without_wait() {
     let c = Cluster::start();
-    for n in ["a", "b", "f", "w"] {
+    for n in ["a", "b", "f"] {
         c.kubectl(&["run", n, "--image=nginx"]).ok();
     }
-    for n in ["a", "b", "f", "w"] {
+    for n in ["a", "b", "f"] {
         c.wait_status(n, "Running");
     }
     assert_text(c.kubectl(&["delete", "pod", "a"]).ok(), "pod \"a\" deleted\n");
@@ -124,6 +124,18 @@ fn deletes_graceful_now_forced_and_without_wait() {
         &forced.stderr,
         "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n",
     );
+    assert!(crate::util::wait_for(std::time::Duration::from_secs(5), || c
+        .kubectl(&["get", "pods", "-o", "name"])
+        .stdout
+        .is_empty()));
+}
+
+#[test]
+fn delete_without_wait_leaves_the_pod_terminating() {
+    let timing = podsh::sim::Timing { kill: std::time::Duration::from_secs(3), ..crate::util::fast_timing() };
+    let c = Cluster::with(podsh::sim::SimOptions { timing, ..Default::default() });
+    c.kubectl(&["run", "w", "--image=nginx"]).ok();
+    c.wait_status("w", "Running");
     assert_text(c.kubectl(&["delete", "pod", "w", "--wait=false"]).ok(), "pod \"w\" deleted\n");
     let terminating = crate::util::cells(c.kubectl(&["get", "pod", "w", "--no-headers"]).ok().trim());
     assert_eq!(terminating[2], "Terminating");
