@@ -6,6 +6,8 @@
 //! the simulator and the renderers share.
 
 pub mod cli;
+pub mod command;
 pub mod common;
+pub mod render;
 pub mod sim;
 pub mod simcmd;

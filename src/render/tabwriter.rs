@@ -47,7 +47,14 @@ impl TabWriter {
         out
     }
 
-    fn block(&mut self, lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut String) {
+    fn block(
+        &mut self,
+        lines: &[Vec<&str>],
+        mut line0: usize,
+        line1: usize,
+        widths: &mut Vec<usize>,
+        out: &mut String,
+    ) {
         let column = widths.len();
         let mut this = line0;
         while this < line1 {
@@ -104,13 +111,19 @@ mod tests {
     #[test]
     fn get_table() {
         let t = "NAME\tREADY\tSTATUS\tRESTARTS\tAGE\nnginx\t1/1\tRunning\t0\t5m1s\n";
-        assert_eq!(align(GET, t), "NAME    READY   STATUS    RESTARTS   AGE\nnginx   1/1     Running   0          5m1s\n");
+        assert_eq!(
+            align(GET, t),
+            "NAME    READY   STATUS    RESTARTS   AGE\nnginx   1/1     Running   0          5m1s\n"
+        );
     }
 
     #[test]
     fn describe_blocks_break_on_lines_without_tabs() {
         let t = "Name:\tnginx\nIPs:\n  IP:\t10.244.0.5\nContainers:\n  nginx:\n    Port:\t<none>\n";
-        assert_eq!(align(DESCRIBE, t), "Name:  nginx\nIPs:\n  IP:  10.244.0.5\nContainers:\n  nginx:\n    Port:  <none>\n");
+        assert_eq!(
+            align(DESCRIBE, t),
+            "Name:  nginx\nIPs:\n  IP:  10.244.0.5\nContainers:\n  nginx:\n    Port:  <none>\n"
+        );
         let cond = "Conditions:\n  Type\tStatus\n  Ready \tTrue \n";
         assert_eq!(align(DESCRIBE, cond), "Conditions:\n  Type    Status\n  Ready   True \n");
     }
@@ -118,7 +131,10 @@ mod tests {
     #[test]
     fn remembered_widths_only_grow() {
         let mut w = TabWriter::remembering(GET);
-        assert_eq!(w.format("NAME\tSTATUS\tAGE\nlongername\tRunning\t1s\n"), "NAME         STATUS    AGE\nlongername   Running   1s\n");
+        assert_eq!(
+            w.format("NAME\tSTATUS\tAGE\nlongername\tRunning\t1s\n"),
+            "NAME         STATUS    AGE\nlongername   Running   1s\n"
+        );
         assert_eq!(w.format("a\tPending\t0s\n"), "a            Pending   0s\n");
     }
 }

@@ -42,19 +42,13 @@ impl Emitter {
         self.out.extend(std::iter::repeat_n(' ', n));
     }
 
+    /// Writes a mapping whose first key goes where the cursor is; later keys at `indent`.
     fn mapping(&mut self, v: &Value, indent: usize) {
         let Value::Object(m) = v else { return };
-        let mut first = true;
-        for (k, val) in sorted(m) {
-            if !first || !self.out.ends_with("- ") {
-                if !first {
-                    self.pad(indent);
-                } else if !self.out.is_empty() && !self.out.ends_with('\n') && !self.out.ends_with("- ") {
-                    self.out.push('\n');
-                    self.pad(indent);
-                }
+        for (i, (k, val)) in sorted(m).into_iter().enumerate() {
+            if i > 0 {
+                self.pad(indent);
             }
-            first = false;
             let key = self.scalar_text(&Value::String(k.clone()), indent, column(&self.out));
             self.out.push_str(&key);
             self.out.push(':');
@@ -167,9 +161,9 @@ fn literal(s: &str, indent: usize) -> String {
 /// go-yaml v2's `resolve`: would this plain text read back as something other than a string?
 fn resolves_to_non_string(s: &str) -> bool {
     const WORDS: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-        "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<",
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True",
+        "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".nan", ".NaN", ".NAN", ".inf",
+        ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<",
     ];
     if WORDS.contains(&s) {
         return true;
@@ -271,7 +265,9 @@ fn analyze(s: &str) -> Style {
         let prev_blank = i > 0 && (chars[i - 1] == ' ' || chars[i - 1] == '\t');
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => plain = false,
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                    plain = false
+                }
                 '?' | ':' | '-' if next_blank => plain = false,
                 _ => {}
             }

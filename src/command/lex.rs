@@ -1,0 +1,273 @@
+//! Splits a line into statements the way a POSIX shell would for our small grammar:
+//! words with quotes and backslash escapes, `;` between statements, `#` comments,
+//! `> file`, `>> file`, `| command`, and a leading `!` for a host shell command.
+//! Pure: no I/O. Each word keeps its byte span for caret diagnostics.
+
+/// A word and where it came from in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where a statement's output goes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Sink {
+    #[default]
+    Stdout,
+    /// `> path` (replace) or `>> path` (append).
+    File { path: String, append: bool },
+    /// `| command`, run by `sh -c`.
+    Pipe(String),
+}
+
+/// One statement of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement {
+    Words {
+        words: Vec<Word>,
+        sink: Sink,
+    },
+    /// `!command`: handed to the host shell as typed.
+    Shell(String),
+}
+
+/// Why a line could not be split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LexError {
+    /// An open quote or a trailing backslash: the line continues.
+    Incomplete,
+    /// A redirection without a target, e.g. `get pods >`.
+    MissingTarget { at: usize, op: &'static str },
+}
+
+#[derive(Debug, PartialEq)]
+enum Tok {
+    Word(Word),
+    Semi,
+    Redirect { append: bool, at: usize },
+    Pipe(String),
+}
+
+fn lex(line: &str) -> Result<Vec<Tok>, LexError> {
+    let bytes: Vec<(usize, char)> = line.char_indices().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    let mut cur: Option<(String, usize)> = None;
+    let end_word = |cur: &mut Option<(String, usize)>, toks: &mut Vec<Tok>, end: usize| {
+        if let Some((text, start)) = cur.take() {
+            toks.push(Tok::Word(Word { text, start, end }));
+        }
+    };
+    while i < bytes.len() {
+        let (pos, c) = bytes[i];
+        match c {
+            '\'' | '"' => {
+                let word = cur.get_or_insert_with(|| (String::new(), pos));
+                let quote = c;
+                i += 1;
+                let mut closed = false;
+                while i < bytes.len() {
+                    let (_, d) = bytes[i];
+                    if d == quote {
+                        closed = true;
+                        break;
+                    }
+                    if quote == '"' && d == '\\' && i + 1 < bytes.len() && "\"\\$`\n".contains(bytes[i + 1].1) {
+                        i += 1;
+                        word.0.push(bytes[i].1);
+                    } else {
+                        word.0.push(d);
+                    }
+                    i += 1;
+                }
+                if !closed {
+                    return Err(LexError::Incomplete);
+                }
+            }
+            '\\' => {
+                if i + 1 >= bytes.len() {
+                    return Err(LexError::Incomplete);
+                }
+                i += 1;
+                let word = cur.get_or_insert_with(|| (String::new(), pos));
+                if bytes[i].1 != '\n' {
+                    word.0.push(bytes[i].1);
+                }
+            }
+            '#' if cur.is_none() => break,
+            ';' => {
+                end_word(&mut cur, &mut toks, pos);
+                toks.push(Tok::Semi);
+            }
+            '>' => {
+                end_word(&mut cur, &mut toks, pos);
+                let append = bytes.get(i + 1).is_some_and(|(_, d)| *d == '>');
+                if append {
+                    i += 1;
+                }
+                toks.push(Tok::Redirect { append, at: pos });
+            }
+            '|' => {
+                end_word(&mut cur, &mut toks, pos);
+                let rest_start = bytes.get(i + 1).map_or(line.len(), |(p, _)| *p);
+                let rest = &line[rest_start..];
+                let stop = unquoted_semicolon(rest).unwrap_or(rest.len());
+                toks.push(Tok::Pipe(rest[..stop].trim().to_string()));
+                let consumed = rest_start + stop;
+                while i + 1 < bytes.len() && bytes[i + 1].0 < consumed {
+                    i += 1;
+                }
+            }
+            c if c.is_whitespace() => end_word(&mut cur, &mut toks, pos),
+            c => cur.get_or_insert_with(|| (String::new(), pos)).0.push(c),
+        }
+        i += 1;
+    }
+    end_word(&mut cur, &mut toks, line.len());
+    Ok(toks)
+}
+
+fn unquoted_semicolon(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (_, '\\') => escaped = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ';') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits a line into statements. Blank lines and comments give none.
+pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
+    let mut out = Vec::new();
+    for part in split_shell_escapes(line) {
+        match part {
+            Part::Shell(cmd) => out.push(Statement::Shell(cmd)),
+            Part::Text(offset, text) => {
+                let mut toks = lex(text)?.into_iter().peekable();
+                let mut words = Vec::new();
+                let mut sink = Sink::Stdout;
+                loop {
+                    match toks.next() {
+                        Some(Tok::Word(mut w)) => {
+                            w.start += offset;
+                            w.end += offset;
+                            words.push(w);
+                        }
+                        Some(Tok::Redirect { append, at }) => match toks.next() {
+                            Some(Tok::Word(w)) => sink = Sink::File { path: w.text, append },
+                            _ => {
+                                return Err(LexError::MissingTarget {
+                                    at: at + offset,
+                                    op: if append { ">>" } else { ">" },
+                                });
+                            }
+                        },
+                        Some(Tok::Pipe(cmd)) => {
+                            if cmd.is_empty() {
+                                return Err(LexError::MissingTarget { at: offset, op: "|" });
+                            }
+                            sink = Sink::Pipe(cmd);
+                        }
+                        Some(Tok::Semi) | None => {
+                            if !words.is_empty() {
+                                out.push(Statement::Words {
+                                    words: std::mem::take(&mut words),
+                                    sink: std::mem::take(&mut sink),
+                                });
+                            }
+                            if toks.peek().is_none() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+enum Part<'a> {
+    Text(usize, &'a str),
+    Shell(String),
+}
+
+/// `!cmd` takes the rest of its statement raw; everything else is lexed normally.
+fn split_shell_escapes(line: &str) -> Vec<Part<'_>> {
+    let trimmed = line.trim_start();
+    if let Some(cmd) = trimmed.strip_prefix('!') {
+        return vec![Part::Shell(cmd.trim().to_string())];
+    }
+    vec![Part::Text(0, line)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<Vec<String>> {
+        split(s)
+            .expect("lexes")
+            .into_iter()
+            .map(|st| match st {
+                Statement::Words { words, .. } => words.into_iter().map(|w| w.text).collect(),
+                Statement::Shell(c) => vec![format!("!{c}")],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quotes_escapes_and_separators() {
+        assert_eq!(
+            words("get pods; describe pod 'my pod'"),
+            vec![vec!["get", "pods"], vec!["describe", "pod", "my pod"]]
+        );
+        assert_eq!(
+            words(r#"run x --command -- sh -c "echo \"hi\"; sleep 1""#)[0].last().map(String::as_str),
+            Some("echo \"hi\"; sleep 1")
+        );
+        assert_eq!(words(r"echo a\ b"), vec![vec!["echo", "a b"]]);
+        assert_eq!(words("get pods # comment"), vec![vec!["get", "pods"]]);
+        assert_eq!(words("   # only a comment"), Vec::<Vec<String>>::new());
+        assert_eq!(words("get pods -l 'app in (a,b)'")[0][3], "app in (a,b)");
+        assert_eq!(words("!ls -la | wc -l"), vec![vec!["!ls -la | wc -l"]]);
+        assert_eq!(words("a''b"), vec![vec!["ab"]]);
+        assert_eq!(words("x ''")[0], vec!["x", ""]);
+    }
+
+    #[test]
+    fn sinks() {
+        let st = split("run nginx --image=nginx -o yaml > nginx-pod.yaml").expect("lexes");
+        assert!(
+            matches!(&st[0], Statement::Words { sink: Sink::File { path, append: false }, .. } if path == "nginx-pod.yaml")
+        );
+        let st = split("get pods >> out.txt; logs x | grep 'a;b' ; get ns").expect("lexes");
+        assert!(matches!(&st[0], Statement::Words { sink: Sink::File { append: true, .. }, .. }));
+        assert!(matches!(&st[1], Statement::Words { sink: Sink::Pipe(cmd), .. } if cmd == "grep 'a;b'"));
+        assert_eq!(st.len(), 3);
+    }
+
+    #[test]
+    fn incomplete_and_broken_lines() {
+        assert_eq!(split("get 'pods"), Err(LexError::Incomplete));
+        assert_eq!(split("get pods \\"), Err(LexError::Incomplete));
+        assert_eq!(split("get pods >"), Err(LexError::MissingTarget { at: 9, op: ">" }));
+        assert!(matches!(split("get pods |"), Err(LexError::MissingTarget { op: "|", .. })));
+    }
+
+    #[test]
+    fn spans_point_at_words() {
+        let st = split("get  pods").expect("lexes");
+        let Statement::Words { words, .. } = &st[0] else { panic!("words") };
+        assert_eq!((words[1].start, words[1].end), (5, 9));
+    }
+}
