@@ -6,8 +6,10 @@
 //! the simulator and the renderers share.
 
 pub mod cli;
+pub mod cluster;
 pub mod command;
 pub mod common;
+pub mod error;
 pub mod render;
 pub mod sim;
 pub mod simcmd;

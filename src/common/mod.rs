@@ -4,4 +4,5 @@
 
 pub mod duration;
 pub mod podstatus;
+pub mod qos;
 pub mod selector;

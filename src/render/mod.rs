@@ -1,6 +1,9 @@
 //! Rendering: pure functions from data to text, written into any `impl Write`, matching
 //! what kubectl prints.
 
+pub mod describe;
+pub mod errors;
 pub mod json;
+pub mod table;
 pub mod tabwriter;
 pub mod yaml;
