@@ -6,10 +6,43 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "kubectl-podsh", version, about = "A stateful shell for Kubernetes Pod workflows")]
+#[command(
+    name = "kubectl-podsh",
+    version,
+    about = "A stateful shell for Kubernetes Pod workflows",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub shell: ShellArgs,
+}
+
+/// The shell's own flags, with kubectl's meanings where kubectl has the flag.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ShellArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to start in
+    #[arg(long, value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The namespace to start in
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Run these lines (separated by `;` or newlines) instead of reading a terminal
+    #[arg(short = 'c', long = "command", value_name = "LINES")]
+    pub lines: Option<String>,
+    /// In a script, run every line even after one fails (still exit 1 at the end)
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Start the built-in simulated cluster and open the shell on it
+    #[arg(long)]
+    pub playground: bool,
+    /// Never colour the prompt or messages
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(Debug, Subcommand)]

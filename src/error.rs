@@ -54,7 +54,7 @@ fn reason_for(code: u16) -> &'static str {
 pub enum Error {
     /// The API server refused the request.
     #[error("{}", .status.message)]
-    Api { status: ApiStatus, context: Option<String> },
+    Api { status: Box<ApiStatus>, context: Option<String> },
     /// The API server could not be reached.
     #[error("cannot reach {server}: {cause}")]
     Connection { server: String, cause: String, refused: bool },
@@ -82,7 +82,7 @@ impl Error {
     }
 
     pub fn api(status: ApiStatus) -> Self {
-        Error::Api { status, context: None }
+        Error::Api { status: Box::new(status), context: None }
     }
 
     /// Says which operation on which file failed, as kubectl's `error when creating "f"`.

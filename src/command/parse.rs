@@ -634,7 +634,11 @@ fn logs_with_container(first: &Word, words: &[Word], a: &Args, c: &Word) -> Resu
 }
 
 fn wait(first: &Word, words: &[Word], a: &Args) -> Result<Command, ParseError> {
-    let Some(names) = pod_targets(words, a) else { return Ok(Command::Kubectl(raw(words))) };
+    let names = match pod_targets(words, a) {
+        Some(n) => n,
+        None if a.positional.len() == 1 => vec![a.positional[0].text.clone()],
+        None => return Ok(Command::Kubectl(raw(words))),
+    };
     let [name] = names.as_slice() else {
         return Err(ParseError::at(first, "wait needs exactly one pod").hint("e.g. wait nginx --for=condition=Ready"));
     };

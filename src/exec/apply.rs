@@ -1,0 +1,261 @@
+//! `apply -f` and `create -f`: Pods through the API (client-side apply semantics:
+//! create with the last-applied annotation, or a three-way patch, or "unchanged");
+//! documents of other kinds are handed to kubectl. Unknown fields are named with the
+//! field that was probably meant.
+
+use serde_json::{Map, Value, json};
+
+use super::manifests::{self, Doc};
+use super::{Io, emit, kubectl};
+use crate::cluster::{Cluster, collection, object, query};
+use crate::command::parse::{Apply, DryRun, Output};
+use crate::error::{Error, Result};
+use crate::render::errors::error_text;
+use crate::render::json::to_json_sorted;
+use crate::render::yaml::to_yaml;
+use crate::session::Session;
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn suffix(d: DryRun) -> &'static str {
+    match d {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    }
+}
+
+/// The patch that turns `current` into `modified`, deleting what `original` had and
+/// `modified` dropped. Lists of named items are merged by name, as strategic merge does.
+pub fn three_way(original: &Value, modified: &Value, current: &Value) -> Value {
+    let (Value::Object(m), cur) = (modified, current) else { return modified.clone() };
+    let mut patch = Map::new();
+    for (k, mv) in m {
+        let cv = cur.get(k).unwrap_or(&Value::Null);
+        let ov = original.get(k).unwrap_or(&Value::Null);
+        match (mv, cv) {
+            (Value::Object(_), Value::Object(_)) => {
+                let sub = three_way(ov, mv, cv);
+                if sub.as_object().is_some_and(|s| !s.is_empty()) {
+                    patch.insert(k.clone(), sub);
+                }
+            }
+            (Value::Array(ms), Value::Array(cs)) if merge_key(ms).is_some() => {
+                let key = merge_key(ms).unwrap_or("name");
+                let mut items = Vec::new();
+                for item in ms {
+                    let id = item.get(key);
+                    let c = cs.iter().find(|x| x.get(key) == id).unwrap_or(&Value::Null);
+                    let o = ov.as_array().and_then(|os| os.iter().find(|x| x.get(key) == id)).unwrap_or(&Value::Null);
+                    let sub = if c.is_null() { item.clone() } else { three_way(o, item, c) };
+                    if sub.as_object().is_some_and(|s| !s.is_empty()) || c.is_null() {
+                        let mut sub = sub;
+                        if let (Value::Object(s), Some(n)) = (&mut sub, id) {
+                            s.insert(key.into(), n.clone());
+                        }
+                        items.push(sub);
+                    }
+                }
+                if !items.is_empty() {
+                    patch.insert(k.clone(), Value::Array(items));
+                }
+            }
+            _ if mv != cv => {
+                patch.insert(k.clone(), mv.clone());
+            }
+            _ => {}
+        }
+    }
+    if let Value::Object(o) = original {
+        for k in o.keys() {
+            if !m.contains_key(k) && cur.get(k).is_some() {
+                patch.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    Value::Object(patch)
+}
+
+/// The field that identifies items of a list of objects (strategic merge's merge key).
+fn merge_key(items: &[Value]) -> Option<&'static str> {
+    if items.is_empty() {
+        return None;
+    }
+    ["name", "containerPort", "mountPath", "ip", "type"].into_iter().find(|k| items.iter().all(|x| x.get(*k).is_some()))
+}
+
+fn with_last_applied(doc: &Value) -> Value {
+    let mut annotated = doc.clone();
+    let mut config = doc.clone();
+    if let Some(m) = config.pointer_mut("/metadata").and_then(Value::as_object_mut)
+        && let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut)
+    {
+        a.remove(LAST_APPLIED);
+    }
+    let compact = format!("{}\n", crate::render::json::sort_keys(&config));
+    let meta = annotated.as_object_mut().map(|o| o.entry("metadata").or_insert(json!({})));
+    if let Some(Value::Object(m)) = meta {
+        let ann = m.entry("annotations").or_insert(json!({}));
+        if let Value::Object(a) = ann {
+            a.insert(LAST_APPLIED.into(), json!(compact));
+        }
+    }
+    annotated
+}
+
+fn print_object(io: &mut Io<'_>, output: Option<Output>, obj: &Value, line: String) -> Result<()> {
+    match output {
+        Some(Output::Yaml) => emit(io.out, &to_yaml(obj)),
+        Some(Output::Json) => emit(io.out, &to_json_sorted(obj)),
+        Some(Output::Name) => {
+            emit(io.out, &format!("pod/{}\n", obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")))
+        }
+        _ => emit(io.out, &line),
+    }
+}
+
+fn hints(io: &mut Io<'_>, doc: &Doc) -> Result<()> {
+    for (path, suggestion) in manifests::unknown_pod_fields(&doc.value) {
+        let text = match suggestion {
+            Some(s) => format!("hint: {path} is not a Pod field; did you mean {s:?}?\n"),
+            None => format!("hint: {path} is not a Pod field\n"),
+        };
+        emit(io.err, &text)?;
+    }
+    Ok(())
+}
+
+async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<()> {
+    let name = doc.name();
+    let ns = doc.namespace().unwrap_or_else(|| ns.to_string());
+    let dry = (a.dry_run == DryRun::Server).then_some("All");
+    let manager = if a.create_only { "kubectl-create" } else { "kubectl-client-side-apply" };
+    let q = query(&[("dryRun", dry), ("fieldManager", Some(manager)), ("fieldValidation", Some(&a.validate))]);
+    let existing = if a.create_only {
+        None
+    } else {
+        match cluster.get_json(&object("pods", Some(&ns), &name)).await {
+            Ok(v) => Some(v),
+            Err(e) if e.not_found() => None,
+            Err(e) => return Err(e),
+        }
+    };
+    let Some(current) = existing else {
+        let body = if a.create_only { doc.value.clone() } else { with_last_applied(&doc.value) };
+        let created = if a.dry_run == DryRun::Client {
+            body
+        } else {
+            let reply = cluster
+                .post(&format!("{}{q}", collection("pods", Some(&ns))), &body)
+                .await
+                .map_err(|e| e.during("creating", &doc.source))?;
+            for w in &reply.warnings {
+                emit(io.err, &format!("Warning: {w}\n"))?;
+            }
+            reply.body
+        };
+        return print_object(io, a.output, &created, format!("pod/{name} created{}\n", suffix(a.dry_run)));
+    };
+    let original: Value = current
+        .pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")))
+        .and_then(Value::as_str)
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null);
+    let modified = with_last_applied(&doc.value);
+    let patch = three_way(&original, &modified, &current);
+    if patch.as_object().is_none_or(Map::is_empty) {
+        return print_object(io, a.output, &current, format!("pod/{name} unchanged{}\n", suffix(a.dry_run)));
+    }
+    let result = if a.dry_run == DryRun::Client {
+        current
+    } else {
+        let reply = cluster
+            .patch(
+                &format!("{}{q}", object("pods", Some(&ns), &name)),
+                "application/strategic-merge-patch+json",
+                &patch,
+            )
+            .await
+            .map_err(|e| e.during("patching", &doc.source))?;
+        for w in &reply.warnings {
+            emit(io.err, &format!("Warning: {w}\n"))?;
+        }
+        reply.body
+    };
+    print_object(io, a.output, &result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
+}
+
+async fn create_only(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<()> {
+    apply_pod(cluster, ns, doc, a, io).await
+}
+
+pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<()> {
+    let mut stdin = || -> Result<String> {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
+        Ok(s)
+    };
+    let docs = manifests::read(&a.files, &mut stdin)?;
+    let (pods, others): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(Doc::is_pod);
+    let (cluster, ns, _) = session.resolve(&a.scope).await?;
+    let mut failed = 0;
+    for doc in &pods {
+        let r = if a.create_only {
+            create_only(&cluster, &ns, doc, &a, io).await
+        } else {
+            apply_pod(&cluster, &ns, doc, &a, io).await
+        };
+        if let Err(e) = r {
+            if matches!(e, Error::Interrupted) {
+                return Err(e);
+            }
+            emit(io.err, &error_text(&e, None, false))?;
+            hints(io, doc)?;
+            failed += 1;
+        } else if a.validate != "Strict" {
+            hints(io, doc)?;
+        }
+    }
+    if !others.is_empty() {
+        let code = kubectl::apply_others(session, &a, &others, io).await?;
+        if code != 0 {
+            failed += 1;
+        }
+    }
+    if failed > 0 { Err(Error::Status(1)) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_way_patches() {
+        let orig = json!({"metadata": {"name": "a", "labels": {"app": "web", "old": "x"}}});
+        let modified = json!({"metadata": {"name": "a", "labels": {"app": "web", "tier": "fe"}}});
+        let current = json!({"metadata": {"name": "a", "labels": {"app": "web", "old": "x"}, "uid": "u"}});
+        let p = three_way(&orig, &modified, &current);
+        assert_eq!(p, json!({"metadata": {"labels": {"tier": "fe", "old": null}}}));
+        assert_eq!(
+            three_way(
+                &modified,
+                &modified,
+                &json!({"metadata": {"name": "a", "labels": {"app": "web", "tier": "fe"}}})
+            ),
+            json!({})
+        );
+        let c = three_way(
+            &Value::Null,
+            &json!({"spec": {"containers": [{"name": "c", "image": "b"}]}}),
+            &json!({"spec": {"containers": [{"name": "c", "image": "a", "x": 1}]}}),
+        );
+        assert_eq!(c, json!({"spec": {"containers": [{"image": "b", "name": "c"}]}}));
+        let defaulted = three_way(
+            &Value::Null,
+            &json!({"ports": [{"containerPort": 80}]}),
+            &json!({"ports": [{"containerPort": 80, "protocol": "TCP"}]}),
+        );
+        assert_eq!(defaulted, json!({}), "server defaults are not changes");
+    }
+}

@@ -1,0 +1,70 @@
+//! `describe pod NAME...` / `describe pods -l SEL`: the pod, its events (selected by
+//! involvedObject name, namespace and uid, as kubectl does), and kubectl's layout.
+
+use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
+use serde_json::Value;
+
+use super::{Io, emit};
+use crate::cluster::{Cluster, collection, object, query};
+use crate::command::parse::Describe;
+use crate::error::{Error, Result};
+use crate::render::describe::describe_pod;
+use crate::render::errors::error_text;
+use crate::session::Session;
+
+pub async fn pod_events(cluster: &Cluster, ns: &str, name: &str, uid: &str) -> Result<Vec<Event>> {
+    let selector = format!("involvedObject.name={name},involvedObject.namespace={ns},involvedObject.uid={uid}");
+    let q = query(&[("fieldSelector", Some(&selector)), ("limit", Some("500"))]);
+    let list = cluster.get_json(&format!("{}{q}", collection("events", Some(ns)))).await?;
+    let items = list.get("items").cloned().unwrap_or(Value::Array(Vec::new()));
+    serde_json::from_value(items).map_err(|e| Error::msg(format!("unexpected event list: {e}")))
+}
+
+async fn one(cluster: &Cluster, ns: &str, pod: &Pod) -> Result<String> {
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let events = pod_events(cluster, ns, &name, &uid).await?;
+    Ok(describe_pod(pod, &events, Timestamp::now(), &TimeZone::system()))
+}
+
+pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Result<()> {
+    let (cluster, ns, _) = session.resolve(&d.scope).await?;
+    let mut pods: Vec<Pod> = Vec::new();
+    let mut errors: Vec<Error> = Vec::new();
+    if d.names.is_empty() {
+        let scope = (!d.all_namespaces).then_some(ns.as_str());
+        let q = query(&[("labelSelector", d.selector.as_deref())]);
+        let list = cluster.get_json(&format!("{}{q}", collection("pods", scope))).await?;
+        pods = serde_json::from_value(list.get("items").cloned().unwrap_or_default()).unwrap_or_default();
+        if pods.is_empty() {
+            let where_ = if d.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
+            emit(io.err, &format!("No resources found{where_}.\n"))?;
+            return Ok(());
+        }
+    } else {
+        for name in &d.names {
+            match cluster.get_json(&object("pods", Some(&ns), name)).await {
+                Ok(v) => pods.push(serde_json::from_value(v).map_err(|e| Error::msg(format!("unexpected pod: {e}")))?),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    let mut first = true;
+    for pod in &pods {
+        let pod_ns = pod.metadata.namespace.clone().unwrap_or_else(|| ns.clone());
+        let text = one(&cluster, &pod_ns, pod).await?;
+        emit(io.out, &if first { text } else { format!("\n\n{text}") })?;
+        first = false;
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            for e in &errors {
+                emit(io.err, &error_text(e, None, false))?;
+            }
+            Err(Error::Status(1))
+        }
+    }
+}

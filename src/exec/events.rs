@@ -1,0 +1,59 @@
+//! `events [NAME | --for pod/NAME] [-A]`: the layout of `kubectl events` (LAST SEEN,
+//! TYPE, REASON, OBJECT, MESSAGE, oldest first).
+
+use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::jiff::Timestamp;
+use serde_json::Value;
+
+use super::{Io, emit, get::aligned};
+use crate::cluster::{collection, query};
+use crate::command::parse::Events;
+use crate::common::duration::age;
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+fn last_seen(e: &Event) -> Option<Timestamp> {
+    e.last_timestamp
+        .as_ref()
+        .map(|t| t.0)
+        .or_else(|| e.event_time.as_ref().map(|t| t.0))
+        .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
+}
+
+pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Result<()> {
+    let (cluster, ns, _) = session.resolve(&ev.scope).await?;
+    let scope = (!ev.all_namespaces).then_some(ns.as_str());
+    let selector = ev.pod.as_ref().map(|p| format!("involvedObject.kind=Pod,involvedObject.name={p}"));
+    let q = query(&[("fieldSelector", selector.as_deref())]);
+    let list = cluster.get_json(&format!("{}{q}", collection("events", scope))).await?;
+    let mut items: Vec<Event> = serde_json::from_value(list.get("items").cloned().unwrap_or(Value::Array(Vec::new())))
+        .map_err(|e| Error::msg(format!("unexpected event list: {e}")))?;
+    if items.is_empty() {
+        let where_ = if ev.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
+        return emit(io.err, &format!("No events found{where_}.\n"));
+    }
+    items.sort_by_key(last_seen);
+    let now = Timestamp::now();
+    let mut text = String::new();
+    if ev.all_namespaces {
+        text.push_str("NAMESPACE\t");
+    }
+    text.push_str("LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n");
+    for e in &items {
+        if ev.all_namespaces {
+            text.push_str(e.metadata.namespace.as_deref().unwrap_or(""));
+            text.push('\t');
+        }
+        let o = &e.involved_object;
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}/{}\t{}\n",
+            age(last_seen(e).as_ref(), now),
+            e.type_.as_deref().unwrap_or(""),
+            e.reason.as_deref().unwrap_or(""),
+            o.kind.as_deref().unwrap_or("").to_lowercase(),
+            o.name.as_deref().unwrap_or(""),
+            e.message.as_deref().unwrap_or("").trim()
+        ));
+    }
+    emit(io.out, &aligned(&text))
+}

@@ -1,0 +1,248 @@
+//! `get pods|namespaces|nodes|events`: server-side Table responses laid out as kubectl
+//! lays them out; `-o yaml|json|name` from the plain objects; `-w` streams rows.
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+use super::{Io, emit};
+use crate::cluster::{Cluster, TABLE_ACCEPT, collection, object, query};
+use crate::command::parse::{Get, Kind, Output};
+use crate::error::{Error, Result};
+use crate::render::errors::error_text;
+use crate::render::json::to_json_sorted;
+use crate::render::table::{TableOpts, header, row, row_count, table_text, visible_columns};
+use crate::render::tabwriter::{GET, TabWriter, align};
+use crate::render::yaml::to_yaml;
+use crate::session::Session;
+
+fn list_query(g: &Get, extra: &[(&str, Option<&str>)]) -> String {
+    let mut pairs: Vec<(&str, Option<&str>)> =
+        vec![("labelSelector", g.selector.as_deref()), ("fieldSelector", g.field_selector.as_deref())];
+    pairs.extend_from_slice(extra);
+    query(&pairs)
+}
+
+/// All pages of a list, following `continue` tokens.
+async fn list_pages(cluster: &Cluster, path: &str, g: &Get, table: bool) -> Result<Vec<Value>> {
+    let mut pages = Vec::new();
+    let mut cont: Option<String> = None;
+    loop {
+        let q = list_query(g, &[("limit", Some("500")), ("continue", cont.as_deref())]);
+        let page = if table {
+            cluster.get_table(&format!("{path}{q}")).await?
+        } else {
+            cluster.get_json(&format!("{path}{q}")).await?
+        };
+        cont = page.pointer("/metadata/continue").and_then(Value::as_str).filter(|c| !c.is_empty()).map(str::to_string);
+        pages.push(page);
+        if cont.is_none() {
+            return Ok(pages);
+        }
+    }
+}
+
+fn namespace_for(g: &Get, ns: &str) -> Option<String> {
+    (g.kind.namespaced() && !g.all_namespaces).then(|| ns.to_string())
+}
+
+fn no_resources(g: &Get, ns: &str) -> String {
+    if g.kind.namespaced() && !g.all_namespaces {
+        format!("No resources found in {ns} namespace.\n")
+    } else {
+        "No resources found\n".to_string()
+    }
+}
+
+fn kind_of(k: Kind) -> (&'static str, &'static str) {
+    match k {
+        Kind::Pods => ("Pod", "pod"),
+        Kind::Namespaces => ("Namespace", "namespace"),
+        Kind::Nodes => ("Node", "node"),
+        Kind::Events => ("Event", "event"),
+    }
+}
+
+/// kubectl prints objects read from the server with their kind and apiVersion.
+fn with_type(mut v: Value, k: Kind) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.entry("apiVersion").or_insert(json!("v1"));
+        m.entry("kind").or_insert(json!(kind_of(k).0));
+    }
+    v
+}
+
+pub async fn get(session: &mut Session, g: Get, io: &mut Io<'_>) -> Result<()> {
+    let (cluster, ns, _) = session.resolve(&g.scope).await?;
+    let scope_ns = namespace_for(&g, &ns);
+    let path = collection(g.kind.plural(), scope_ns.as_deref());
+    let opts = TableOpts {
+        wide: g.output == Output::Wide,
+        with_namespace: g.all_namespaces && g.kind.namespaced(),
+        show_labels: g.show_labels,
+        no_headers: g.no_headers,
+        event_column: false,
+    };
+    match g.output {
+        Output::Table | Output::Wide => tables(&cluster, &g, &path, scope_ns.as_deref(), &ns, opts, io).await,
+        _ => objects(&cluster, &g, &path, scope_ns.as_deref(), &ns, io).await,
+    }
+}
+
+async fn tables(
+    cluster: &Cluster,
+    g: &Get,
+    path: &str,
+    scope_ns: Option<&str>,
+    ns: &str,
+    opts: TableOpts,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    let tables = if g.names.is_empty() {
+        list_pages(cluster, path, g, true).await?
+    } else {
+        let mut found = Vec::new();
+        for name in &g.names {
+            match cluster.get_table(&object(g.kind.plural(), scope_ns, name)).await {
+                Ok(t) => found.push(t),
+                Err(e) => errors.push(e),
+            }
+        }
+        found
+    };
+    let mut tw = TabWriter::remembering(GET);
+    if row_count(&tables) > 0 {
+        emit(io.out, &tw.format(&table_text(&tables, &opts)))?;
+    } else if errors.is_empty() && !g.watch {
+        emit(io.err, &no_resources(g, ns))?;
+    }
+    finish_errors(errors, io)?;
+    if g.watch {
+        let rv = tables
+            .last()
+            .and_then(|t| t.pointer("/metadata/resourceVersion"))
+            .and_then(Value::as_str)
+            .unwrap_or("0")
+            .to_string();
+        let columns = tables.first().map(|t| visible_columns(t, opts.wide)).unwrap_or_default();
+        return watch(cluster, g, path, &rv, columns, opts, tw, io).await;
+    }
+    Ok(())
+}
+
+/// Prints the errors of a multi-name get after what succeeded, as kubectl does.
+fn finish_errors(errors: Vec<Error>, io: &mut Io<'_>) -> Result<()> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.into_iter().next().unwrap_or(Error::Status(1))),
+        _ => {
+            for e in &errors {
+                emit(io.err, &error_text(e, None, false))?;
+            }
+            Err(Error::Status(1))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn watch(
+    cluster: &Cluster,
+    g: &Get,
+    path: &str,
+    rv: &str,
+    mut columns: Vec<(usize, String)>,
+    opts: TableOpts,
+    mut tw: TabWriter,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let q = list_query(g, &[("resourceVersion", Some(rv)), ("watch", Some("true"))]);
+    let mut stream = cluster.watch_lines(&format!("{path}{q}"), TABLE_ACCEPT).await?;
+    let mut header_printed = !columns.is_empty();
+    while let Some(ev) = stream.next().await {
+        let ev = ev?;
+        let kind = ev.get("type").and_then(Value::as_str).unwrap_or("");
+        let Some(obj) = ev.get("object") else { continue };
+        if kind == "ERROR" {
+            return Err(Error::api(crate::error::ApiStatus::from_body(
+                obj.get("code").and_then(Value::as_u64).unwrap_or(500) as u16,
+                obj.to_string().as_bytes(),
+            )));
+        }
+        if kind == "BOOKMARK" {
+            continue;
+        }
+        if columns.is_empty() {
+            columns = visible_columns(obj, opts.wide);
+        }
+        let mut text = String::new();
+        if !header_printed && !opts.no_headers {
+            text.push_str(&header(&columns, &opts));
+            header_printed = true;
+        }
+        for r in obj.get("rows").and_then(Value::as_array).into_iter().flatten() {
+            text.push_str(&row(r, &columns, &opts, None));
+        }
+        emit(io.out, &tw.format(&text))?;
+    }
+    Ok(())
+}
+
+async fn objects(
+    cluster: &Cluster,
+    g: &Get,
+    path: &str,
+    scope_ns: Option<&str>,
+    ns: &str,
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    let (items, single) = if g.names.is_empty() {
+        let pages = list_pages(cluster, path, g, false).await?;
+        let items: Vec<Value> = pages
+            .iter()
+            .flat_map(|p| p.get("items").and_then(Value::as_array).cloned().unwrap_or_default())
+            .map(|i| with_type(i, g.kind))
+            .collect();
+        (items, false)
+    } else {
+        let mut items = Vec::new();
+        for name in &g.names {
+            match cluster.get_json(&object(g.kind.plural(), scope_ns, name)).await {
+                Ok(v) => items.push(with_type(v, g.kind)),
+                Err(e) => errors.push(e),
+            }
+        }
+        let single = g.names.len() == 1;
+        (items, single)
+    };
+    if items.is_empty() && errors.is_empty() && g.output == Output::Name {
+        emit(io.err, &no_resources(g, ns))?;
+        return Ok(());
+    }
+    let text = match g.output {
+        Output::Name => items
+            .iter()
+            .map(|i| {
+                format!("{}/{}\n", kind_of(g.kind).1, i.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(""))
+            })
+            .collect(),
+        Output::Yaml | Output::Json if single && items.len() == 1 => render(&items[0], g.output),
+        Output::Yaml | Output::Json if items.is_empty() && !errors.is_empty() => String::new(),
+        Output::Yaml | Output::Json => {
+            let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+            render(&list, g.output)
+        }
+        _ => String::new(),
+    };
+    emit(io.out, &text)?;
+    finish_errors(errors, io)
+}
+
+fn render(v: &Value, o: Output) -> String {
+    if o == Output::Json { to_json_sorted(v) } else { to_yaml(v) }
+}
+
+/// A one-off aligned table text, for verbs that print their own tables.
+pub fn aligned(text: &str) -> String {
+    align(GET, text)
+}

@@ -1,0 +1,108 @@
+//! `wait NAME --for=condition=Ready|--for=delete|--for=jsonpath={...}=VALUE`: watches
+//! the pod until the condition holds or the timeout passes, printing kubectl's words.
+
+use futures::StreamExt;
+use serde_json::Value;
+
+use super::{Io, emit};
+use crate::cluster::{collection, object, query};
+use crate::command::parse::{Condition, Wait};
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// A tiny JSONPath: `{.a.b[0].c}` dotted fields and indexes.
+pub fn jsonpath(v: &Value, path: &str) -> Option<String> {
+    let inner = path.trim().trim_start_matches('{').trim_end_matches('}').trim_start_matches('.');
+    let mut cur = v;
+    for part in inner.split('.').filter(|p| !p.is_empty()) {
+        let (field, index) = match part.split_once('[') {
+            Some((f, rest)) => (f, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        cur = cur.get(field)?;
+        if let Some(i) = index {
+            cur = cur.get(i)?;
+        }
+    }
+    Some(match cur {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+fn holds(c: &Condition, pod: &Value) -> bool {
+    match c {
+        Condition::Ready(kind) => pod.pointer("/status/conditions").and_then(Value::as_array).is_some_and(|cs| {
+            cs.iter().any(|x| {
+                x.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(kind))
+                    && x.get("status").and_then(Value::as_str) == Some("True")
+            })
+        }),
+        Condition::JsonPath { path, value } => jsonpath(pod, path).as_deref() == Some(value.as_str()),
+        Condition::Delete => false,
+    }
+}
+
+pub async fn wait(session: &mut Session, w: Wait, io: &mut Io<'_>) -> Result<()> {
+    let (cluster, ns, _) = session.resolve(&w.scope).await?;
+    let done = format!("pod/{} condition met\n", w.name);
+    let watched = async {
+        let current = match cluster.get_json(&object("pods", Some(&ns), &w.name)).await {
+            Ok(v) => Some(v),
+            Err(e) if e.not_found() => None,
+            Err(e) => return Err(e),
+        };
+        match (&current, &w.condition) {
+            (None, Condition::Delete) => return Ok(()),
+            (None, _) => {
+                return Err(Error::api(crate::error::ApiStatus {
+                    code: 404,
+                    reason: "NotFound".into(),
+                    message: format!("pods \"{}\" not found", w.name),
+                    details: None,
+                }));
+            }
+            (Some(p), c) if holds(c, p) => return Ok(()),
+            _ => {}
+        }
+        let rv = current
+            .as_ref()
+            .and_then(|p| p.pointer("/metadata/resourceVersion"))
+            .and_then(Value::as_str)
+            .unwrap_or("0")
+            .to_string();
+        let sel = format!("metadata.name={}", w.name);
+        let q = query(&[("fieldSelector", Some(&sel)), ("resourceVersion", Some(&rv)), ("watch", Some("true"))]);
+        let mut events =
+            cluster.watch_lines(&format!("{}{q}", collection("pods", Some(&ns))), "application/json").await?;
+        while let Some(ev) = events.next().await {
+            let ev = ev?;
+            let deleted = ev.get("type").and_then(Value::as_str) == Some("DELETED");
+            match (&w.condition, ev.get("object")) {
+                (Condition::Delete, _) if deleted => return Ok(()),
+                (c, Some(obj)) if !deleted && holds(c, obj) => return Ok(()),
+                _ => {}
+            }
+        }
+        Err(Error::msg("the watch ended before the condition was met"))
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(w.timeout_secs), watched).await {
+        Ok(Ok(())) => emit(io.out, &done),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(Error::msg(format!("timed out waiting for the condition on pods/{}", w.name))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn jsonpath_fields_and_indexes() {
+        let v = json!({"status": {"phase": "Running", "containerStatuses": [{"ready": true}]}});
+        assert_eq!(jsonpath(&v, "{.status.phase}").as_deref(), Some("Running"));
+        assert_eq!(jsonpath(&v, "{.status.containerStatuses[0].ready}").as_deref(), Some("true"));
+        assert_eq!(jsonpath(&v, "{.nope}"), None);
+    }
+}

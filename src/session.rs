@@ -1,0 +1,180 @@
+//! The one owner of the shell's mutable state: which context and namespace the next line
+//! runs in, the previous ones (`ns -`, `ctx -`), the last namespace used per context
+//! (kept across runs in the state directory), the last status, and one cluster
+//! connection per context. The user's kubeconfig is read, never written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use kube::config::Kubeconfig;
+
+use crate::cluster::Cluster;
+use crate::command::parse::Scope;
+use crate::error::{Error, Result};
+
+pub struct Session {
+    kubeconfig: Kubeconfig,
+    /// The kubeconfig file to hand to kubectl (explicit `--kubeconfig`, or the playground's).
+    pub kubeconfig_file: Option<PathBuf>,
+    pub context: String,
+    pub namespace: String,
+    prev_context: Option<String>,
+    prev_namespace: Option<String>,
+    ns_memory: BTreeMap<String, String>,
+    clusters: HashMap<String, Cluster>,
+    pub last_status: i32,
+    pub interactive: bool,
+    pub color: bool,
+    pub state_dir: Option<PathBuf>,
+    pub history_file: Option<PathBuf>,
+}
+
+/// The directory for history and remembered namespaces (`$XDG_STATE_HOME/kubectl-podsh`).
+pub fn default_state_dir() -> Option<PathBuf> {
+    dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("kubectl-podsh"))
+}
+
+impl Session {
+    pub fn new(
+        kubeconfig: Kubeconfig,
+        context: Option<String>,
+        namespace: Option<String>,
+        state_dir: Option<PathBuf>,
+    ) -> Result<Self> {
+        let context = match context.or_else(|| kubeconfig.current_context.clone()).filter(|c| !c.is_empty()) {
+            Some(c) => c,
+            None => {
+                return Err(Error::with_hint(
+                    "the kubeconfig has no current context",
+                    "pass --context NAME, or try the built-in cluster with --playground",
+                ));
+            }
+        };
+        if !kubeconfig.contexts.iter().any(|c| c.name == context) {
+            return Err(Error::msg(format!("context {context:?} does not exist in the kubeconfig")));
+        }
+        let ns_memory = state_dir
+            .as_ref()
+            .and_then(|d| std::fs::read(d.join("namespaces.json")).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let mut s = Self {
+            kubeconfig,
+            kubeconfig_file: None,
+            namespace: String::new(),
+            context,
+            prev_context: None,
+            prev_namespace: None,
+            ns_memory,
+            clusters: HashMap::new(),
+            last_status: 0,
+            interactive: false,
+            color: false,
+            state_dir,
+            history_file: None,
+        };
+        s.namespace = namespace.unwrap_or_else(|| s.context_namespace(&s.context.clone()));
+        Ok(s)
+    }
+
+    /// The namespace a context names in the kubeconfig, else `default`.
+    fn context_namespace(&self, ctx: &str) -> String {
+        self.kubeconfig
+            .contexts
+            .iter()
+            .find(|c| c.name == ctx)
+            .and_then(|c| c.context.as_ref())
+            .and_then(|c| c.namespace.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "default".to_string())
+    }
+
+    pub fn contexts(&self) -> Vec<String> {
+        self.kubeconfig.contexts.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The connection for `ctx`, created on first use.
+    pub async fn cluster(&mut self, ctx: &str) -> Result<Cluster> {
+        if let Some(c) = self.clusters.get(ctx) {
+            return Ok(c.clone());
+        }
+        if !self.kubeconfig.contexts.iter().any(|c| c.name == ctx) {
+            let mut e = Error::msg(format!("context {ctx:?} does not exist"));
+            if let Some(s) =
+                crate::command::verbs::nearest(ctx, self.kubeconfig.contexts.iter().map(|c| c.name.as_str()))
+            {
+                e = Error::with_hint(format!("context {ctx:?} does not exist"), format!("did you mean {s:?}?"));
+            }
+            return Err(e);
+        }
+        let c = Cluster::connect(&self.kubeconfig, ctx).await?;
+        self.clusters.insert(ctx.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// The cluster, namespace and context a command with `scope` runs against.
+    pub async fn resolve(&mut self, scope: &Scope) -> Result<(Cluster, String, String)> {
+        let ctx = scope.context.clone().unwrap_or_else(|| self.context.clone());
+        let ns = match (&scope.namespace, &scope.context) {
+            (Some(n), _) => n.clone(),
+            (None, Some(c)) if *c != self.context => self.remembered_namespace(c),
+            _ => self.namespace.clone(),
+        };
+        let cluster = self.cluster(&ctx).await?;
+        Ok((cluster, ns, ctx))
+    }
+
+    fn remembered_namespace(&self, ctx: &str) -> String {
+        self.ns_memory.get(ctx).cloned().unwrap_or_else(|| self.context_namespace(ctx))
+    }
+
+    /// Switches namespace (`-` = previous) and remembers it for this context.
+    pub fn set_namespace(&mut self, ns: &str) -> Result<String> {
+        let target = if ns == "-" {
+            self.prev_namespace.clone().ok_or_else(|| Error::msg("no previous namespace"))?
+        } else {
+            ns.to_string()
+        };
+        if target != self.namespace {
+            self.prev_namespace = Some(std::mem::replace(&mut self.namespace, target.clone()));
+        }
+        self.ns_memory.insert(self.context.clone(), target.clone());
+        self.save_memory();
+        Ok(target)
+    }
+
+    /// Switches context (`-` = previous), restoring the namespace last used there.
+    pub fn set_context(&mut self, ctx: &str) -> Result<String> {
+        let target = if ctx == "-" {
+            self.prev_context.clone().ok_or_else(|| Error::msg("no previous context"))?
+        } else {
+            ctx.to_string()
+        };
+        if !self.kubeconfig.contexts.iter().any(|c| c.name == target) {
+            let hint =
+                crate::command::verbs::nearest(&target, self.kubeconfig.contexts.iter().map(|c| c.name.as_str()))
+                    .map_or_else(|| "`contexts` lists them".to_string(), |s| format!("did you mean {s:?}?"));
+            return Err(Error::with_hint(format!("context {target:?} does not exist in the kubeconfig"), hint));
+        }
+        if target != self.context {
+            self.ns_memory.insert(self.context.clone(), self.namespace.clone());
+            self.prev_context = Some(std::mem::replace(&mut self.context, target.clone()));
+            self.prev_namespace = None;
+            self.namespace = self.remembered_namespace(&target);
+            self.save_memory();
+        }
+        Ok(target)
+    }
+
+    fn save_memory(&self) {
+        let Some(dir) = &self.state_dir else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(bytes) = serde_json::to_vec_pretty(&self.ns_memory) else { return };
+        let tmp = dir.join(format!(".namespaces.json.{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, dir.join("namespaces.json"));
+        }
+    }
+}
