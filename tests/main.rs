@@ -3,6 +3,7 @@
 
 mod util;
 
+mod shell_parity;
 mod sim_api;
 mod sim_binary;
 mod sim_kubectl_errors;

@@ -105,8 +105,8 @@ fn with_last_applied(doc: &Value) -> Value {
 
 fn print_object(io: &mut Io<'_>, output: Option<Output>, obj: &Value, line: String) -> Result<()> {
     match output {
-        Some(Output::Yaml) => emit(io.out, &to_yaml(obj)),
-        Some(Output::Json) => emit(io.out, &to_json_sorted(obj)),
+        Some(Output::Yaml) => emit(io.out, &to_yaml(&super::without_managed_fields(obj.clone()))),
+        Some(Output::Json) => emit(io.out, &to_json_sorted(&super::without_managed_fields(obj.clone()))),
         Some(Output::Name) => {
             emit(io.out, &format!("pod/{}\n", obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")))
         }

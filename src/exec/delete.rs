@@ -114,7 +114,7 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
         body["gracePeriodSeconds"] = json!(g);
     }
     let dry = (d.dry_run == DryRun::Server).then_some("All");
-    let mut failed = false;
+    let mut errors = Vec::new();
     let mut pending = Vec::new();
     for t in &targets {
         let path = format!("{}{}", object("pods", Some(&t.namespace), &t.name), query(&[("dryRun", dry)]));
@@ -143,8 +143,7 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
                     Some(src) => e.during("deleting", src),
                     None => e,
                 };
-                emit(io.err, &error_text(&e, None, false))?;
-                failed = true;
+                errors.push(e);
             }
         }
     }
@@ -153,5 +152,14 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
             wait_gone(&cluster, t, &uid).await?;
         }
     }
-    if failed { Err(Error::Status(1)) } else { Ok(()) }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            for e in &errors {
+                emit(io.err, &error_text(e, None, false))?;
+            }
+            Err(Error::Status(1))
+        }
+    }
 }

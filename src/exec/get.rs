@@ -22,6 +22,28 @@ fn list_query(g: &Get, extra: &[(&str, Option<&str>)]) -> String {
     query(&pairs)
 }
 
+/// cli-runtime's selector visitor rewords 400 and 404 list errors to name the resource
+/// and the selectors.
+pub fn list_error(e: Error, plural: &str, labels: Option<&str>, fields: Option<&str>) -> Error {
+    match e {
+        Error::Api { mut status, context } if status.code == 400 || status.code == 404 => {
+            let resource = format!("/v1, Resource={plural}");
+            status.message = if labels.is_none() && fields.is_none() {
+                format!("Unable to list {resource:?}: {}", status.message)
+            } else {
+                format!(
+                    "Unable to find {resource:?} that match label selector {:?}, field selector {:?}: {}",
+                    labels.unwrap_or(""),
+                    fields.unwrap_or(""),
+                    status.message
+                )
+            };
+            Error::Api { status, context }
+        }
+        other => other,
+    }
+}
+
 /// All pages of a list, following `continue` tokens.
 async fn list_pages(cluster: &Cluster, path: &str, g: &Get, table: bool) -> Result<Vec<Value>> {
     let mut pages = Vec::new();
@@ -29,10 +51,12 @@ async fn list_pages(cluster: &Cluster, path: &str, g: &Get, table: bool) -> Resu
     loop {
         let q = list_query(g, &[("limit", Some("500")), ("continue", cont.as_deref())]);
         let page = if table {
-            cluster.get_table(&format!("{path}{q}")).await?
+            cluster.get_table(&format!("{path}{q}")).await
         } else {
-            cluster.get_json(&format!("{path}{q}")).await?
+            cluster.get_json(&format!("{path}{q}")).await
         };
+        let page =
+            page.map_err(|e| list_error(e, g.kind.plural(), g.selector.as_deref(), g.field_selector.as_deref()))?;
         cont = page.pointer("/metadata/continue").and_then(Value::as_str).filter(|c| !c.is_empty()).map(str::to_string);
         pages.push(page);
         if cont.is_none() {
@@ -62,11 +86,20 @@ fn kind_of(k: Kind) -> (&'static str, &'static str) {
     }
 }
 
-/// kubectl prints objects read from the server with their kind and apiVersion.
-fn with_type(mut v: Value, k: Kind) -> Value {
+/// kubectl prints objects read from the server with their kind and apiVersion, and
+/// without `metadata.managedFields` (unless `--show-managed-fields`).
+fn with_type(v: Value, k: Kind) -> Value {
+    let mut v = without_managed_fields(v);
     if let Value::Object(m) = &mut v {
         m.entry("apiVersion").or_insert(json!("v1"));
         m.entry("kind").or_insert(json!(kind_of(k).0));
+    }
+    v
+}
+
+pub fn without_managed_fields(mut v: Value) -> Value {
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
     }
     v
 }

@@ -20,6 +20,7 @@ use crate::command::Command;
 use crate::error::Result;
 use crate::session::Session;
 
+pub use get::without_managed_fields;
 pub use kubectl::kubectl_available;
 
 /// Output streams of one command.

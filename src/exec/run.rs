@@ -103,8 +103,8 @@ pub async fn run(session: &mut Session, r: Run, io: &mut Io<'_>) -> Result<()> {
     }
     let suffix = if dry.is_some() { " (server dry run)" } else { "" };
     let text = match r.output {
-        Some(Output::Yaml) => to_yaml(&reply.body),
-        Some(Output::Json) => to_json_sorted(&reply.body),
+        Some(Output::Yaml) => to_yaml(&super::without_managed_fields(reply.body.clone())),
+        Some(Output::Json) => to_json_sorted(&super::without_managed_fields(reply.body.clone())),
         Some(Output::Name) => format!("pod/{}\n", r.name),
         _ => format!("pod/{} created{suffix}\n", r.name),
     };

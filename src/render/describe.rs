@@ -234,7 +234,7 @@ fn env(o: &mut Out, pod: &Pod, vars: Option<&Vec<EnvVar>>) {
             continue;
         };
         if let Some(f) = &from.field_ref {
-            let api = f.api_version.as_deref().unwrap_or("v1");
+            let api = f.api_version.as_deref().unwrap_or("");
             o.w(3, &format!("{}:\t{} ({api}:{})\n", e.name, field_value(pod, &f.field_path), f.field_path));
         } else if let Some(r) = &from.resource_field_ref {
             o.w(3, &format!("{}:\t{} ({})\n", e.name, "", r.resource));

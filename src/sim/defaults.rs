@@ -30,6 +30,11 @@ fn default_container(c: &mut Container) {
     for p in c.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".into());
     }
+    for e in c.env.iter_mut().flatten() {
+        if let Some(f) = e.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+            f.api_version.get_or_insert_with(|| "v1".into());
+        }
+    }
     let res = c.resources.get_or_insert_with(ResourceRequirements::default);
     if let Some(limits) = &res.limits {
         let req = res.requests.get_or_insert_with(BTreeMap::new);

@@ -173,3 +173,58 @@ pub fn assert_text(actual: &str, expected: &str) {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+impl Cluster {
+    /// The shell binary pointed at this cluster, with HOME and state in the temp dir.
+    pub fn podsh_cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"));
+        c.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env_remove("PODSH_HISTORY")
+            .env_remove("KUBECONFIG")
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `lines` in the shell's script mode (`-c`).
+    pub fn podsh(&self, lines: &str) -> Run {
+        Run::from(self.podsh_cmd(&["-c", lines]).output().expect("kubectl-podsh runs"))
+    }
+
+    /// Feeds `script` to the shell on stdin.
+    pub fn podsh_stdin(&self, script: &str, extra: &[&str]) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .podsh_cmd(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("writes");
+        Run::from(child.wait_with_output().expect("finishes"))
+    }
+
+    /// kubectl and the shell run `line` until their outputs agree (clock columns can
+    /// tick between the two runs); panics showing both when they never do.
+    #[track_caller]
+    pub fn assert_parity(&self, line: &str) {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let mut last = (String::new(), String::new());
+        for _ in 0..5 {
+            let k = self.kubectl(&args);
+            let p = self.podsh(line);
+            let kubectl_text = format!("{}{}", k.stdout, k.stderr);
+            let shell_text = format!("{}{}", p.stdout, p.stderr.replace("line 1: ", ""));
+            if kubectl_text == shell_text && k.code == p.code {
+                return;
+            }
+            last = (kubectl_text, shell_text);
+        }
+        panic!("`{line}` differs\n--- kubectl\n{}\n--- kubectl-podsh\n{}\n--- end", last.0, last.1);
+    }
+}
