@@ -4,10 +4,11 @@
 mod util;
 
 mod shell_parity;
+mod shell_script;
 mod sim_api;
 mod sim_binary;
 mod sim_kubectl_errors;
 mod sim_kubectl_get;
 mod sim_kubectl_lifecycle;
-mod sim_kubectl_seed;
+pub mod sim_kubectl_seed;
 mod sim_kubectl_writes;

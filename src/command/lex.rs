@@ -178,7 +178,11 @@ pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
                             sink = Sink::Pipe(cmd);
                         }
                         Some(Tok::Semi) | None => {
-                            if !words.is_empty() {
+                            if words.first().is_some_and(|w| w.text.starts_with('!')) {
+                                let (start, end) = (words[0].start + 1 - offset, words[words.len() - 1].end - offset);
+                                out.push(Statement::Shell(text.get(start..end).unwrap_or("").trim().to_string()));
+                                words.clear();
+                            } else if !words.is_empty() {
                                 out.push(Statement::Words {
                                     words: std::mem::take(&mut words),
                                     sink: std::mem::take(&mut sink),
@@ -240,6 +244,10 @@ mod tests {
         assert_eq!(words("   # only a comment"), Vec::<Vec<String>>::new());
         assert_eq!(words("get pods -l 'app in (a,b)'")[0][3], "app in (a,b)");
         assert_eq!(words("!ls -la | wc -l"), vec![vec!["!ls -la | wc -l"]]);
+        assert_eq!(
+            words("get pods; !echo 'a b' x; ns"),
+            vec![vec!["get".to_string(), "pods".into()], vec!["!echo 'a b' x".into()], vec!["ns".into()]]
+        );
         assert_eq!(words("a''b"), vec![vec!["ab"]]);
         assert_eq!(words("x ''")[0], vec!["x", ""]);
     }

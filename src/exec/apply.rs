@@ -84,21 +84,21 @@ fn merge_key(items: &[Value]) -> Option<&'static str> {
     ["name", "containerPort", "mountPath", "ip", "type"].into_iter().find(|k| items.iter().all(|x| x.get(*k).is_some()))
 }
 
-fn with_last_applied(doc: &Value) -> Value {
+/// The manifest as kubectl records it: namespace filled in, then the configuration
+/// (with an empty or stripped `annotations` map, as kubectl leaves it) stored compactly
+/// with sorted keys in the last-applied annotation.
+fn with_last_applied(doc: &Value, ns: &str) -> Value {
     let mut annotated = doc.clone();
-    let mut config = doc.clone();
-    if let Some(m) = config.pointer_mut("/metadata").and_then(Value::as_object_mut)
-        && let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut)
-    {
-        a.remove(LAST_APPLIED);
-    }
-    let compact = format!("{}\n", crate::render::json::sort_keys(&config));
-    let meta = annotated.as_object_mut().map(|o| o.entry("metadata").or_insert(json!({})));
-    if let Some(Value::Object(m)) = meta {
+    if let Some(m) = annotated.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.entry("namespace").or_insert(json!(ns));
         let ann = m.entry("annotations").or_insert(json!({}));
-        if let Value::Object(a) = ann {
-            a.insert(LAST_APPLIED.into(), json!(compact));
+        if let Some(a) = ann.as_object_mut() {
+            a.remove(LAST_APPLIED);
         }
+    }
+    let compact = format!("{}\n", crate::render::json::sort_keys(&annotated));
+    if let Some(a) = annotated.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        a.insert(LAST_APPLIED.into(), json!(compact));
     }
     annotated
 }
@@ -141,7 +141,7 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
         }
     };
     let Some(current) = existing else {
-        let body = if a.create_only { doc.value.clone() } else { with_last_applied(&doc.value) };
+        let body = if a.create_only { doc.value.clone() } else { with_last_applied(&doc.value, &ns) };
         let created = if a.dry_run == DryRun::Client {
             body
         } else {
@@ -161,7 +161,7 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
         .and_then(Value::as_str)
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(Value::Null);
-    let modified = with_last_applied(&doc.value);
+    let modified = with_last_applied(&doc.value, &ns);
     let patch = three_way(&original, &modified, &current);
     if patch.as_object().is_none_or(Map::is_empty) {
         return print_object(io, a.output, &current, format!("pod/{name} unchanged{}\n", suffix(a.dry_run)));

@@ -135,6 +135,34 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_sessions_keep_every_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("history");
+        let writers: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|who| {
+                let p = p.clone();
+                std::thread::spawn(move || {
+                    let mut h = History::open(p);
+                    for i in 0..300 {
+                        h.add(&format!("{who} {i}"));
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().expect("writer finished");
+        }
+        let lines = load(&p);
+        assert_eq!(lines.len(), 600);
+        for who in ["a", "b"] {
+            let mine: Vec<&String> = lines.iter().filter(|l| l.starts_with(who)).collect();
+            assert_eq!(mine.len(), 300);
+            assert!(mine.windows(2).all(|w| w[0] < w[1] || w[0].len() < w[1].len()), "each session's order is kept");
+        }
+    }
+
+    #[test]
     fn trims_to_the_limit() {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("history");
