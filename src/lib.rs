@@ -8,6 +8,7 @@
 //! rules the simulator and the renderers share.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod cluster;
 pub mod command;

@@ -1,0 +1,317 @@
+//! Names for completion, kept live by watches: per (context, namespace) the pods (name,
+//! STATUS, container names, labels) and per context the namespaces. A watch starts the
+//! first time its names are wanted and then follows the cluster (kube's watcher re-lists
+//! after a lost connection or an expired version, with back-off). Readers never touch
+//! the network: they read a snapshot under a short lock, and on a cold cache wait at
+//! most a short bound for the first list.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::watcher::Event;
+
+use crate::cluster::Cluster;
+use crate::common::podstatus::pod_cells;
+
+/// What completion needs of a pod.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodInfo {
+    pub namespace: String,
+    pub status: String,
+    pub containers: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl PodInfo {
+    fn of(p: &Pod) -> Self {
+        let spec = p.spec.clone().unwrap_or_default();
+        let containers = spec.containers.iter().map(|c| c.name.clone()).chain(spec.init_containers.iter().flatten().map(|c| c.name.clone())).collect();
+        Self {
+            namespace: p.metadata.namespace.clone().unwrap_or_default(),
+            status: pod_cells(p, k8s_openapi::jiff::Timestamp::now()).status,
+            containers,
+            labels: p.metadata.labels.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// One watched set of names.
+#[derive(Debug, Default)]
+struct Entry<T> {
+    items: BTreeMap<String, T>,
+    /// The first full list has arrived.
+    ready: bool,
+    /// Why the watch cannot list (e.g. RBAC), if it cannot.
+    error: Option<String>,
+    /// Pending items of a re-list, swapped in when it completes.
+    relist: Option<BTreeMap<String, T>>,
+}
+
+type Key = (String, Option<String>);
+
+/// A phase change of a pod the session watches, for lifecycle notices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub context: String,
+    pub namespace: String,
+    pub pod: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Default)]
+struct State {
+    pods: HashMap<Key, Entry<PodInfo>>,
+    namespaces: HashMap<String, Entry<()>>,
+    changes: Vec<Change>,
+    reported: BTreeSet<String>,
+}
+
+/// A cheap, shareable handle; clones see the same cache.
+#[derive(Clone, Default)]
+pub struct Cache {
+    state: Arc<(Mutex<State>, Condvar)>,
+}
+
+/// How long a Tab may wait for a cold cache's first list.
+pub const COLD_WAIT: Duration = Duration::from_millis(300);
+
+fn pod_key(p: &Pod) -> String {
+    let m = &p.metadata;
+    format!("{}/{}", m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+}
+
+impl Cache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether pods of (context, namespace) are being watched; `None` = all namespaces.
+    pub fn has_pods(&self, context: &str, namespace: Option<&str>) -> bool {
+        self.lock().pods.contains_key(&(context.to_string(), namespace.map(str::to_string)))
+    }
+
+    pub fn has_namespaces(&self, context: &str) -> bool {
+        self.lock().namespaces.contains_key(context)
+    }
+
+    /// Starts watching pods of (context, namespace) on `rt` unless already watched.
+    pub fn watch_pods(&self, rt: &tokio::runtime::Handle, cluster: Cluster, context: &str, namespace: Option<&str>) {
+        let key: Key = (context.to_string(), namespace.map(str::to_string));
+        {
+            let mut s = self.lock();
+            if s.pods.contains_key(&key) {
+                return;
+            }
+            s.pods.insert(key.clone(), Entry::default());
+        }
+        let cache = self.clone();
+        let ns = namespace.map(str::to_string);
+        rt.spawn(async move {
+            let mut events = cluster.watch_pods(ns.as_deref()).boxed();
+            while let Some(ev) = events.next().await {
+                cache.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
+            }
+        });
+    }
+
+    /// Starts watching the namespaces of `context` unless already watched.
+    pub fn watch_namespaces(&self, rt: &tokio::runtime::Handle, cluster: Cluster, context: &str) {
+        {
+            let mut s = self.lock();
+            if s.namespaces.contains_key(context) {
+                return;
+            }
+            s.namespaces.insert(context.to_string(), Entry::default());
+        }
+        let cache = self.clone();
+        let ctx = context.to_string();
+        rt.spawn(async move {
+            let mut events = cluster.watch_namespaces().boxed();
+            while let Some(ev) = events.next().await {
+                let mut s = cache.lock();
+                let Some(e) = s.namespaces.get_mut(&ctx) else { return };
+                match ev {
+                    Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
+                    Ok(Event::InitApply(n)) => {
+                        if let Some(r) = e.relist.as_mut() {
+                            r.insert(n.metadata.name.unwrap_or_default(), ());
+                        }
+                    }
+                    Ok(Event::InitDone) => {
+                        e.items = e.relist.take().unwrap_or_default();
+                        e.ready = true;
+                        e.error = None;
+                    }
+                    Ok(Event::Apply(n)) => {
+                        e.items.insert(n.metadata.name.unwrap_or_default(), ());
+                    }
+                    Ok(Event::Delete(n)) => {
+                        e.items.remove(&n.metadata.name.unwrap_or_default());
+                    }
+                    Err(err) => {
+                        e.error = Some(err.to_string());
+                        e.ready = true;
+                    }
+                }
+                drop(s);
+                cache.state.1.notify_all();
+            }
+        });
+    }
+
+    fn apply_pod_event(&self, key: &Key, ev: Result<Event<Pod>, String>) {
+        let mut s = self.lock();
+        let mut changes = Vec::new();
+        let Some(e) = s.pods.get_mut(key) else { return };
+        match ev {
+            Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
+            Ok(Event::InitApply(p)) => {
+                if let Some(r) = e.relist.as_mut() {
+                    r.insert(pod_key(&p), PodInfo::of(&p));
+                }
+            }
+            Ok(Event::InitDone) => {
+                e.items = e.relist.take().unwrap_or_default();
+                e.ready = true;
+                e.error = None;
+            }
+            Ok(Event::Apply(p)) => {
+                let info = PodInfo::of(&p);
+                let k = pod_key(&p);
+                if let Some(old) = e.items.get(&k) {
+                    if old.status != info.status {
+                        let name = p.metadata.name.clone().unwrap_or_default();
+                        changes.push(Change { context: key.0.clone(), namespace: info.namespace.clone(), pod: name, from: old.status.clone(), to: info.status.clone() });
+                    }
+                }
+                e.items.insert(k, info);
+            }
+            Ok(Event::Delete(p)) => {
+                e.items.remove(&pod_key(&p));
+            }
+            Err(err) => {
+                e.error = Some(err);
+                e.ready = true;
+            }
+        }
+        s.changes.extend(changes);
+        drop(s);
+        self.state.1.notify_all();
+    }
+
+    /// Waits up to `limit` for the first list of pods of (context, namespace).
+    pub fn wait_pods(&self, context: &str, namespace: Option<&str>, limit: Duration) {
+        let key: Key = (context.to_string(), namespace.map(str::to_string));
+        let deadline = Instant::now() + limit;
+        let mut s = self.lock();
+        while s.pods.get(&key).is_some_and(|e| !e.ready) {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            s = match self.state.1.wait_timeout(s, deadline - now) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+    }
+
+    pub fn wait_namespaces(&self, context: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut s = self.lock();
+        while s.namespaces.get(context).is_some_and(|e| !e.ready) {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            s = match self.state.1.wait_timeout(s, deadline - now) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+    }
+
+    /// `(name, info)` of the cached pods of (context, namespace), sorted by name.
+    pub fn pods(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
+        let s = self.lock();
+        let key: Key = (context.to_string(), namespace.map(str::to_string));
+        s.pods
+            .get(&key)
+            .map(|e| e.items.iter().map(|(k, v)| (k.rsplit('/').next().unwrap_or(k).to_string(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn namespaces(&self, context: &str) -> Vec<String> {
+        self.lock().namespaces.get(context).map(|e| e.items.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// A problem to mention once (e.g. no permission to list), then never again.
+    pub fn take_new_problem(&self) -> Option<String> {
+        let mut s = self.lock();
+        let mut found = None;
+        for ((ctx, ns), e) in &s.pods {
+            if let Some(err) = &e.error {
+                let what = format!("pods in {}", ns.as_deref().unwrap_or("all namespaces"));
+                found = Some((format!("{ctx}/{what}"), format!("completion cannot list {what} of context {ctx:?}: {err}")));
+                break;
+            }
+        }
+        if found.is_none() {
+            for (ctx, e) in &s.namespaces {
+                if let Some(err) = &e.error {
+                    found = Some((format!("{ctx}/namespaces"), format!("completion cannot list the namespaces of context {ctx:?}: {err}")));
+                    break;
+                }
+            }
+        }
+        let (id, msg) = found?;
+        if s.reported.insert(id) { Some(msg) } else { None }
+    }
+
+    /// Phase changes seen since the last call.
+    pub fn take_changes(&self) -> Vec<Change> {
+        std::mem::take(&mut self.lock().changes)
+    }
+
+    /// Approximate bytes held, for the memory benchmark.
+    pub fn approx_bytes(&self) -> usize {
+        let s = self.lock();
+        s.pods
+            .values()
+            .flat_map(|e| e.items.iter())
+            .map(|(k, v)| {
+                k.len() + v.namespace.len() + v.status.len() + v.containers.iter().map(String::len).sum::<usize>()
+                    + v.labels.iter().map(|(a, b)| a.len() + b.len()).sum::<usize>()
+                    + 128
+            })
+            .sum()
+    }
+
+    /// Fills the cache directly (benchmarks and unit tests of the completer).
+    pub fn insert_pods(&self, context: &str, namespace: Option<&str>, pods: impl IntoIterator<Item = (String, PodInfo)>) {
+        let mut s = self.lock();
+        let e = s.pods.entry((context.to_string(), namespace.map(str::to_string))).or_default();
+        for (name, info) in pods {
+            e.items.insert(format!("{}/{name}", info.namespace), info);
+        }
+        e.ready = true;
+    }
+
+    pub fn insert_namespaces(&self, context: &str, names: &[&str]) {
+        let mut s = self.lock();
+        let e = s.namespaces.entry(context.to_string()).or_default();
+        for n in names {
+            e.items.insert(n.to_string(), ());
+        }
+        e.ready = true;
+    }
+}
+
+/// Label keys and values seen on cached pods, for `-l` completion.
+pub fn label_pairs(pods: &[(String, PodInfo)]) -> BTreeSet<String> {
+    pods.iter().flat_map(|(_, p)| p.labels.iter().map(|(k, v)| format!("{k}={v}"))).collect()
+}
