@@ -110,7 +110,7 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let mut shell = Shell::new(session, rt.handle().clone(), interrupt, keep);
     if interactive {
         shell.history = shell.session.history_file.clone().map(History::open);
-        return Ok(crate::repl::editor::run(&mut shell));
+        return Ok(crate::repl::editor::run(&mut shell, rt.handle()));
     }
     let lines: Box<dyn Iterator<Item = String>> = match &args.lines {
         Some(text) => Box::new(text.lines().map(str::to_string).collect::<Vec<_>>().into_iter()),

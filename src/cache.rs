@@ -21,6 +21,9 @@ use crate::common::podstatus::pod_cells;
 pub struct PodInfo {
     pub namespace: String,
     pub status: String,
+    pub phase: String,
+    /// Why it ended, for failed pods: `Error, exit code 1`.
+    pub detail: Option<String>,
     pub containers: Vec<String>,
     pub labels: BTreeMap<String, String>,
 }
@@ -28,10 +31,23 @@ pub struct PodInfo {
 impl PodInfo {
     fn of(p: &Pod) -> Self {
         let spec = p.spec.clone().unwrap_or_default();
-        let containers = spec.containers.iter().map(|c| c.name.clone()).chain(spec.init_containers.iter().flatten().map(|c| c.name.clone())).collect();
+        let containers = spec
+            .containers
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(spec.init_containers.iter().flatten().map(|c| c.name.clone()))
+            .collect();
+        let st = p.status.clone().unwrap_or_default();
+        let detail = st.container_statuses.iter().flatten().find_map(|c| {
+            let t = c.state.as_ref()?.terminated.as_ref()?;
+            (t.exit_code != 0)
+                .then(|| format!("{}, exit code {}", t.reason.clone().unwrap_or_else(|| "Error".into()), t.exit_code))
+        });
         Self {
             namespace: p.metadata.namespace.clone().unwrap_or_default(),
             status: pod_cells(p, k8s_openapi::jiff::Timestamp::now()).status,
+            phase: st.phase.unwrap_or_default(),
+            detail,
             containers,
             labels: p.metadata.labels.clone().unwrap_or_default(),
         }
@@ -98,69 +114,89 @@ impl Cache {
         self.lock().namespaces.contains_key(context)
     }
 
-    /// Starts watching pods of (context, namespace) on `rt` unless already watched.
-    pub fn watch_pods(&self, rt: &tokio::runtime::Handle, cluster: Cluster, context: &str, namespace: Option<&str>) {
+    /// Registers interest in pods of (context, namespace); true if nobody had yet.
+    pub fn claim_pods(&self, context: &str, namespace: Option<&str>) -> bool {
+        let mut s = self.lock();
         let key: Key = (context.to_string(), namespace.map(str::to_string));
-        {
-            let mut s = self.lock();
-            if s.pods.contains_key(&key) {
-                return;
-            }
-            s.pods.insert(key.clone(), Entry::default());
+        if s.pods.contains_key(&key) {
+            return false;
         }
-        let cache = self.clone();
-        let ns = namespace.map(str::to_string);
-        rt.spawn(async move {
-            let mut events = cluster.watch_pods(ns.as_deref()).boxed();
-            while let Some(ev) = events.next().await {
-                cache.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
-            }
-        });
+        s.pods.insert(key, Entry::default());
+        true
     }
 
-    /// Starts watching the namespaces of `context` unless already watched.
-    pub fn watch_namespaces(&self, rt: &tokio::runtime::Handle, cluster: Cluster, context: &str) {
-        {
-            let mut s = self.lock();
-            if s.namespaces.contains_key(context) {
-                return;
-            }
-            s.namespaces.insert(context.to_string(), Entry::default());
+    /// Registers interest in the namespaces of `context`; true if nobody had yet.
+    pub fn claim_namespaces(&self, context: &str) -> bool {
+        let mut s = self.lock();
+        if s.namespaces.contains_key(context) {
+            return false;
         }
-        let cache = self.clone();
-        let ctx = context.to_string();
-        rt.spawn(async move {
-            let mut events = cluster.watch_namespaces().boxed();
-            while let Some(ev) = events.next().await {
-                let mut s = cache.lock();
-                let Some(e) = s.namespaces.get_mut(&ctx) else { return };
-                match ev {
-                    Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
-                    Ok(Event::InitApply(n)) => {
-                        if let Some(r) = e.relist.as_mut() {
-                            r.insert(n.metadata.name.unwrap_or_default(), ());
-                        }
-                    }
-                    Ok(Event::InitDone) => {
-                        e.items = e.relist.take().unwrap_or_default();
-                        e.ready = true;
-                        e.error = None;
-                    }
-                    Ok(Event::Apply(n)) => {
-                        e.items.insert(n.metadata.name.unwrap_or_default(), ());
-                    }
-                    Ok(Event::Delete(n)) => {
-                        e.items.remove(&n.metadata.name.unwrap_or_default());
-                    }
-                    Err(err) => {
-                        e.error = Some(err.to_string());
-                        e.ready = true;
+        s.namespaces.insert(context.to_string(), Entry::default());
+        true
+    }
+
+    /// Feeds a claimed pod entry from a watch until the watch ends.
+    pub async fn run_pod_watch(&self, cluster: Cluster, context: String, namespace: Option<String>) {
+        let key: Key = (context, namespace);
+        let mut events = cluster.watch_pods(key.1.as_deref()).boxed();
+        while let Some(ev) = events.next().await {
+            self.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
+        }
+    }
+
+    /// Feeds a claimed namespace entry from a watch until the watch ends.
+    pub async fn run_namespace_watch(&self, cluster: Cluster, context: String) {
+        let mut events = cluster.watch_namespaces().boxed();
+        while let Some(ev) = events.next().await {
+            let mut s = self.lock();
+            let Some(e) = s.namespaces.get_mut(&context) else { return };
+            match ev {
+                Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
+                Ok(Event::InitApply(n)) => {
+                    if let Some(r) = e.relist.as_mut() {
+                        r.insert(n.metadata.name.unwrap_or_default(), ());
                     }
                 }
-                drop(s);
-                cache.state.1.notify_all();
+                Ok(Event::InitDone) => {
+                    e.items = e.relist.take().unwrap_or_default();
+                    e.ready = true;
+                    e.error = None;
+                }
+                Ok(Event::Apply(n)) => {
+                    e.items.insert(n.metadata.name.unwrap_or_default(), ());
+                }
+                Ok(Event::Delete(n)) => {
+                    e.items.remove(&n.metadata.name.unwrap_or_default());
+                }
+                Err(err) => {
+                    e.error = Some(err.to_string());
+                    e.ready = true;
+                }
             }
-        });
+            drop(s);
+            self.state.1.notify_all();
+        }
+    }
+
+    /// Records a failure to start a watch (e.g. the context cannot connect).
+    pub fn fail(&self, context: &str, namespace: Option<Option<&str>>, why: String) {
+        let mut s = self.lock();
+        match namespace {
+            Some(ns) => {
+                if let Some(e) = s.pods.get_mut(&(context.to_string(), ns.map(str::to_string))) {
+                    e.error = Some(why);
+                    e.ready = true;
+                }
+            }
+            None => {
+                if let Some(e) = s.namespaces.get_mut(context) {
+                    e.error = Some(why);
+                    e.ready = true;
+                }
+            }
+        }
+        drop(s);
+        self.state.1.notify_all();
     }
 
     fn apply_pod_event(&self, key: &Key, ev: Result<Event<Pod>, String>) {
@@ -182,11 +218,20 @@ impl Cache {
             Ok(Event::Apply(p)) => {
                 let info = PodInfo::of(&p);
                 let k = pod_key(&p);
-                if let Some(old) = e.items.get(&k) {
-                    if old.status != info.status {
-                        let name = p.metadata.name.clone().unwrap_or_default();
-                        changes.push(Change { context: key.0.clone(), namespace: info.namespace.clone(), pod: name, from: old.status.clone(), to: info.status.clone() });
-                    }
+                let before = e.items.get(&k).map(|old| old.phase.clone());
+                if let Some(from) = before.filter(|b| *b != info.phase && !info.phase.is_empty()) {
+                    let name = p.metadata.name.clone().unwrap_or_default();
+                    let to = match &info.detail {
+                        Some(d) if info.phase == "Failed" => format!("{} ({d})", info.phase),
+                        _ => info.phase.clone(),
+                    };
+                    changes.push(Change {
+                        context: key.0.clone(),
+                        namespace: info.namespace.clone(),
+                        pod: name,
+                        from,
+                        to,
+                    });
                 }
                 e.items.insert(k, info);
             }
@@ -256,14 +301,18 @@ impl Cache {
         for ((ctx, ns), e) in &s.pods {
             if let Some(err) = &e.error {
                 let what = format!("pods in {}", ns.as_deref().unwrap_or("all namespaces"));
-                found = Some((format!("{ctx}/{what}"), format!("completion cannot list {what} of context {ctx:?}: {err}")));
+                found =
+                    Some((format!("{ctx}/{what}"), format!("completion cannot list {what} of context {ctx:?}: {err}")));
                 break;
             }
         }
         if found.is_none() {
             for (ctx, e) in &s.namespaces {
                 if let Some(err) = &e.error {
-                    found = Some((format!("{ctx}/namespaces"), format!("completion cannot list the namespaces of context {ctx:?}: {err}")));
+                    found = Some((
+                        format!("{ctx}/namespaces"),
+                        format!("completion cannot list the namespaces of context {ctx:?}: {err}"),
+                    ));
                     break;
                 }
             }
@@ -277,6 +326,23 @@ impl Cache {
         std::mem::take(&mut self.lock().changes)
     }
 
+    /// Waits up to `limit` for phase changes, then takes them.
+    pub fn wait_changes(&self, limit: Duration) -> Vec<Change> {
+        let deadline = Instant::now() + limit;
+        let mut s = self.lock();
+        while s.changes.is_empty() {
+            let now = Instant::now();
+            if now >= deadline {
+                return Vec::new();
+            }
+            s = match self.state.1.wait_timeout(s, deadline - now) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        std::mem::take(&mut s.changes)
+    }
+
     /// Approximate bytes held, for the memory benchmark.
     pub fn approx_bytes(&self) -> usize {
         let s = self.lock();
@@ -284,7 +350,10 @@ impl Cache {
             .values()
             .flat_map(|e| e.items.iter())
             .map(|(k, v)| {
-                k.len() + v.namespace.len() + v.status.len() + v.containers.iter().map(String::len).sum::<usize>()
+                k.len()
+                    + v.namespace.len()
+                    + v.status.len()
+                    + v.containers.iter().map(String::len).sum::<usize>()
                     + v.labels.iter().map(|(a, b)| a.len() + b.len()).sum::<usize>()
                     + 128
             })
@@ -292,7 +361,12 @@ impl Cache {
     }
 
     /// Fills the cache directly (benchmarks and unit tests of the completer).
-    pub fn insert_pods(&self, context: &str, namespace: Option<&str>, pods: impl IntoIterator<Item = (String, PodInfo)>) {
+    pub fn insert_pods(
+        &self,
+        context: &str,
+        namespace: Option<&str>,
+        pods: impl IntoIterator<Item = (String, PodInfo)>,
+    ) {
         let mut s = self.lock();
         let e = s.pods.entry((context.to_string(), namespace.map(str::to_string))).or_default();
         for (name, info) in pods {
@@ -314,4 +388,72 @@ impl Cache {
 /// Label keys and values seen on cached pods, for `-l` completion.
 pub fn label_pairs(pods: &[(String, PodInfo)]) -> BTreeSet<String> {
     pods.iter().flat_map(|(_, p)| p.labels.iter().map(|(k, v)| format!("{k}={v}"))).collect()
+}
+
+/// What the completer asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Want {
+    Pods(String, Option<String>),
+    Namespaces(String),
+}
+
+/// Starts watches off the keypress path: the completer claims an entry (so it can wait
+/// on it) and sends the want; this task connects and runs the watch.
+#[derive(Clone)]
+pub struct Feeder {
+    tx: tokio::sync::mpsc::UnboundedSender<Want>,
+    cache: Cache,
+}
+
+impl Feeder {
+    pub fn spawn(rt: &tokio::runtime::Handle, cache: Cache, kubeconfig: kube::config::Kubeconfig) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Want>();
+        let feeding = cache.clone();
+        let handle = rt.clone();
+        rt.spawn(async move {
+            let mut clusters: HashMap<String, Cluster> = HashMap::new();
+            while let Some(want) = rx.recv().await {
+                let ctx = match &want {
+                    Want::Pods(c, _) | Want::Namespaces(c) => c.clone(),
+                };
+                let cluster = match clusters.get(&ctx) {
+                    Some(c) => c.clone(),
+                    None => match Cluster::connect(&kubeconfig, &ctx).await {
+                        Ok(c) => {
+                            clusters.insert(ctx.clone(), c.clone());
+                            c
+                        }
+                        Err(e) => {
+                            let ns = match &want {
+                                Want::Pods(_, ns) => Some(ns.as_deref()),
+                                Want::Namespaces(_) => None,
+                            };
+                            feeding.fail(&ctx, ns, e.to_string());
+                            continue;
+                        }
+                    },
+                };
+                let c = feeding.clone();
+                match want {
+                    Want::Pods(ctx, ns) => handle.spawn(async move { c.run_pod_watch(cluster, ctx, ns).await }),
+                    Want::Namespaces(ctx) => handle.spawn(async move { c.run_namespace_watch(cluster, ctx).await }),
+                };
+            }
+        });
+        Self { tx, cache }
+    }
+
+    /// Makes sure pods of (context, namespace) are watched. Never blocks.
+    pub fn want_pods(&self, context: &str, namespace: Option<&str>) {
+        if self.cache.claim_pods(context, namespace) {
+            let _ = self.tx.send(Want::Pods(context.to_string(), namespace.map(str::to_string)));
+        }
+    }
+
+    /// Makes sure the namespaces of `context` are watched. Never blocks.
+    pub fn want_namespaces(&self, context: &str) {
+        if self.cache.claim_namespaces(context) {
+            let _ = self.tx.send(Want::Namespaces(context.to_string()));
+        }
+    }
 }

@@ -196,7 +196,13 @@ impl Cluster {
 
 impl Cluster {
     /// A self-healing watch of pods (re-lists on expiry or reconnect, with back-off).
-    pub fn watch_pods(&self, namespace: Option<&str>) -> impl futures::Stream<Item = Result<kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Pod>, kube::runtime::watcher::Error>> + Send + use<> {
+    pub fn watch_pods(
+        &self,
+        namespace: Option<&str>,
+    ) -> impl futures::Stream<
+        Item = Result<kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Pod>, kube::runtime::watcher::Error>,
+    > + Send
+    + use<> {
         use kube::runtime::WatchStreamExt;
         let api: kube::Api<k8s_openapi::api::core::v1::Pod> = match namespace {
             Some(ns) => kube::Api::namespaced(self.client.clone(), ns),
@@ -206,7 +212,15 @@ impl Cluster {
     }
 
     /// A self-healing watch of namespaces.
-    pub fn watch_namespaces(&self) -> impl futures::Stream<Item = Result<kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Namespace>, kube::runtime::watcher::Error>> + Send + use<> {
+    pub fn watch_namespaces(
+        &self,
+    ) -> impl futures::Stream<
+        Item = Result<
+            kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Namespace>,
+            kube::runtime::watcher::Error,
+        >,
+    > + Send
+    + use<> {
         use kube::runtime::WatchStreamExt;
         let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(self.client.clone());
         kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).default_backoff()

@@ -3,8 +3,10 @@
 //! (kept across runs in the state directory), the last status, and one cluster
 //! connection per context. The user's kubeconfig is read, never written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use kube::config::Kubeconfig;
 
@@ -27,6 +29,10 @@ pub struct Session {
     pub color: bool,
     pub state_dir: Option<PathBuf>,
     pub history_file: Option<PathBuf>,
+    /// Pods this session created or named: `(context, namespace, pod)`, for notices.
+    pub touched: Arc<Mutex<BTreeSet<(String, String, String)>>>,
+    /// Whether lifecycle notices are shown (`notify on|off`).
+    pub notify: Arc<AtomicBool>,
 }
 
 /// The directory for history and remembered namespaces (`$XDG_STATE_HOME/kubectl-podsh`).
@@ -72,6 +78,8 @@ impl Session {
             color: false,
             state_dir,
             history_file: None,
+            touched: Arc::new(Mutex::new(BTreeSet::new())),
+            notify: Arc::new(AtomicBool::new(true)),
         };
         s.namespace = namespace.unwrap_or_else(|| s.context_namespace(&s.context.clone()));
         Ok(s)
@@ -87,6 +95,20 @@ impl Session {
             .and_then(|c| c.namespace.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "default".to_string())
+    }
+
+    /// The kubeconfig as read (for the completion cache's own connections).
+    pub fn kubeconfig(&self) -> &Kubeconfig {
+        &self.kubeconfig
+    }
+
+    /// Remembers that this session acted on `pod`, in `scope`.
+    pub fn touch(&self, scope: &Scope, pod: &str) {
+        let ctx = scope.context.clone().unwrap_or_else(|| self.context.clone());
+        let ns = scope.namespace.clone().unwrap_or_else(|| self.namespace.clone());
+        if let Ok(mut t) = self.touched.lock() {
+            t.insert((ctx, ns, pod.to_string()));
+        }
     }
 
     pub fn contexts(&self) -> Vec<String> {

@@ -123,7 +123,28 @@ impl Shell {
         LineResult { ok, exit: false }
     }
 
+    /// Notes the pods a command names, so their lifecycle can be announced later.
+    fn touch(&self, command: &Command) {
+        let s = &self.session;
+        match command {
+            Command::Run(r) => s.touch(&r.scope, &r.name),
+            Command::Describe(d) => d.names.iter().for_each(|n| s.touch(&d.scope, n)),
+            Command::Get(g) => g.names.iter().for_each(|n| s.touch(&g.scope, n)),
+            Command::Logs(l) => s.touch(&l.scope, &l.name),
+            Command::Wait(w) => s.touch(&w.scope, &w.name),
+            Command::Delete(d) => d.names.iter().for_each(|n| s.touch(&d.scope, n)),
+            Command::Apply(a) => {
+                for f in &a.files {
+                    let docs = std::fs::read_to_string(f).ok().and_then(|t| crate::exec::manifest_names(&t));
+                    docs.into_iter().flatten().for_each(|n| s.touch(&a.scope, &n));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn run_command(&mut self, command: Command, sink: &Sink, mode: Mode) -> Result<Flow, Error> {
+        self.touch(&command);
         let hands_off = matches!(command, Command::Kubectl(_) | Command::Shell(_));
         let mut out = Output::open(sink)?;
         let out_is_terminal = matches!(sink, Sink::Stdout) && std::io::stdout().is_terminal();

@@ -198,6 +198,8 @@ pub enum Command {
     Help(Option<String>),
     Clear,
     Exit,
+    /// `notify on|off`, or show the setting.
+    Notify(Option<bool>),
     /// Handed to the real kubectl with the session's scope.
     Kubectl(Vec<String>),
     /// `!cmd` for the host shell.
@@ -414,6 +416,12 @@ fn shell_verb(verb: &Verb, first: &Word, rest: &[Word]) -> Result<Command, Parse
         }),
         "help" => Command::Help(arg),
         "clear" => Command::Clear,
+        "notify" => Command::Notify(match arg.as_deref() {
+            None => None,
+            Some("on") => Some(true),
+            Some("off") => Some(false),
+            Some(other) => return Err(ParseError::at(&rest[0], format!("notify takes on or off, not {other:?}"))),
+        }),
         "exit" => Command::Exit,
         _ => return Err(ParseError::at(first, format!("unknown command {:?}", first.text))),
     })

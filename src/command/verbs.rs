@@ -261,6 +261,14 @@ pub const VERBS: &[Verb] = &[
         summary: "Show the verbs, or one verb's flags",
         flags: &[],
     },
+    Verb {
+        name: "notify",
+        aliases: &[],
+        exec: Exec::Shell,
+        usage: "notify [on|off]",
+        summary: "Announce phase changes of this session's pods at the prompt",
+        flags: &[],
+    },
     Verb { name: "clear", aliases: &[], exec: Exec::Shell, usage: "clear", summary: "Clear the screen", flags: &[] },
     Verb {
         name: "exit",

@@ -21,6 +21,11 @@ use crate::error::Result;
 use crate::session::Session;
 
 pub use get::without_managed_fields;
+
+/// Names of the Pods a manifest text declares.
+pub fn manifest_names(text: &str) -> Option<Vec<String>> {
+    manifests::parse_docs(text, "").ok().map(|d| d.iter().filter(|x| x.is_pod()).map(manifests::Doc::name).collect())
+}
 pub use kubectl::kubectl_available;
 
 /// Output streams of one command.
@@ -58,6 +63,7 @@ pub async fn execute(session: &mut Session, command: Command, io: &mut Io<'_>) -
         Command::History(n) => shellverbs::history(session, n, io)?,
         Command::Help(v) => shellverbs::help(v.as_deref(), io)?,
         Command::Clear => shellverbs::clear(io)?,
+        Command::Notify(on) => shellverbs::notify(session, on, io)?,
         Command::Exit => return Ok(Flow::Exit),
         Command::Kubectl(words) => kubectl::pass_through(session, &words, io).await?,
         Command::Shell(cmd) => kubectl::host_shell(&cmd, io).await?,

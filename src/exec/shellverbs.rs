@@ -104,3 +104,12 @@ pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
 pub fn clear(io: &mut Io<'_>) -> Result<()> {
     emit(io.out, "\x1b[H\x1b[2J")
 }
+
+pub fn notify(session: &Session, on: Option<bool>, io: &mut Io<'_>) -> Result<()> {
+    use std::sync::atomic::Ordering;
+    match on {
+        Some(v) => session.notify.store(v, Ordering::Relaxed),
+        None => emit(io.out, if session.notify.load(Ordering::Relaxed) { "on\n" } else { "off\n" })?,
+    }
+    Ok(())
+}

@@ -4,4 +4,5 @@
 pub mod editor;
 pub mod helper;
 pub mod history;
+pub mod names;
 pub mod prompt;
