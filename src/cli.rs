@@ -49,6 +49,17 @@ pub struct ShellArgs {
 pub enum Command {
     /// Run the simulated Kubernetes API server
     Sim(SimArgs),
+    /// Print a shell completion script for kubectl-podsh
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Completion candidates for `kubectl podsh <TAB>` (kubectl's plugin completion protocol)
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ pub mod command;
 pub mod common;
 pub mod error;
 pub mod exec;
+pub mod plugin;
 pub mod render;
 pub mod repl;
 pub mod session;

@@ -25,6 +25,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Completion { shell }) => {
+            use std::io::Write;
+            let script = podsh::plugin::completion_script(shell);
+            i32::from(std::io::stdout().write_all(&script).is_err())
+        }
+        Some(Command::Complete { args }) => {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(_) => return ExitCode::FAILURE,
+            };
+            let (candidates, directive) = runtime.block_on(podsh::plugin::complete(&args));
+            i32::from(podsh::plugin::print(&candidates, directive).is_err())
+        }
         None => podsh::app::run(cli.shell),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

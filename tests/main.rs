@@ -3,6 +3,7 @@
 
 mod util;
 
+mod plugin;
 mod shell_parity;
 mod shell_script;
 mod sim_api;
