@@ -92,6 +92,9 @@ pub struct Cache {
     state: Arc<(Mutex<State>, Condvar)>,
 }
 
+/// Pause before a failed watch is replaced by a fresh list-and-watch.
+const RESYNC_PAUSE: Duration = Duration::from_millis(500);
+
 /// How long a Tab may wait for a cold cache's first list.
 pub const COLD_WAIT: Duration = Duration::from_millis(300);
 
@@ -135,47 +138,71 @@ impl Cache {
         true
     }
 
-    /// Feeds a claimed pod entry from a watch until the watch ends.
+    /// Feeds a claimed pod entry from watches, forever. After any error the watcher is
+    /// replaced, so the next one starts with a full list: a restarted or restored API
+    /// server can refuse the old resourceVersion in ways a resumed watch never recovers from.
     pub async fn run_pod_watch(&self, cluster: Cluster, context: String, namespace: Option<String>) {
         let key: Key = (context, namespace);
-        let mut events = cluster.watch_pods(key.1.as_deref()).boxed();
-        while let Some(ev) = events.next().await {
-            self.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
+        loop {
+            let mut events = cluster.watch_pods(key.1.as_deref()).boxed();
+            while let Some(ev) = events.next().await {
+                let failed = ev.is_err();
+                self.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
+                if failed {
+                    break;
+                }
+            }
+            tokio::time::sleep(RESYNC_PAUSE).await;
         }
     }
 
-    /// Feeds a claimed namespace entry from a watch until the watch ends.
+    /// Feeds a claimed namespace entry from watches, forever (see `run_pod_watch`).
     pub async fn run_namespace_watch(&self, cluster: Cluster, context: String) {
-        let mut events = cluster.watch_namespaces().boxed();
-        while let Some(ev) = events.next().await {
-            let mut s = self.lock();
-            let Some(e) = s.namespaces.get_mut(&context) else { return };
-            match ev {
-                Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
-                Ok(Event::InitApply(n)) => {
-                    if let Some(r) = e.relist.as_mut() {
-                        r.insert(n.metadata.name.unwrap_or_default(), ());
-                    }
-                }
-                Ok(Event::InitDone) => {
-                    e.items = e.relist.take().unwrap_or_default();
-                    e.ready = true;
-                    e.error = None;
-                }
-                Ok(Event::Apply(n)) => {
-                    e.items.insert(n.metadata.name.unwrap_or_default(), ());
-                }
-                Ok(Event::Delete(n)) => {
-                    e.items.remove(&n.metadata.name.unwrap_or_default());
-                }
-                Err(err) => {
-                    e.error = Some(err.to_string());
-                    e.ready = true;
+        loop {
+            let mut events = cluster.watch_namespaces().boxed();
+            while let Some(ev) = events.next().await {
+                let failed = ev.is_err();
+                self.apply_namespace_event(&context, ev);
+                if failed {
+                    break;
                 }
             }
-            drop(s);
-            self.state.1.notify_all();
+            tokio::time::sleep(RESYNC_PAUSE).await;
         }
+    }
+
+    fn apply_namespace_event(
+        &self,
+        context: &str,
+        ev: Result<Event<k8s_openapi::api::core::v1::Namespace>, kube::runtime::watcher::Error>,
+    ) {
+        let mut s = self.lock();
+        let Some(e) = s.namespaces.get_mut(context) else { return };
+        match ev {
+            Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
+            Ok(Event::InitApply(n)) => {
+                if let Some(r) = e.relist.as_mut() {
+                    r.insert(n.metadata.name.unwrap_or_default(), ());
+                }
+            }
+            Ok(Event::InitDone) => {
+                e.items = e.relist.take().unwrap_or_default();
+                e.ready = true;
+                e.error = None;
+            }
+            Ok(Event::Apply(n)) => {
+                e.items.insert(n.metadata.name.unwrap_or_default(), ());
+            }
+            Ok(Event::Delete(n)) => {
+                e.items.remove(&n.metadata.name.unwrap_or_default());
+            }
+            Err(err) => {
+                e.error = Some(err.to_string());
+                e.ready = true;
+            }
+        }
+        drop(s);
+        self.state.1.notify_all();
     }
 
     /// Records a failure to start a watch (e.g. the context cannot connect).

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod cache;
 mod plugin;
 mod shell_parity;
 mod shell_script;

@@ -147,6 +147,7 @@ async fn serve(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Response, 
         loop {
             tokio::select! {
                 _ = tx.closed() => return,
+                _ = shared.closed() => return,
                 r = changes.changed() => if r.is_err() { return },
             }
             let Ok((now, running)) = snapshot(&shared, &k, &rest) else { return };

@@ -29,6 +29,7 @@ mod status;
 mod store;
 mod table;
 mod tls;
+pub use tls::Tls;
 mod validate;
 mod watch;
 mod write;
@@ -61,11 +62,14 @@ pub struct SimOptions {
     pub token: Option<String>,
     /// How many changes the watch history keeps.
     pub history: usize,
+    /// The TLS identity to serve with; a fresh CA when `None` (a restarted simulator
+    /// passes the old one so existing kubeconfigs keep working).
+    pub tls: Option<Arc<Tls>>,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        Self { nodes: 1, pods: 0, timing: Timing::default(), token: None, history: 20_000 }
+        Self { nodes: 1, pods: 0, timing: Timing::default(), token: None, history: 20_000, tls: None }
     }
 }
 
@@ -76,7 +80,7 @@ pub struct Simulator {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
     engine: JoinHandle<()>,
-    ca_pem: String,
+    tls: Arc<Tls>,
 }
 
 fn node(i: usize) -> Node {
@@ -195,17 +199,20 @@ impl Simulator {
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let shared = Arc::new(Shared::new(store, opts.timing, token));
         let engine = tokio::spawn(lifecycle::run(shared.clone()));
-        let tls = tls::Tls::generate()?;
-        let ca_pem = tls.ca_pem.clone();
+        let tls = match opts.tls {
+            Some(t) => t,
+            None => Arc::new(Tls::generate()?),
+        };
+        let serving = tls.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let served = shared.clone();
         let server = tokio::spawn(async move {
-            serve::serve(listener, &tls, served, async move {
+            serve::serve(listener, &serving, served, async move {
                 let _ = rx.await;
             })
             .await
         });
-        Ok(Self { addr, shared, shutdown: Some(tx), server: Some(server), engine, ca_pem })
+        Ok(Self { addr, shared, shutdown: Some(tx), server: Some(server), engine, tls })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -218,7 +225,12 @@ impl Simulator {
 
     /// The PEM of the CA that signed the serving certificate.
     pub fn ca_pem(&self) -> &str {
-        &self.ca_pem
+        &self.tls.ca_pem
+    }
+
+    /// The TLS identity, to restart a simulator that existing clients still trust.
+    pub fn tls(&self) -> Arc<Tls> {
+        self.tls.clone()
     }
 
     pub fn token(&self) -> &str {
@@ -240,7 +252,7 @@ impl Simulator {
             "apiVersion: v1\nkind: Config\nclusters:\n- name: {context}\n  cluster:\n    certificate-authority-data: {ca}\n    server: {url}\ncontexts:\n- name: {context}\n  context:\n    cluster: {context}\n    user: {context}\n    namespace: default\ncurrent-context: {context}\nusers:\n- name: {context}\n  user:\n    token: {token}\n",
             url = self.url(),
             token = self.token(),
-            ca = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, self.ca_pem.as_bytes()),
+            ca = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, self.tls.ca_pem.as_bytes()),
         )
     }
 
@@ -249,13 +261,16 @@ impl Simulator {
         write_private(path, self.kubeconfig(context).as_bytes())
     }
 
-    /// Stops serving and waits for the server task to finish.
+    /// Stops serving: ends open streams, then waits (briefly) for the server to finish.
     pub async fn stop(mut self) {
+        self.shared.close_streams();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if let Some(server) = self.server.take() {
-            let _ = server.await;
+        if let Some(mut server) = self.server.take() {
+            if tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err() {
+                server.abort();
+            }
         }
         self.engine.abort();
     }
@@ -263,6 +278,7 @@ impl Simulator {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
+        self.shared.close_streams();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

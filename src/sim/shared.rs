@@ -23,6 +23,7 @@ pub struct Shared {
     pub token: String,
     pub wake: Notify,
     changed: watch::Sender<u64>,
+    closing: watch::Sender<bool>,
     requests: Mutex<Vec<Logged>>,
 }
 
@@ -31,7 +32,16 @@ const REQUEST_LOG_CAP: usize = 100_000;
 impl Shared {
     pub fn new(store: Store, timing: Timing, token: String) -> Self {
         let (changed, _) = watch::channel(0);
-        Self { store: Mutex::new(store), timing, token, wake: Notify::new(), changed, requests: Mutex::new(Vec::new()) }
+        let (closing, _) = watch::channel(false);
+        Self {
+            store: Mutex::new(store),
+            timing,
+            token,
+            wake: Notify::new(),
+            changed,
+            closing,
+            requests: Mutex::new(Vec::new()),
+        }
     }
 
     /// The store. Critical sections are short and never await; a panic elsewhere must not
@@ -47,6 +57,21 @@ impl Shared {
 
     pub fn changes(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+
+    /// Ends every streaming response (watches, log follows), as a stopping server does.
+    pub fn close_streams(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves when the server starts closing.
+    pub async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        while !*rx.borrow_and_update() {
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     pub fn log_request(&self, entry: Logged) {

@@ -76,6 +76,13 @@ impl ApiError {
         Self::new(410, "Expired", message, None)
     }
 
+    /// A watch or list from a version the server has not reached (apiserver
+    /// `TooLargeResourceVersionError`, served as 504 Timeout).
+    pub fn too_large_version(asked: u64, current: u64) -> Self {
+        let details = json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1});
+        Self::new(504, "Timeout", format!("Too large resource version: {asked}, current: {current}"), Some(details))
+    }
+
     pub fn unauthorized() -> Self {
         Self::new(401, "Unauthorized", "Unauthorized".into(), None)
     }

@@ -175,6 +175,9 @@ impl Store {
         &self,
         rv: u64,
     ) -> Result<(Vec<Arc<WatchEvent>>, broadcast::Receiver<Arc<WatchEvent>>), ApiError> {
+        if rv > self.rv {
+            return Err(ApiError::too_large_version(rv, self.rv));
+        }
         let oldest = self.history.front().map_or(self.rv + 1, |e| e.rv);
         if rv + 1 < oldest && rv < self.rv {
             return Err(ApiError::gone(format!("too old resource version: {rv} ({})", oldest - 1)));

@@ -26,6 +26,12 @@ fn err(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tls").finish_non_exhaustive()
+    }
+}
+
 impl Tls {
     pub fn generate() -> std::io::Result<Self> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;

@@ -106,7 +106,7 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         }
     };
     let (tx, out) = mpsc::channel::<Result<String, std::io::Error>>(256);
-    tokio::spawn(pump::<K>(spec, initial, rx, rv, timeout, tx));
+    tokio::spawn(pump::<K>(shared.clone(), spec, initial, rx, rv, timeout, tx));
     let mut resp = Response::new(Body::from_stream(ReceiverStream::new(out)));
     *resp.status_mut() = StatusCode::OK;
     resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
@@ -114,6 +114,7 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
 }
 
 async fn pump<K: Printable>(
+    shared: Arc<Shared>,
     spec: Spec,
     initial: Vec<(Change, Value)>,
     mut rx: broadcast::Receiver<Arc<WatchEvent>>,
@@ -142,6 +143,7 @@ async fn pump<K: Printable>(
         tokio::select! {
             _ = sleep => return,
             _ = tx.closed() => return,
+            _ = shared.closed() => return,
             _ = bookmark.tick(), if spec.bookmarks => {
                 let obj = json!({"kind": K::KIND, "apiVersion": K::API_VERSION, "metadata": {"resourceVersion": last_rv.to_string()}});
                 let line = format!("{}\n", json!({"type": "BOOKMARK", "object": obj}));

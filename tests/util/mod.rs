@@ -67,7 +67,7 @@ pub struct Cluster {
     pub sim: Simulator,
     pub dir: tempfile::TempDir,
     pub kubeconfig: PathBuf,
-    rt: tokio::runtime::Runtime,
+    pub rt: tokio::runtime::Runtime,
 }
 
 impl Cluster {

@@ -1,0 +1,93 @@
+//! The completion cache against the simulator: names appear and disappear as pods come
+//! and go (created by the real kubectl), the cache re-syncs after the simulator restarts,
+//! and completing sends no request at all.
+
+use std::time::{Duration, Instant};
+
+use podsh::cache::{Cache, Feeder};
+use podsh::repl::helper::candidates;
+use podsh::repl::names::{LiveNames, View};
+use podsh::sim::{SimOptions, Simulator};
+
+use crate::util::{Cluster, fast_timing, wait_for};
+
+fn names_for(c: &Cluster) -> LiveNames {
+    let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
+    let cache = Cache::default();
+    let feeder = Feeder::spawn(c.runtime().handle(), cache.clone(), kc);
+    let view = View { context: "sim".into(), namespace: "default".into(), contexts: vec!["sim".into()] };
+    LiveNames { cache, feeder: Some(feeder), view: std::sync::Arc::new(std::sync::Mutex::new(view)) }
+}
+
+fn offered(names: &LiveNames, line: &str) -> Vec<String> {
+    candidates(line, line.len(), names).1.into_iter().map(|p| p.replacement.trim_end().to_string()).collect()
+}
+
+#[test]
+fn pods_appear_and_disappear_within_a_second() {
+    let c = Cluster::start();
+    let names = names_for(&c);
+    assert_eq!(offered(&names, "describe pod "), Vec::<String>::new(), "cold cache answers within its bound");
+    c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
+    let created = Instant::now();
+    assert!(
+        wait_for(Duration::from_secs(1), || offered(&names, "describe pod ng") == ["nginx"]),
+        "offered within a second"
+    );
+    let seen_after = created.elapsed();
+    c.kubectl(&["delete", "pod", "nginx", "--grace-period=0", "--force"]).ok();
+    assert!(wait_for(Duration::from_secs(1), || offered(&names, "describe pod ng").is_empty()), "gone within a second");
+    assert!(seen_after < Duration::from_secs(1));
+    let shown: Vec<String> = candidates("ns ", 3, &names).1.into_iter().map(|p| p.display).collect();
+    assert!(shown.contains(&"kube-system".to_string()), "{shown:?}");
+}
+
+#[test]
+fn completion_sends_no_requests() {
+    let c = Cluster::with(SimOptions { pods: 300, timing: fast_timing(), ..SimOptions::default() });
+    let names = names_for(&c);
+    assert!(wait_for(Duration::from_secs(5), || offered(&names, "logs pod-0000").len() == 9));
+    assert!(wait_for(Duration::from_secs(5), || !offered(&names, "ns k").is_empty()));
+    let before = c.sim.requests().len();
+    for line in ["logs pod-00", "describe pod pod-01", "get pods -l app=", "ns ", "delete pod pod-0002"] {
+        for _ in 0..20 {
+            let _ = offered(&names, line);
+        }
+    }
+    let during = c.sim.requests();
+    let extra: Vec<_> = during[before..].iter().filter(|r| !r.uri.contains("watch=true")).collect();
+    assert!(extra.is_empty(), "a Tab made requests: {extra:?}");
+}
+
+#[test]
+fn the_cache_resyncs_after_the_simulator_restarts() {
+    let c = Cluster::start();
+    let names = names_for(&c);
+    c.kubectl(&["run", "before", "--image=nginx"]).ok();
+    assert!(wait_for(Duration::from_secs(2), || offered(&names, "logs ") == ["before"]));
+    let addr = c.sim.addr().to_string();
+    let opts = SimOptions {
+        token: Some(c.sim.token().to_string()),
+        tls: Some(c.sim.tls()),
+        timing: fast_timing(),
+        ..SimOptions::default()
+    };
+    let Cluster { sim, dir, kubeconfig, rt } = c;
+    rt.block_on(sim.stop());
+    let restarted = rt.block_on(async {
+        for _ in 0..50 {
+            if let Ok(s) = Simulator::start(&addr, opts.clone()).await {
+                return s;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not listen on {addr} again");
+    });
+    let c = Cluster { sim: restarted, dir, kubeconfig, rt };
+    c.kubectl(&["run", "after", "--image=nginx"]).ok();
+    assert!(
+        wait_for(Duration::from_secs(15), || offered(&names, "logs ") == ["after"]),
+        "re-listed after the restart: {:?}",
+        offered(&names, "logs ")
+    );
+}
