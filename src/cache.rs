@@ -317,6 +317,62 @@ impl Cache {
             .unwrap_or_default()
     }
 
+    /// `(name, STATUS)` of cached pods whose name starts with `prefix`, by name; a range
+    /// scan under the lock, so a Tab costs O(log n + matches).
+    pub fn pod_names(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
+        let s = self.lock();
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
+        let name_of = |k: &str| k.rsplit('/').next().unwrap_or(k).to_string();
+        let mut out: Vec<(String, String)> = match namespace {
+            Some(ns) => {
+                let start = format!("{ns}/{prefix}");
+                e.items
+                    .range(start.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&start))
+                    .map(|(k, v)| (name_of(k), v.status.clone()))
+                    .collect()
+            }
+            None => e
+                .items
+                .iter()
+                .filter(|(k, _)| name_of(k).starts_with(prefix))
+                .map(|(k, v)| (name_of(k), v.status.clone()))
+                .collect(),
+        };
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Container names of one cached pod.
+    pub fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
+        let s = self.lock();
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
+        let found = match namespace {
+            Some(ns) => e.items.get(&format!("{ns}/{pod}")),
+            None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
+        };
+        found.map(|v| v.containers.clone()).unwrap_or_default()
+    }
+
+    /// `key=value` label pairs on cached pods that start with `prefix`.
+    pub fn label_pairs(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String> {
+        let s = self.lock();
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
+        let mut set = BTreeSet::new();
+        for v in e.items.values() {
+            for (k, val) in &v.labels {
+                if k.starts_with(prefix) || prefix.starts_with(k.as_str()) {
+                    let pair = format!("{k}={val}");
+                    if pair.starts_with(prefix) {
+                        set.insert(pair);
+                    }
+                }
+            }
+        }
+        set.into_iter().collect()
+    }
+
     pub fn namespaces(&self, context: &str) -> Vec<String> {
         self.lock().namespaces.get(context).map(|e| e.items.keys().cloned().collect()).unwrap_or_default()
     }
@@ -410,11 +466,6 @@ impl Cache {
         }
         e.ready = true;
     }
-}
-
-/// Label keys and values seen on cached pods, for `-l` completion.
-pub fn label_pairs(pods: &[(String, PodInfo)]) -> BTreeSet<String> {
-    pods.iter().flat_map(|(_, p)| p.labels.iter().map(|(k, v)| format!("{k}={v}"))).collect()
 }
 
 /// What the completer asks for.

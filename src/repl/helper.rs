@@ -95,16 +95,17 @@ fn positionals<'a>(verb: &Verb, words: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-fn pod_pairs(pods: &[(String, crate::cache::PodInfo)], prefix: &str, kind_prefix: &str) -> Vec<Pair> {
-    let mut out: Vec<Pair> = pods
-        .iter()
-        .map(|(n, info)| (format!("{kind_prefix}{n}"), info))
-        .filter(|(n, _)| n.starts_with(prefix))
-        .map(|(n, info)| Pair { display: format!("{n} ({})", info.status), replacement: format!("{n} ") })
-        .collect();
-    out.sort_by(|a, b| a.replacement.cmp(&b.replacement));
-    out.dedup_by(|a, b| a.replacement == b.replacement);
-    out
+/// Pod candidates for `word` (which may carry a `pod/` prefix), with their STATUS.
+fn pod_pairs(names: &dyn Names, ctx: &str, ns: Option<&str>, word: &str, kind_prefix: &str) -> Vec<Pair> {
+    let bare = word.strip_prefix(kind_prefix).unwrap_or(word);
+    names
+        .pods(ctx, ns, bare)
+        .into_iter()
+        .map(|(n, status)| Pair {
+            display: format!("{kind_prefix}{n} ({status})"),
+            replacement: format!("{kind_prefix}{n} "),
+        })
+        .collect()
 }
 
 fn flag_of<'a>(verb: &'a Verb, word: &str) -> Option<&'a Flag> {
@@ -146,16 +147,11 @@ pub fn candidates(line: &str, pos: usize, names: &dyn Names) -> (usize, Vec<Pair
                     .iter()
                     .find(|p| !verbs::POD_WORDS.contains(p))
                     .map(|p| p.trim_start_matches("pod/").to_string());
-                let pods = names.pods(&ctx, pod_ns);
-                let containers: Vec<String> = pods
-                    .iter()
-                    .filter(|(n, _)| Some(n) == pod.as_ref())
-                    .flat_map(|(_, i)| i.containers.clone())
-                    .collect();
+                let containers = pod.map(|p| names.containers(&ctx, pod_ns, &p)).unwrap_or_default();
                 (start, pairs(containers.iter().map(String::as_str), word), false)
             }
             "selector" => {
-                let labels = crate::cache::label_pairs(&names.pods(&ctx, pod_ns));
+                let labels = names.labels(&ctx, pod_ns, word);
                 (start, pairs(labels.iter().map(String::as_str), word), false)
             }
             _ => (start, pairs(f.values.iter().copied(), word), false),
@@ -185,16 +181,15 @@ pub fn candidates(line: &str, pos: usize, names: &dyn Names) -> (usize, Vec<Pair
             (start, pairs(names.contexts().iter().map(String::as_str).chain(["-"]), word), false)
         }
         "help" => (start, pairs(verbs::VERBS.iter().map(|v| v.name), word), false),
-        "logs" | "wait" if pos.is_empty() => (start, pod_pairs(&names.pods(&ctx, pod_ns), word, ""), false),
+        "logs" | "wait" if pos.is_empty() => (start, pod_pairs(names, &ctx, pod_ns, word, ""), false),
         "get" | "describe" | "delete" if pos.is_empty() => {
-            if let Some(rest) = word.strip_prefix("pod/") {
-                let _ = rest;
-                return (start, pod_pairs(&names.pods(&ctx, pod_ns), word, "pod/"), false);
+            if word.starts_with("pod/") {
+                return (start, pod_pairs(names, &ctx, pod_ns, word, "pod/"), false);
             }
             (start, pairs(["pods", "pod", "po", "namespaces", "nodes", "events"], word), false)
         }
         "get" | "describe" | "delete" if pos.first().is_some_and(|p| verbs::POD_WORDS.contains(p)) => {
-            (start, pod_pairs(&names.pods(&ctx, pod_ns), word, ""), false)
+            (start, pod_pairs(names, &ctx, pod_ns, word, ""), false)
         }
         _ => (start, Vec::new(), false),
     }
@@ -318,7 +313,44 @@ mod tests {
         fn contexts(&self) -> Vec<String> {
             vec!["sim".into(), "prod".into()]
         }
-        fn pods(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
+        fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = self
+                .all(context, namespace)
+                .into_iter()
+                .filter(|(n, _)| n.starts_with(prefix))
+                .map(|(n, i)| (n, i.status))
+                .collect();
+            v.sort();
+            v
+        }
+        fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
+            self.all(context, namespace)
+                .into_iter()
+                .find(|(n, _)| n == pod)
+                .map(|(_, i)| i.containers)
+                .unwrap_or_default()
+        }
+        fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String> {
+            let mut v: Vec<String> = self
+                .all(context, namespace)
+                .into_iter()
+                .flat_map(|(_, i)| i.labels.into_iter().map(|(k, v)| format!("{k}={v}")))
+                .filter(|p| p.starts_with(prefix))
+                .collect();
+            v.sort();
+            v
+        }
+        fn namespaces(&self, context: &str) -> Vec<String> {
+            if context == "sim" {
+                vec!["default".into(), "dev".into(), "kube-system".into()]
+            } else {
+                vec!["default".into()]
+            }
+        }
+    }
+
+    impl Fixed {
+        fn all(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
             match (context, namespace) {
                 ("sim", Some("default")) => vec![
                     ("nginx".into(), info("default", "Running", &["nginx"], &[("app", "web")])),

@@ -4,15 +4,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::cache::{COLD_WAIT, Cache, Feeder, PodInfo};
+use crate::cache::{COLD_WAIT, Cache, Feeder};
 
 /// Names completion can offer.
 pub trait Names {
     fn context(&self) -> String;
     fn namespace(&self) -> String;
     fn contexts(&self) -> Vec<String>;
-    /// Pods of `namespace` in `context` (`None` = all namespaces).
-    fn pods(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)>;
+    /// `(name, STATUS)` of pods of `namespace` in `context` (`None` = all namespaces)
+    /// whose name starts with `prefix`.
+    fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)>;
+    fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String>;
+    fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String>;
     fn namespaces(&self, context: &str) -> Vec<String>;
 }
 
@@ -36,6 +39,14 @@ impl LiveNames {
     fn view(&self) -> View {
         self.view.lock().map(|v| v.clone()).unwrap_or_default()
     }
+
+    /// Makes sure the pods are watched and, on a cold cache, waits briefly for the list.
+    fn warm(&self, context: &str, namespace: Option<&str>) {
+        if let Some(f) = &self.feeder {
+            f.want_pods(context, namespace);
+        }
+        self.cache.wait_pods(context, namespace, COLD_WAIT);
+    }
 }
 
 impl Names for LiveNames {
@@ -48,12 +59,17 @@ impl Names for LiveNames {
     fn contexts(&self) -> Vec<String> {
         self.view().contexts
     }
-    fn pods(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
-        if let Some(f) = &self.feeder {
-            f.want_pods(context, namespace);
-        }
-        self.cache.wait_pods(context, namespace, COLD_WAIT);
-        self.cache.pods(context, namespace)
+    fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
+        self.warm(context, namespace);
+        self.cache.pod_names(context, namespace, prefix)
+    }
+    fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
+        self.warm(context, namespace);
+        self.cache.containers(context, namespace, pod)
+    }
+    fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String> {
+        self.warm(context, namespace);
+        self.cache.label_pairs(context, namespace, prefix)
     }
     fn namespaces(&self, context: &str) -> Vec<String> {
         if let Some(f) = &self.feeder {
