@@ -365,13 +365,6 @@ mod tests {
                 _ => Vec::new(),
             }
         }
-        fn namespaces(&self, context: &str) -> Vec<String> {
-            if context == "sim" {
-                vec!["default".into(), "dev".into(), "kube-system".into()]
-            } else {
-                vec!["default".into()]
-            }
-        }
     }
 
     fn words(line: &str) -> Vec<String> {
