@@ -14,3 +14,4 @@ mod sim_kubectl_get;
 mod sim_kubectl_lifecycle;
 pub mod sim_kubectl_seed;
 mod sim_kubectl_writes;
+mod terminal;

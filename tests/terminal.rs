@@ -1,0 +1,140 @@
+//! The shell in a real terminal (tmux): Tab completion from the live cache, Ctrl-R over
+//! another session's history, Ctrl-C ending `logs -f`, a lifecycle notice arriving while a
+//! line is half typed, and Ctrl-D exiting 0. Every wait is bounded.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::util::Cluster;
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(c: &Cluster) -> Tmux {
+        let socket = format!("podsh-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let cmd = format!(
+            "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; echo EXITED=$?; sleep 60",
+            home = c.dir.path().display(),
+            bin = env!("CARGO_BIN_EXE_kubectl-podsh"),
+            kc = c.kubeconfig.display()
+        );
+        let ok = Command::new("tmux")
+            .args(["-L", &socket, "new-session", "-d", "-s", "main", "-x", "150", "-y", "45", &cmd])
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()), "tmux is required for terminal tests (apt-get install tmux)");
+        let t = Tmux { socket };
+        t.wait_for("the prompt", |s| s.contains(" ❯"));
+        t
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        let _ = Command::new("tmux").args(args).status();
+    }
+
+    fn typed(&self, text: &str) {
+        self.send(&["-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-300", "-t", "main"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+fn last_line(screen: &str) -> String {
+    screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_string()
+}
+
+#[test]
+fn tab_completes_a_pod_name_from_the_live_cache() {
+    let c = Cluster::start();
+    let t = Tmux::start(&c);
+    c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
+    t.typed("describe pod ng");
+    let ok = (0..40).any(|_| {
+        t.send(&["Tab"]);
+        std::thread::sleep(Duration::from_millis(100));
+        last_line(&t.screen()).ends_with("describe pod nginx")
+    });
+    assert!(ok, "completed; screen:\n{}", t.screen());
+    t.send(&["Enter"]);
+    t.wait_for("describe output", |s| s.contains("Name:             nginx"));
+}
+
+#[test]
+fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
+    let c = Cluster::start();
+    c.kubectl(&["run", "ticker", "--image=busybox", "--", "sh", "-c", "while true; do echo tick; sleep 1; done"]).ok();
+    c.wait_status("ticker", "Running");
+    let t = Tmux::start(&c);
+    t.typed("logs -f ticker");
+    t.send(&["Enter"]);
+    t.wait_for("streamed lines", |s| s.matches("tick").count() >= 2);
+    t.send(&["C-c"]);
+    t.wait_for("the prompt again", |s| last_line(s).ends_with("✗ ❯"));
+    t.typed("ns");
+    t.send(&["Enter"]);
+    t.wait_for("the next command's output", |s| s.contains("\ndefault\n"));
+    t.send(&["C-d"]);
+    t.wait_for("exit status", |s| s.contains("EXITED=0"));
+}
+
+#[test]
+fn a_notice_arrives_while_a_line_is_half_typed() {
+    let c = Cluster::start();
+    let t = Tmux::start(&c);
+    t.typed("run job --image=busybox --restart=Never --command -- sh -c 'sleep 2; exit 1'");
+    t.send(&["Enter"]);
+    t.wait_for("created", |s| s.contains("pod/job created"));
+    t.typed("get pods -o na");
+    let s = t.wait_for("the failure notice", |s| s.contains("pod/job: Running -> Failed (Error, exit code 1)"));
+    assert!(last_line(&s).ends_with("get pods -o na"), "the half-typed line survives; screen:\n{s}");
+    t.typed("me");
+    t.send(&["Enter"]);
+    t.wait_for("the finished line ran", |s| s.contains("\npod/job\n"));
+}
+
+#[test]
+fn ctrl_r_finds_another_sessions_history() {
+    let c = Cluster::start();
+    let first = Tmux::start(&c);
+    first.typed("get pods -o wide --show-labels");
+    first.send(&["Enter"]);
+    first.wait_for("the command ran", |s| s.contains("No resources found"));
+    let second = Tmux::start(&c);
+    second.send(&["C-r"]);
+    second.typed("show-lab");
+    second.wait_for("the reverse search hit", |s| s.contains("get pods -o wide --show-labels"));
+    drop(first);
+}
