@@ -64,6 +64,13 @@ pub struct WatchEvent {
     pub prev: Option<Selectable>,
 }
 
+/// A fresh store starts its revisions at the clock (in microseconds), so a restarted
+/// simulator never reuses the revision space of an earlier one: a client resuming an old
+/// watch gets 410 Gone and re-lists, as after an etcd restore.
+fn first_revision() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_micros() as u64)
+}
+
 /// The whole simulated cluster state, behind one lock.
 pub struct Store {
     rv: u64,
@@ -88,7 +95,7 @@ impl Store {
     pub fn new(history_cap: usize) -> Self {
         let (tx, _) = broadcast::channel(65_536);
         Self {
-            rv: 1,
+            rv: first_revision(),
             pods: BTreeMap::new(),
             namespaces: BTreeMap::new(),
             events: BTreeMap::new(),
