@@ -275,36 +275,31 @@ impl Cache {
         self.state.1.notify_all();
     }
 
+    /// Waits (at most until `limit` passes) while `pending` holds for the state.
+    fn wait_while(&self, limit: Duration, pending: impl Fn(&State) -> bool) -> std::sync::MutexGuard<'_, State> {
+        let deadline = Instant::now() + limit;
+        let mut s = self.lock();
+        while pending(&s) {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            s = match self.state.1.wait_timeout(s, deadline - now) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        s
+    }
+
     /// Waits up to `limit` for the first list of pods of (context, namespace).
     pub fn wait_pods(&self, context: &str, namespace: Option<&str>, limit: Duration) {
         let key: Key = (context.to_string(), namespace.map(str::to_string));
-        let deadline = Instant::now() + limit;
-        let mut s = self.lock();
-        while s.pods.get(&key).is_some_and(|e| !e.ready) {
-            let now = Instant::now();
-            if now >= deadline {
-                return;
-            }
-            s = match self.state.1.wait_timeout(s, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
+        drop(self.wait_while(limit, |s| s.pods.get(&key).is_some_and(|e| !e.ready)));
     }
 
     pub fn wait_namespaces(&self, context: &str, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        let mut s = self.lock();
-        while s.namespaces.get(context).is_some_and(|e| !e.ready) {
-            let now = Instant::now();
-            if now >= deadline {
-                return;
-            }
-            s = match self.state.1.wait_timeout(s, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
+        drop(self.wait_while(limit, |s| s.namespaces.get(context).is_some_and(|e| !e.ready)));
     }
 
     /// `(name, info)` of the cached pods of (context, namespace), sorted by name.
@@ -411,18 +406,7 @@ impl Cache {
 
     /// Waits up to `limit` for phase changes, then takes them.
     pub fn wait_changes(&self, limit: Duration) -> Vec<Change> {
-        let deadline = Instant::now() + limit;
-        let mut s = self.lock();
-        while s.changes.is_empty() {
-            let now = Instant::now();
-            if now >= deadline {
-                return Vec::new();
-            }
-            s = match self.state.1.wait_timeout(s, deadline - now) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
+        let mut s = self.wait_while(limit, |s| s.changes.is_empty());
         std::mem::take(&mut s.changes)
     }
 

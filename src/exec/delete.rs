@@ -12,7 +12,6 @@ use super::{Io, emit};
 use crate::cluster::{Cluster, collection, object, query};
 use crate::command::parse::{Delete, DryRun};
 use crate::error::{Error, Result};
-use crate::render::errors::error_text;
 use crate::session::Session;
 
 const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n";
@@ -152,14 +151,5 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
             wait_gone(&cluster, t, &uid).await?;
         }
     }
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        _ => {
-            for e in &errors {
-                emit(io.err, &error_text(e, None, false))?;
-            }
-            Err(Error::Status(1))
-        }
-    }
+    super::finish_errors(errors, io)
 }

@@ -10,7 +10,6 @@ use crate::cluster::{Cluster, collection, object, query};
 use crate::command::parse::Describe;
 use crate::error::{Error, Result};
 use crate::render::describe::describe_pod;
-use crate::render::errors::error_text;
 use crate::session::Session;
 
 pub async fn pod_events(cluster: &Cluster, ns: &str, name: &str, uid: &str) -> Result<Vec<Event>> {
@@ -57,14 +56,5 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
         emit(io.out, &if first { text } else { format!("\n\n{text}") })?;
         first = false;
     }
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.remove(0)),
-        _ => {
-            for e in &errors {
-                emit(io.err, &error_text(e, None, false))?;
-            }
-            Err(Error::Status(1))
-        }
-    }
+    super::finish_errors(errors, io)
 }

@@ -8,7 +8,6 @@ use super::{Io, emit};
 use crate::cluster::{Cluster, TABLE_ACCEPT, collection, object, query};
 use crate::command::parse::{Get, Kind, Output};
 use crate::error::{Error, Result};
-use crate::render::errors::error_text;
 use crate::render::json::to_json_sorted;
 use crate::render::table::{TableOpts, header, row, row_count, table_text, visible_columns};
 use crate::render::tabwriter::{GET, TabWriter, align};
@@ -149,7 +148,7 @@ async fn tables(
     } else if errors.is_empty() && !g.watch {
         emit(io.err, &no_resources(g, ns))?;
     }
-    finish_errors(errors, io)?;
+    super::finish_errors(errors, io)?;
     if g.watch {
         let rv = tables
             .last()
@@ -161,20 +160,6 @@ async fn tables(
         return watch(cluster, g, path, &rv, columns, opts, tw, io).await;
     }
     Ok(())
-}
-
-/// Prints the errors of a multi-name get after what succeeded, as kubectl does.
-fn finish_errors(errors: Vec<Error>, io: &mut Io<'_>) -> Result<()> {
-    match errors.len() {
-        0 => Ok(()),
-        1 => Err(errors.into_iter().next().unwrap_or(Error::Status(1))),
-        _ => {
-            for e in &errors {
-                emit(io.err, &error_text(e, None, false))?;
-            }
-            Err(Error::Status(1))
-        }
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -268,7 +253,7 @@ async fn objects(
         _ => String::new(),
     };
     emit(io.out, &text)?;
-    finish_errors(errors, io)
+    super::finish_errors(errors, io)
 }
 
 fn render(v: &Value, o: Output) -> String {

@@ -75,3 +75,18 @@ pub async fn execute(session: &mut Session, command: Command, io: &mut Io<'_>) -
 pub(crate) fn emit(w: &mut dyn Write, text: &str) -> Result<()> {
     w.write_all(text.as_bytes()).and_then(|_| w.flush()).map_err(|e| crate::error::Error::msg(format!("write: {e}")))
 }
+
+/// Ends a command that worked on several objects: one failure is returned as it is (the
+/// shell words it); several are printed here and the command fails with status 1.
+pub(crate) fn finish_errors(mut errors: Vec<crate::error::Error>, io: &mut Io<'_>) -> Result<()> {
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => {
+            for e in &errors {
+                emit(io.err, &crate::render::errors::error_text(e, None, false))?;
+            }
+            Err(crate::error::Error::Status(1))
+        }
+    }
+}
