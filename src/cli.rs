@@ -79,6 +79,9 @@ pub struct SimArgs {
     /// Bearer token clients must present (random by default)
     #[arg(long)]
     pub token: Option<String>,
+    /// Refuse VERB on RESOURCE with 403, as a restricted RBAC role would (e.g. list:namespaces)
+    #[arg(long, value_name = "VERB:RESOURCE")]
+    pub forbid: Vec<String>,
     /// Delay before a new pod is scheduled, in milliseconds
     #[arg(long, default_value_t = 100)]
     pub schedule_delay_ms: u64,

@@ -91,3 +91,17 @@ fn the_cache_resyncs_after_the_simulator_restarts() {
         offered(&names, "logs ")
     );
 }
+
+#[test]
+fn restricted_rbac_completes_what_it_can_and_says_so_once() {
+    let forbid = vec![("list".to_string(), "namespaces".to_string())];
+    let c = Cluster::with(SimOptions { forbid, timing: fast_timing(), ..SimOptions::default() });
+    c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
+    let names = names_for(&c);
+    assert!(offered(&names, "ns ").iter().all(|n| n == "-"), "no namespace names without permission");
+    assert!(wait_for(Duration::from_secs(2), || offered(&names, "logs ") == ["nginx"]), "pods still complete");
+    let said = names.cache.take_new_problem().expect("the problem is reported");
+    assert!(said.contains("cannot list the namespaces of context \"sim\""), "{said}");
+    assert!(said.contains("forbidden"), "{said}");
+    assert_eq!(names.cache.take_new_problem(), None, "only once");
+}

@@ -178,3 +178,15 @@ fn playground_serves_the_seed() {
         "playground\npod/nginx created\npod/nginx condition met\npod/nginx\nnode/node-1\nnode/node-2\n"
     );
 }
+
+#[test]
+fn restricted_rbac_does_not_break_the_shell() {
+    let forbid = vec![("get".to_string(), "namespaces".to_string()), ("list".to_string(), "namespaces".to_string())];
+    let c = Cluster::with(podsh::sim::SimOptions { forbid, timing: crate::util::fast_timing(), ..Default::default() });
+    // kubectl and the shell word the refusal the same way.
+    c.assert_parity("get namespaces");
+    let out = c.podsh("ns team-a; ns; get pods");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_text(&out.stdout, "team-a\n");
+    assert_text(&out.stderr, "No resources found in team-a namespace.\n");
+}

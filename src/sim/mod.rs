@@ -65,11 +65,22 @@ pub struct SimOptions {
     /// The TLS identity to serve with; a fresh CA when `None` (a restarted simulator
     /// passes the old one so existing kubeconfigs keep working).
     pub tls: Option<Arc<Tls>>,
+    /// `(verb, resource)` pairs the simulated user may not do, e.g. `("list", "namespaces")`:
+    /// those requests get the API server's 403 (a restricted RBAC role).
+    pub forbid: Vec<(String, String)>,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
-        Self { nodes: 1, pods: 0, timing: Timing::default(), token: None, history: 20_000, tls: None }
+        Self {
+            nodes: 1,
+            pods: 0,
+            timing: Timing::default(),
+            token: None,
+            history: 20_000,
+            tls: None,
+            forbid: Vec::new(),
+        }
     }
 }
 
@@ -197,7 +208,9 @@ impl Simulator {
         }
         prefill(&mut store, opts.pods, &opts.timing);
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
-        let shared = Arc::new(Shared::new(store, opts.timing, token));
+        let mut shared = Shared::new(store, opts.timing, token);
+        shared.forbid = opts.forbid;
+        let shared = Arc::new(shared);
         let engine = tokio::spawn(lifecycle::run(shared.clone()));
         let tls = match opts.tls {
             Some(t) => t,

@@ -97,7 +97,30 @@ macro_rules! by_kind {
     };
 }
 
+/// The RBAC verb of a request.
+fn verb_of(req: &Req, t: &Target) -> &'static str {
+    match (&req.method, t.name.is_some()) {
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) if req.flag("watch") => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::POST, _) => "create",
+        (&Method::PUT, _) => "update",
+        (&Method::PATCH, _) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+/// The simulated user's name, as a service account token's subject reads.
+pub const USER: &str = "system:serviceaccount:default:podsh";
+
 async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
+    let verb = verb_of(req, &t);
+    let plural = t.res.info().plural;
+    if shared.forbid.iter().any(|(v, r)| v == verb && r == plural) {
+        return ApiError::rbac(USER, verb, plural, t.name.as_deref(), t.namespace.as_deref()).into_response();
+    }
     let result = match (&req.method, t.name.is_some(), t.sub.as_deref()) {
         (&Method::GET, true, Some("log")) if t.res == Res::Pods => return logs::logs(shared, req, &t).await,
         (_, _, Some(s)) if s != "status" => Err(ApiError::not_found_path()),

@@ -21,6 +21,8 @@ pub struct Shared {
     store: Mutex<Store>,
     pub timing: Timing,
     pub token: String,
+    /// `(verb, resource)` pairs refused with 403 (see `SimOptions::forbid`).
+    pub forbid: Vec<(String, String)>,
     pub wake: Notify,
     changed: watch::Sender<u64>,
     closing: watch::Sender<bool>,
@@ -37,6 +39,7 @@ impl Shared {
             store: Mutex::new(store),
             timing,
             token,
+            forbid: Vec::new(),
             wake: Notify::new(),
             changed,
             closing,

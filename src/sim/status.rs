@@ -72,6 +72,26 @@ impl ApiError {
         Self::new(403, "Forbidden", format!("{resource} \"{name}\" is forbidden: {why}"), Some(details))
     }
 
+    /// RBAC's refusal, worded as the API server's authorizer words it.
+    pub fn rbac(user: &str, verb: &str, resource: &str, name: Option<&str>, namespace: Option<&str>) -> Self {
+        let subject = match name {
+            Some(n) => format!("{resource} \"{n}\""),
+            None => resource.to_string(),
+        };
+        let scope = match namespace {
+            Some(ns) => format!("in the namespace \"{ns}\""),
+            None => "at the cluster scope".to_string(),
+        };
+        let message = format!(
+            "{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"\" {scope}"
+        );
+        let mut details = json!({"kind": resource});
+        if let Some(n) = name {
+            details["name"] = json!(n);
+        }
+        Self::new(403, "Forbidden", message, Some(details))
+    }
+
     pub fn gone(message: String) -> Self {
         Self::new(410, "Expired", message, None)
     }
