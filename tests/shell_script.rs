@@ -190,3 +190,54 @@ fn restricted_rbac_does_not_break_the_shell() {
     assert_text(&out.stdout, "team-a\n");
     assert_text(&out.stderr, "No resources found in team-a namespace.\n");
 }
+
+#[test]
+fn merged_kubeconfigs_and_namespace_memory_per_context() {
+    let c = Cluster::start();
+    c.kubectl(&["create", "namespace", "dev"]).ok();
+    let text = std::fs::read_to_string(&c.kubeconfig).expect("kubeconfig");
+    let other = text
+        .replace("- name: sim\n  context:", "- name: other\n  context:")
+        .replace("current-context: sim", "current-context: other");
+    let other_path = c.file("other.yaml", &other);
+    let joined = format!("{}:{}", c.kubeconfig.display(), other_path.display());
+    let run = |lines: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"))
+            .args(["-c", lines])
+            .env("KUBECONFIG", &joined)
+            .env("HOME", c.dir.path())
+            .env("XDG_STATE_HOME", c.dir.path().join("state"))
+            .output()
+            .expect("runs")
+    };
+    let out = run("contexts; ns dev; ctx other; ns; ns kube-system; ctx -; ns");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "* sim\n  other\ndefault\ndev\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The namespace last used in a context is remembered across runs.
+    let again = run("ctx other; ns");
+    assert_eq!(String::from_utf8_lossy(&again.stdout), "kube-system\n");
+}
+
+#[test]
+fn connection_failures_name_the_server() {
+    let c = Cluster::start();
+    let addr = c.sim.addr();
+    let Cluster { sim, dir, kubeconfig, rt } = c;
+    rt.block_on(sim.stop());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"))
+        .args(["--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["-c", "get pods"])
+        .env("HOME", dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("line 1: The connection to the server {addr} was refused - did you specify the right host or port?\n")
+    );
+}

@@ -111,6 +111,21 @@ fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
 }
 
 #[test]
+fn ctrl_c_reaches_a_child_and_the_shell_survives() {
+    let c = Cluster::start();
+    let t = Tmux::start(&c);
+    t.typed("!sleep 30; echo not-interrupted");
+    t.send(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.send(&["C-c"]);
+    t.wait_for("the prompt after the child died", |s| last_line(s).ends_with("✗ ❯"));
+    assert!(!t.screen().lines().any(|l| l.trim() == "not-interrupted"), "the child's script stopped");
+    t.typed("ctx");
+    t.send(&["Enter"]);
+    t.wait_for("the shell still works", |s| s.contains("\nsim\n"));
+}
+
+#[test]
 fn a_notice_arrives_while_a_line_is_half_typed() {
     let c = Cluster::start();
     let t = Tmux::start(&c);
