@@ -1,5 +1,5 @@
-//! `events [NAME | --for pod/NAME] [-A]`: the layout of `kubectl events` (LAST SEEN,
-//! TYPE, REASON, OBJECT, MESSAGE, oldest first).
+//! `events [NAME | --for pod/NAME] [-A]`: the layout of `kubectl events` (LAST SEEN with
+//! `(xN over T)` for repeats, TYPE, REASON, OBJECT as Kind/name, MESSAGE, oldest first).
 
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
@@ -45,12 +45,18 @@ pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Resul
             text.push('\t');
         }
         let o = &e.involved_object;
+        let count = e.series.as_ref().and_then(|s| s.count).or(e.count).unwrap_or(1);
+        let first = e.first_timestamp.as_ref().map(|t| t.0).or_else(|| e.event_time.as_ref().map(|t| t.0));
+        let seen = if count > 1 {
+            format!("{} (x{count} over {})", age(last_seen(e).as_ref(), now), age(first.as_ref(), now))
+        } else {
+            age(last_seen(e).as_ref(), now)
+        };
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}/{}\t{}\n",
-            age(last_seen(e).as_ref(), now),
+            "{seen}\t{}\t{}\t{}/{}\t{}\n",
             e.type_.as_deref().unwrap_or(""),
             e.reason.as_deref().unwrap_or(""),
-            o.kind.as_deref().unwrap_or("").to_lowercase(),
+            o.kind.as_deref().unwrap_or(""),
             o.name.as_deref().unwrap_or(""),
             e.message.as_deref().unwrap_or("").trim()
         ));
