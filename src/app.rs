@@ -96,6 +96,7 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     session.kubeconfig_file = file;
     let interactive = args.lines.is_none() && std::io::stdin().is_terminal();
     session.interactive = interactive;
+    session.stdin_is_script = args.lines.is_none() && !interactive;
     session.color =
         interactive && !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     session.history_file = history::default_path(state_dir.as_deref());

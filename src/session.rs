@@ -26,6 +26,8 @@ pub struct Session {
     clusters: HashMap<String, Cluster>,
     pub last_status: i32,
     pub interactive: bool,
+    /// The script arrives on stdin, so `-f -` must not read it.
+    pub stdin_is_script: bool,
     pub color: bool,
     pub state_dir: Option<PathBuf>,
     pub history_file: Option<PathBuf>,
@@ -75,6 +77,7 @@ impl Session {
             clusters: HashMap::new(),
             last_status: 0,
             interactive: false,
+            stdin_is_script: false,
             color: false,
             state_dir,
             history_file: None,

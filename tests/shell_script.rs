@@ -241,3 +241,17 @@ fn connection_failures_name_the_server() {
         format!("line 1: The connection to the server {addr} was refused - did you specify the right host or port?\n")
     );
 }
+
+#[test]
+fn stdin_manifests_with_c_but_not_from_a_stdin_script() {
+    let c = Cluster::start();
+    let out = c.podsh_stdin("apply -f -\nns\n", &[]);
+    assert_eq!(out.code, 1);
+    assert_text(
+        &out.stderr,
+        "line 1: error: -f - would read the rest of this script\nhint: put the manifest in a file, or pass the script with -c\n",
+    );
+    let with_c = c.podsh_stdin(SEED_MANIFEST, &["-c", "apply -f -"]);
+    assert_eq!(with_c.code, 0, "{}", with_c.stderr);
+    assert_text(&with_c.stdout, "pod/nginx created\n");
+}

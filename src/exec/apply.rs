@@ -190,7 +190,14 @@ async fn create_only(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut
 }
 
 pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<()> {
+    let script_on_stdin = session.stdin_is_script;
     let mut stdin = || -> Result<String> {
+        if script_on_stdin {
+            return Err(Error::with_hint(
+                "-f - would read the rest of this script",
+                "put the manifest in a file, or pass the script with -c",
+            ));
+        }
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
             .map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
