@@ -183,7 +183,7 @@ _kubectl__podsh() {
             return 0
             ;;
         kubectl__subcmd__podsh__subcmd__sim)
-            opts="-h --listen --kubeconfig-out --pods --nodes --token --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --help"
+            opts="-h --listen --kubeconfig-out --pods --nodes --token --forbid --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +206,10 @@ _kubectl__podsh() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forbid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

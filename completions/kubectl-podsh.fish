@@ -42,6 +42,7 @@ complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l kube
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l pods -d 'Running pods to pre-create in `default`' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l nodes -d 'Simulated nodes' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l token -d 'Bearer token clients must present (random by default)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l forbid -d 'Refuse VERB on RESOURCE with 403, as a restricted RBAC role would (e.g. list:namespaces)' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l schedule-delay-ms -d 'Delay before a new pod is scheduled, in milliseconds' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l pull-delay-ms -d 'Simulated image pull time, in milliseconds' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l kill-delay-ms -d 'Time containers take to stop after a graceful delete, in milliseconds' -r

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod cache;
+pub mod cache_feeder;
 pub mod cli;
 pub mod cluster;
 pub mod command;

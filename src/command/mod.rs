@@ -4,6 +4,7 @@
 
 pub mod lex;
 pub mod parse;
+pub mod types;
 pub mod verbs;
 
 pub use lex::{LexError, Sink, Statement, Word};

@@ -3,17 +3,17 @@
 //! with back-off, terminates deleted pods after their grace, and fails pods whose node is
 //! gone. Each step changes `PodRuntime`, projects it into `status`, and records Events.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
-use k8s_openapi::jiff::Timestamp;
 use tokio::time::Instant;
 
 use super::events::{self, Note, Subject};
-use super::program::{Cursor, Program, Stop, image_base};
-use super::runtime::{CState, Ctr, LogLine, PodRuntime, Stage, Term};
+pub use super::kubelet::images_changed;
+use super::kubelet::{ctr_step, kick, progress_init};
+use super::program::Program;
+use super::runtime::{CState, Ctr, PodRuntime, Stage, Term};
 use super::shared::Shared;
 use super::store::{Key, Store, now_secs};
 
@@ -42,39 +42,13 @@ impl Default for Timing {
 }
 
 impl Timing {
-    fn backoff(&self, n: u32) -> Duration {
+    pub(super) fn backoff(&self, n: u32) -> Duration {
         self.backoff.saturating_mul(1 << n.min(16)).min(self.backoff_max)
     }
 }
 
 /// Images whose name or tag contains this cannot be pulled (documented in the README).
 pub const MISSING_IMAGE_MARK: &str = "doesnotexist";
-
-fn digest(seed: &str) -> String {
-    if seed == "nginx:1.14.2" {
-        // The digest the seed's describe output shows for this tag.
-        return "f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d".into();
-    }
-    (0..4u64)
-        .map(|i| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (seed, i).hash(&mut h);
-            format!("{:016x}", h.finish())
-        })
-        .collect()
-}
-
-fn image_id(image: &str) -> String {
-    let full = super::runtime::normalize_image(image);
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
-    let repo = repo.split('@').next().unwrap_or(repo);
-    format!("{repo}@sha256:{}", digest(image))
-}
-
-fn container_id() -> String {
-    let raw: String = (0..2).map(|_| super::store::new_uid().replace('-', "")).collect();
-    format!("containerd://{raw}")
-}
 
 /// Builds the runtime for a newly created pod and schedules its first step.
 pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
@@ -145,7 +119,7 @@ pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
     }
 }
 
-fn field_path(pod: &Pod, name: &str) -> String {
+pub(super) fn field_path(pod: &Pod, name: &str) -> String {
     let is_init = pod
         .spec
         .as_ref()
@@ -154,7 +128,7 @@ fn field_path(pod: &Pod, name: &str) -> String {
     if is_init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") }
 }
 
-fn record(store: &mut Store, pod: &Pod, note: Note) {
+pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {
     let m = &pod.metadata;
     let who = Subject {
         namespace: m.namespace.as_deref().unwrap_or_default(),
@@ -166,7 +140,7 @@ fn record(store: &mut Store, pod: &Pod, note: Note) {
 }
 
 /// Re-projects a pod's status from its runtime and stores it if it changed.
-fn refresh(store: &mut Store, key: &Key) {
+pub(super) fn refresh(store: &mut Store, key: &Key) {
     let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key).cloned()) else { return };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
@@ -371,153 +345,6 @@ fn start_sandbox(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
     }
 }
 
-/// Starts the image pull for a container.
-fn kick(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
-    let Some(pod) = store.pods.get(key).cloned() else { return };
-    let Some(rt) = store.runtime.get_mut(key) else { return };
-    let host = rt.node.clone();
-    let Some(c) = rt.ctr_mut(init, i) else { return };
-    c.state = CState::Creating;
-    c.next = Some(now + timing.pull);
-    let (name, image) = (c.name.clone(), c.image.clone());
-    let note =
-        Note::kubelet(host.as_ref(), "Pulling", Some(field_path(&pod, &name)), format!("Pulling image \"{image}\""));
-    record(store, &pod, note);
-}
-
-fn restart_allowed(policy: &str, code: i32) -> bool {
-    policy == "Always" || (policy == "OnFailure" && code != 0)
-}
-
-fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
-    let Some(pod) = store.pods.get(key).cloned() else { return };
-    let Some(rt) = store.runtime.get_mut(key) else { return };
-    let host = rt.node.clone();
-    let policy =
-        if init && rt.restart_policy == "Always" { "OnFailure".to_string() } else { rt.restart_policy.clone() };
-    let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
-    let Some(c) = rt.ctr_mut(init, i) else { return };
-    c.next = None;
-    let path = field_path(&pod, &c.name);
-    let mut notes: Vec<Note> = Vec::new();
-    let kubelet = |reason, msg: String| Note::kubelet(host.as_ref(), reason, Some(path.clone()), msg);
-    match c.state.clone() {
-        CState::Creating => {
-            let base = image_base(&c.image).to_string();
-            if c.image.contains(MISSING_IMAGE_MARK) {
-                let full = super::runtime::normalize_image(&c.image);
-                let err = format!(
-                    "rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
-                );
-                notes.push(kubelet("Failed", format!("Failed to pull image \"{}\": {err}", c.image)).warn());
-                notes.push(kubelet("Failed", "Error: ErrImagePull".into()).warn());
-                c.state = CState::PullError(err);
-                c.pull_failures += 1;
-                c.next = Some(now + timing.backoff(c.pull_failures - 1));
-            } else {
-                let ms = timing.pull.as_millis();
-                let size = 10_000_000 + (digest(&base).len() as u64 * 1_337_331) % 150_000_000;
-                notes.push(kubelet("Pulled", format!("Successfully pulled image \"{}\" in {ms}ms ({ms}ms including waiting). Image size: {size} bytes.", c.image)));
-                c.image_id = image_id(&c.image);
-                start_instance(c, now, &mut notes, &kubelet, &policy, timing);
-            }
-        }
-        CState::PullError(_) => {
-            notes.push(kubelet("BackOff", format!("Back-off pulling image \"{}\"", c.image)));
-            notes.push(kubelet("Failed", "Error: ImagePullBackOff".into()).warn());
-            c.state = CState::PullBackOff;
-            c.next = Some(now + timing.backoff(c.pull_failures));
-        }
-        CState::PullBackOff => {
-            notes.push(kubelet("Pulling", format!("Pulling image \"{}\"", c.image)));
-            c.state = CState::Creating;
-            c.next = Some(now + timing.pull);
-        }
-        CState::Running { started } => continue_program(c, started, now, &policy, timing),
-        CState::Terminated { term, restart: true } => {
-            let delay = timing.backoff(c.restarts as u32);
-            notes.push(
-                kubelet("BackOff", format!("Back-off restarting failed container {} in pod {pod_ref}", c.name)).warn(),
-            );
-            c.last = Some(term);
-            c.state = CState::CrashBackOff { delay_secs: delay.as_secs().max(1) };
-            c.next = Some(now + delay);
-        }
-        CState::CrashBackOff { .. } => {
-            c.restarts += 1;
-            notes.push(kubelet("Pulled", format!("Container image \"{}\" already present on machine", c.image)));
-            start_instance(c, now, &mut notes, &kubelet, &policy, timing);
-        }
-        CState::Idle | CState::Terminated { restart: false, .. } => {}
-    }
-    for n in notes {
-        record(store, &pod, n);
-    }
-}
-
-fn start_instance(
-    c: &mut Ctr,
-    now: Instant,
-    notes: &mut Vec<Note>,
-    kubelet: &dyn Fn(&'static str, String) -> Note,
-    policy: &str,
-    timing: &Timing,
-) {
-    notes.push(kubelet("Created", format!("Created container {}", c.name)));
-    notes.push(kubelet("Started", format!("Started container {}", c.name)));
-    c.id = container_id();
-    c.started_once = true;
-    c.cursor = Cursor::default();
-    c.logs.push(Vec::new());
-    let started = now_secs();
-    c.state = CState::Running { started };
-    continue_program(c, started, now, policy, timing);
-}
-
-fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str, timing: &Timing) {
-    let mut lines = Vec::new();
-    let stop = c.program.run(&mut c.cursor, |l| lines.push(l));
-    let at = Timestamp::now();
-    if let Some(cur) = c.logs.last_mut() {
-        cur.extend(lines.into_iter().map(|text| LogLine { at, text }));
-    }
-    match stop {
-        Stop::Wait(d) => c.next = Some(now + d),
-        Stop::Forever => c.next = None,
-        Stop::Exit(code) => {
-            let reason = if code == 0 { "Completed" } else { "Error" };
-            let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
-            let restart = restart_allowed(policy, code);
-            c.state = CState::Terminated { term, restart };
-            c.next = restart.then(|| now + timing.backoff.min(Duration::from_millis(500)));
-        }
-    }
-}
-
-/// Moves from one init container to the next, and from init to the app containers.
-fn progress_init(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
-    let Some(rt) = store.runtime.get_mut(key) else { return };
-    if rt.stage != Stage::Active || rt.init.is_empty() || rt.init_failed {
-        return;
-    }
-    if rt.init.iter().any(|c| c.is_done() && c.exit_code() != Some(0)) {
-        rt.init_failed = true;
-        return;
-    }
-    let done = rt.init.iter().take_while(|c| c.is_done()).count();
-    let idle = |c: &Ctr| matches!(c.state, CState::Idle);
-    if done < rt.init.len() {
-        if idle(&rt.init[done]) {
-            kick(store, key, true, done, now, timing);
-        }
-    } else if rt.main.iter().all(idle) {
-        let n = rt.main.len();
-        for i in 0..n {
-            kick(store, key, false, i, now, timing);
-        }
-    }
-}
-
 fn finish_termination(store: &mut Store, key: &Key) {
     if let Some(rt) = store.runtime.get_mut(key) {
         let finished = now_secs();
@@ -532,55 +359,4 @@ fn finish_termination(store: &mut Store, key: &Key) {
     refresh(store, key);
     store.runtime.remove(key);
     store.remove::<Pod>(key);
-}
-
-/// The kubelet's reaction to a pod update that changed container images: the container
-/// is killed and started again from the new image, counting a restart.
-pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) {
-    let Some(pod) = store.pods.get(key).cloned() else { return };
-    let images = |p: &Pod| -> Vec<(String, String)> {
-        p.spec
-            .iter()
-            .flat_map(|s| s.containers.iter())
-            .map(|c| (c.name.clone(), c.image.clone().unwrap_or_default()))
-            .collect()
-    };
-    let before = images(old);
-    let now = Instant::now();
-    let mut notes = Vec::new();
-    let Some(rt) = store.runtime.get_mut(key) else { return };
-    let host = rt.node.clone();
-    for (name, image) in images(&pod) {
-        if before.iter().any(|(n, i)| *n == name && *i == image) {
-            continue;
-        }
-        let Some(c) = rt.main.iter_mut().find(|c| c.name == name) else { continue };
-        let spec = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|x| x.name == name));
-        c.image = image.clone();
-        c.program = Program::of(
-            &image,
-            spec.and_then(|s| s.command.as_deref()).unwrap_or(&[]),
-            spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]),
-        );
-        if let CState::Running { started } = c.state {
-            c.last =
-                Some(Term { code: 0, reason: "Completed".into(), started, finished: now_secs(), id: c.id.clone() });
-            c.restarts += 1;
-            let path = format!("spec.containers{{{name}}}");
-            notes.push(Note::kubelet(
-                host.as_ref(),
-                "Killing",
-                Some(path.clone()),
-                format!("Container {name} definition changed, will be restarted"),
-            ));
-            notes.push(Note::kubelet(host.as_ref(), "Pulling", Some(path), format!("Pulling image \"{image}\"")));
-            c.state = CState::Creating;
-            c.next = Some(now + timing.pull);
-            store.timers.insert((now + timing.pull, key.clone()));
-        }
-    }
-    for n in notes {
-        record(store, &pod, n);
-    }
-    refresh(store, key);
 }

@@ -13,6 +13,7 @@ mod events;
 mod fields;
 mod hooks;
 mod kinds;
+mod kubelet;
 pub mod lifecycle;
 mod logs;
 mod patch;

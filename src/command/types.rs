@@ -1,0 +1,191 @@
+//! What a parsed line is: typed commands with typed options, built by `parse` and
+//! consumed by `exec`. Data only.
+
+use super::lex::Sink;
+
+/// Per-command overrides of the session's context and namespace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub namespace: Option<String>,
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Table,
+    Wide,
+    Yaml,
+    Json,
+    Name,
+}
+
+/// Kinds `get` and `describe` serve natively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pods,
+    Namespaces,
+    Nodes,
+    Events,
+}
+
+impl Kind {
+    pub fn from_word(w: &str) -> Option<Kind> {
+        match w {
+            "pods" | "pod" | "po" => Some(Kind::Pods),
+            "namespaces" | "namespace" | "ns" => Some(Kind::Namespaces),
+            "nodes" | "node" | "no" => Some(Kind::Nodes),
+            "events" | "event" | "ev" => Some(Kind::Events),
+            _ => None,
+        }
+    }
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Pods => "pods",
+            Kind::Namespaces => "namespaces",
+            Kind::Nodes => "nodes",
+            Kind::Events => "events",
+        }
+    }
+    pub fn namespaced(self) -> bool {
+        matches!(self, Kind::Pods | Kind::Events)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Get {
+    pub scope: Scope,
+    pub kind: Kind,
+    pub names: Vec<String>,
+    pub selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub all_namespaces: bool,
+    pub output: Output,
+    pub watch: bool,
+    pub show_labels: bool,
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Describe {
+    pub scope: Scope,
+    pub names: Vec<String>,
+    pub selector: Option<String>,
+    pub all_namespaces: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub scope: Scope,
+    pub name: String,
+    pub image: Option<String>,
+    pub port: Option<String>,
+    pub labels: Option<String>,
+    pub annotations: Vec<String>,
+    pub env: Vec<String>,
+    pub restart: Option<String>,
+    pub pull_policy: Option<String>,
+    pub command: bool,
+    pub privileged: bool,
+    pub args: Vec<String>,
+    pub dry_run: DryRun,
+    pub output: Option<Output>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Apply {
+    pub scope: Scope,
+    pub create_only: bool,
+    pub files: Vec<String>,
+    pub dry_run: DryRun,
+    pub validate: String,
+    pub output: Option<Output>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delete {
+    pub scope: Scope,
+    pub names: Vec<String>,
+    pub files: Vec<String>,
+    pub selector: Option<String>,
+    pub all: bool,
+    pub grace: Option<i64>,
+    pub force: bool,
+    pub wait: bool,
+    pub ignore_not_found: bool,
+    pub dry_run: DryRun,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logs {
+    pub scope: Scope,
+    pub name: String,
+    pub container: Option<String>,
+    pub follow: bool,
+    pub tail: Option<i64>,
+    pub since: Option<i64>,
+    pub timestamps: bool,
+    pub previous: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Events {
+    pub scope: Scope,
+    pub pod: Option<String>,
+    pub all_namespaces: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    Ready(String),
+    Delete,
+    JsonPath { path: String, value: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    pub scope: Scope,
+    pub name: String,
+    pub condition: Condition,
+    pub timeout_secs: u64,
+}
+
+/// A parsed statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Get(Get),
+    Describe(Describe),
+    Run(Box<Run>),
+    Apply(Apply),
+    Delete(Delete),
+    Logs(Logs),
+    Events(Events),
+    Wait(Wait),
+    Namespace(Option<String>),
+    Context(Option<String>),
+    Contexts,
+    Namespaces,
+    History(Option<usize>),
+    Help(Option<String>),
+    Clear,
+    Exit,
+    /// `notify on|off`, or show the setting.
+    Notify(Option<bool>),
+    /// Handed to the real kubectl with the session's scope.
+    Kubectl(Vec<String>),
+    /// `!cmd` for the host shell.
+    Shell(String),
+}
+
+/// A command and where its output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub command: Command,
+    pub sink: Sink,
+}
