@@ -41,6 +41,14 @@ spec:
     volumeMounts:
     - name: data
       mountPath: /data
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: 80
+      initialDelaySeconds: 3
+    readinessProbe:
+      tcpSocket:
+        port: 80
   - name: sidecar
     image: busybox:1.36
     command: [\"sh\", \"-c\", \"while true; do echo tick; sleep 1; done\"]

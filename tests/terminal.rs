@@ -153,3 +153,25 @@ fn ctrl_r_finds_another_sessions_history() {
     second.wait_for("the reverse search hit", |s| s.contains("get pods -o wide --show-labels"));
     drop(first);
 }
+
+#[test]
+fn deleting_several_pods_by_selector_asks_first() {
+    let c = Cluster::start();
+    for name in ["a", "b"] {
+        c.kubectl(&["run", name, "--image=nginx", "--labels=app=web"]).ok();
+    }
+    let t = Tmux::start(&c);
+    t.typed("delete pods -l app=web");
+    t.send(&["Enter"]);
+    t.wait_for("the question", |s| s.contains("Delete 2 pods (a, b)? [y/N]"));
+    t.typed("n");
+    t.send(&["Enter"]);
+    t.wait_for("the refusal", |s| s.contains("nothing deleted"));
+    assert_eq!(c.kubectl(&["get", "pods", "-o", "name"]).stdout, "pod/a\npod/b\n");
+    t.typed("delete pods -l app=web --wait=false");
+    t.send(&["Enter"]);
+    t.wait_for("the question again", |s| s.matches("Delete 2 pods (a, b)? [y/N]").count() == 2);
+    t.typed("y");
+    t.send(&["Enter"]);
+    t.wait_for("both deleted", |s| s.contains("pod \"a\" deleted") && s.contains("pod \"b\" deleted"));
+}

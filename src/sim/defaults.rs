@@ -30,6 +30,16 @@ fn default_container(c: &mut Container) {
     for p in c.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".into());
     }
+    for probe in [&mut c.liveness_probe, &mut c.readiness_probe, &mut c.startup_probe].into_iter().flatten() {
+        probe.timeout_seconds.get_or_insert(1);
+        probe.period_seconds.get_or_insert(10);
+        probe.success_threshold.get_or_insert(1);
+        probe.failure_threshold.get_or_insert(3);
+        if let Some(h) = probe.http_get.as_mut() {
+            h.scheme.get_or_insert_with(|| "HTTP".into());
+            h.path.get_or_insert_with(|| "/".into());
+        }
+    }
     for e in c.env.iter_mut().flatten() {
         if let Some(f) = e.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
             f.api_version.get_or_insert_with(|| "v1".into());
