@@ -187,3 +187,59 @@ fn logs_match_kubectl() {
         c.assert_parity(line);
     }
 }
+
+/// Collects a watching command's stdout lines until one contains `until`.
+fn watch_until(
+    mut cmd: std::process::Command,
+    until: &'static str,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut child =
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().expect("spawns");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            let done = line.contains(until);
+            if tx.send(line).is_err() || done {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+fn lines_until(rx: &std::sync::mpsc::Receiver<String>, until: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(10)) {
+        let done = l.contains(until);
+        lines.push(l);
+        if done {
+            break;
+        }
+    }
+    lines
+}
+
+#[test]
+fn watch_output_matches_kubectl() {
+    let mut last = (Vec::new(), Vec::new());
+    for attempt in 0..3 {
+        let c = Cluster::start();
+        let watches = |r: &podsh::sim::Simulator| r.requests().iter().filter(|x| x.uri.contains("watch=true")).count();
+        let (mut k, krx) = watch_until(c.kubectl_cmd(&["get", "pods", "-w", "--output-watch-events"]), "Running");
+        let (mut p, prx) = watch_until(c.podsh_cmd(&["-c", "get pods -w --output-watch-events"]), "Running");
+        assert!(crate::util::wait_for(Duration::from_secs(10), || watches(&c.sim) >= 2), "both watches opened");
+        c.kubectl(&["run", "w1", "--image=nginx"]).ok();
+        let kl = lines_until(&krx, "Running");
+        let pl = lines_until(&prx, "Running");
+        let _ = (k.kill(), p.kill(), k.wait(), p.wait());
+        if kl == pl && kl.len() >= 3 {
+            assert_eq!(kl[0].split_whitespace().next(), Some("EVENT"));
+            return;
+        }
+        last = (kl, pl);
+        let _ = attempt;
+    }
+    panic!("watch output differs\n--- kubectl\n{}\n--- kubectl-podsh\n{}", last.0.join("\n"), last.1.join("\n"));
+}

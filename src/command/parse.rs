@@ -266,6 +266,7 @@ fn get(words: &[Word], a: &Args) -> Result<Command, ParseError> {
         all_namespaces: a.on("all-namespaces"),
         output: output(a, words)?.unwrap_or(Output::Table),
         watch: a.on("watch"),
+        watch_events: a.on("output-watch-events"),
         show_labels: a.on("show-labels"),
         no_headers: a.on("no-headers"),
     }))

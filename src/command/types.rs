@@ -61,6 +61,7 @@ pub struct Get {
     pub all_namespaces: bool,
     pub output: Output,
     pub watch: bool,
+    pub watch_events: bool,
     pub show_labels: bool,
     pub no_headers: bool,
 }

@@ -59,6 +59,7 @@ const GET_FLAGS: &[Flag] = &[
     flag("all-namespaces", Some('A'), None, "list across all namespaces"),
     choice("output", Some('o'), OUTPUT_FORMATS, "output format: wide, yaml, json or name"),
     flag("watch", Some('w'), None, "after listing, watch for changes"),
+    flag("output-watch-events", None, None, "with --watch, show the event type (ADDED, MODIFIED, DELETED)"),
     flag("show-labels", None, None, "show labels as the last column"),
     flag("no-headers", None, None, "do not print column headers"),
 ];

@@ -112,7 +112,7 @@ pub async fn get(session: &mut Session, g: Get, io: &mut Io<'_>) -> Result<()> {
         with_namespace: g.all_namespaces && g.kind.namespaced(),
         show_labels: g.show_labels,
         no_headers: g.no_headers,
-        event_column: false,
+        event_column: g.watch && g.watch_events,
     };
     match g.output {
         Output::Table | Output::Wide => tables(&cluster, &g, &path, scope_ns.as_deref(), &ns, opts, io).await,
@@ -143,7 +143,14 @@ async fn tables(
         found
     };
     let mut tw = TabWriter::remembering(GET);
-    if row_count(&tables) > 0 {
+    if row_count(&tables) > 0 && opts.event_column {
+        let columns = visible_columns(&tables[0], opts.wide);
+        let mut text = if opts.no_headers { String::new() } else { header(&columns, &opts) };
+        for r in tables.iter().flat_map(|t| t.get("rows").and_then(Value::as_array).cloned().unwrap_or_default()) {
+            text.push_str(&row(&r, &columns, &opts, Some("ADDED")));
+        }
+        emit(io.out, &tw.format(&text))?;
+    } else if row_count(&tables) > 0 {
         emit(io.out, &tw.format(&table_text(&tables, &opts)))?;
     } else if errors.is_empty() && !g.watch {
         emit(io.err, &no_resources(g, ns))?;
@@ -157,25 +164,28 @@ async fn tables(
             .unwrap_or("0")
             .to_string();
         let columns = tables.first().map(|t| visible_columns(t, opts.wide)).unwrap_or_default();
-        return watch(cluster, g, path, &rv, columns, opts, tw, io).await;
+        let header_printed = row_count(&tables) > 0;
+        return watch(cluster, g, path, (&rv, header_printed), columns, opts, tw, io).await;
     }
     Ok(())
 }
 
+/// Streams rows after the list; `from` is the list's resourceVersion and whether its
+/// rows (and so the header) were already printed.
 #[allow(clippy::too_many_arguments)]
 async fn watch(
     cluster: &Cluster,
     g: &Get,
     path: &str,
-    rv: &str,
+    from: (&str, bool),
     mut columns: Vec<(usize, String)>,
     opts: TableOpts,
     mut tw: TabWriter,
     io: &mut Io<'_>,
 ) -> Result<()> {
+    let (rv, mut header_printed) = from;
     let q = list_query(g, &[("resourceVersion", Some(rv)), ("watch", Some("true"))]);
     let mut stream = cluster.watch_lines(&format!("{path}{q}"), TABLE_ACCEPT).await?;
-    let mut header_printed = !columns.is_empty();
     while let Some(ev) = stream.next().await {
         let ev = ev?;
         let kind = ev.get("type").and_then(Value::as_str).unwrap_or("");
@@ -197,8 +207,9 @@ async fn watch(
             text.push_str(&header(&columns, &opts));
             header_printed = true;
         }
+        let event = opts.event_column.then_some(kind);
         for r in obj.get("rows").and_then(Value::as_array).into_iter().flatten() {
-            text.push_str(&row(r, &columns, &opts, None));
+            text.push_str(&row(r, &columns, &opts, event));
         }
         emit(io.out, &tw.format(&text))?;
     }

@@ -79,7 +79,8 @@ pub fn row(r: &Value, columns: &[(usize, String)], o: &TableOpts, event: Option<
     let meta = r.get("object").and_then(|obj| obj.get("metadata"));
     let mut cells: Vec<String> = Vec::new();
     if let Some(e) = event {
-        cells.push(e.to_string());
+        // kubectl pads the type to 8 so the column fits MODIFIED from the first row.
+        cells.push(format!("{e:<8}"));
     }
     if o.with_namespace {
         cells.push(meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("").to_string());
