@@ -255,3 +255,17 @@ fn stdin_manifests_with_c_but_not_from_a_stdin_script() {
     assert_eq!(with_c.code, 0, "{}", with_c.stderr);
     assert_text(&with_c.stdout, "pod/nginx created\n");
 }
+
+#[test]
+fn history_lists_the_saved_lines() {
+    let c = Cluster::start();
+    let file = c.file("hist", "get pods\nns dev\nrun x --image=y --command -- sh -c 'a\\nb'\n");
+    let out = c.podsh_cmd(&["-c", "history; history 1"]).env("PODSH_HISTORY", &file).output().expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1  get pods\n2  ns dev\n3  run x --image=y --command -- sh -c 'a\nb'\n3  run x --image=y --command -- sh -c 'a\nb'\n"
+    );
+    let help = c.podsh("help logs");
+    assert!(help.stdout.starts_with("Print or stream a container's logs\n\nUsage: logs NAME"), "{}", help.stdout);
+    assert!(help.stdout.contains("  -f, --follow\n"), "{}", help.stdout);
+}
