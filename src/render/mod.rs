@@ -2,6 +2,7 @@
 //! what kubectl prints.
 
 pub mod describe;
+mod describe_containers;
 pub mod errors;
 pub mod json;
 pub mod table;
