@@ -194,36 +194,35 @@ impl Cluster {
     }
 }
 
+type WatchItem<K> = Result<kube::runtime::watcher::Event<K>, kube::runtime::watcher::Error>;
+
+/// A self-healing watch (re-lists on expiry or reconnect, with back-off).
+fn watched<K>(api: kube::Api<K>) -> impl futures::Stream<Item = WatchItem<K>> + Send + use<K>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
+    use kube::runtime::WatchStreamExt;
+    kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).default_backoff()
+}
+
 impl Cluster {
-    /// A self-healing watch of pods (re-lists on expiry or reconnect, with back-off).
+    /// Watches pods of one namespace, or of all with `None`.
     pub fn watch_pods(
         &self,
         namespace: Option<&str>,
-    ) -> impl futures::Stream<
-        Item = Result<kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Pod>, kube::runtime::watcher::Error>,
-    > + Send
-    + use<> {
-        use kube::runtime::WatchStreamExt;
-        let api: kube::Api<k8s_openapi::api::core::v1::Pod> = match namespace {
+    ) -> impl futures::Stream<Item = WatchItem<k8s_openapi::api::core::v1::Pod>> + Send + use<> {
+        watched(match namespace {
             Some(ns) => kube::Api::namespaced(self.client.clone(), ns),
             None => kube::Api::all(self.client.clone()),
-        };
-        kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).default_backoff()
+        })
     }
 
-    /// A self-healing watch of namespaces.
+    /// Watches the cluster's namespaces.
     pub fn watch_namespaces(
         &self,
-    ) -> impl futures::Stream<
-        Item = Result<
-            kube::runtime::watcher::Event<k8s_openapi::api::core::v1::Namespace>,
-            kube::runtime::watcher::Error,
-        >,
-    > + Send
-    + use<> {
-        use kube::runtime::WatchStreamExt;
-        let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(self.client.clone());
-        kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).default_backoff()
+    ) -> impl futures::Stream<Item = WatchItem<k8s_openapi::api::core::v1::Namespace>> + Send + use<> {
+        watched(kube::Api::all(self.client.clone()))
     }
 }
 
