@@ -39,7 +39,7 @@ impl Tmux {
     }
 
     fn typed(&self, text: &str) {
-        self.send(&["-l", text]);
+        self.send(&["-l", "--", text]);
     }
 
     fn screen(&self) -> String {
@@ -174,4 +174,24 @@ fn deleting_several_pods_by_selector_asks_first() {
     t.typed("y");
     t.send(&["Enter"]);
     t.wait_for("both deleted", |s| s.contains("pod \"a\" deleted") && s.contains("pod \"b\" deleted"));
+}
+
+#[test]
+fn open_quotes_and_trailing_backslashes_continue_the_line() {
+    let c = Cluster::start();
+    let t = Tmux::start(&c);
+    t.typed("run two --image=busybox --restart=Never --command -- sh -c 'echo one");
+    t.send(&["Enter"]);
+    t.typed("echo two'");
+    t.send(&["Enter"]);
+    t.wait_for("the pod from a two-line command", |s| s.contains("pod/two created"));
+    t.typed("get pods \\");
+    t.send(&["Enter"]);
+    t.typed("-o name");
+    t.send(&["Enter"]);
+    t.wait_for("the continued line ran", |s| s.contains("\npod/two\n"));
+    assert!(
+        crate::util::wait_for(Duration::from_secs(10), || c.kubectl(&["logs", "two"]).stdout == "one\ntwo\n"),
+        "the script kept its newline"
+    );
 }
