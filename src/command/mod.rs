@@ -2,6 +2,7 @@
 //! one table of verbs and flags, `parse` builds typed commands. Pure: nothing here does
 //! I/O, touches the network or prints.
 
+mod build;
 pub mod lex;
 pub mod parse;
 pub mod types;
