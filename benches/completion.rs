@@ -71,12 +71,12 @@ fn main() {
     let feeder = Feeder::spawn(rt.handle(), live.clone(), kc);
     let t = Instant::now();
     feeder.want_pods("sim", Some("default"));
-    while live.pods("sim", Some("default")).len() < PODS && t.elapsed() < Duration::from_secs(60) {
+    while live.pod_names("sim", Some("default"), "").len() < PODS && t.elapsed() < Duration::from_secs(60) {
         live.wait_pods("sim", Some("default"), Duration::from_millis(50));
     }
     println!(
         "live cache filled with {} pods (list + watch) in {:.2} s",
-        live.pods("sim", Some("default")).len(),
+        live.pod_names("sim", Some("default"), "").len(),
         t.elapsed().as_secs_f64()
     );
 }

@@ -108,15 +108,6 @@ impl Cache {
         self.state.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether pods of (context, namespace) are being watched; `None` = all namespaces.
-    pub fn has_pods(&self, context: &str, namespace: Option<&str>) -> bool {
-        self.lock().pods.contains_key(&(context.to_string(), namespace.map(str::to_string)))
-    }
-
-    pub fn has_namespaces(&self, context: &str) -> bool {
-        self.lock().namespaces.contains_key(context)
-    }
-
     /// Registers interest in pods of (context, namespace); true if nobody had yet.
     pub fn claim_pods(&self, context: &str, namespace: Option<&str>) -> bool {
         let mut s = self.lock();
@@ -302,16 +293,6 @@ impl Cache {
         drop(self.wait_while(limit, |s| s.namespaces.get(context).is_some_and(|e| !e.ready)));
     }
 
-    /// `(name, info)` of the cached pods of (context, namespace), sorted by name.
-    pub fn pods(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
-        let s = self.lock();
-        let key: Key = (context.to_string(), namespace.map(str::to_string));
-        s.pods
-            .get(&key)
-            .map(|e| e.items.iter().map(|(k, v)| (k.rsplit('/').next().unwrap_or(k).to_string(), v.clone())).collect())
-            .unwrap_or_default()
-    }
-
     /// `(name, STATUS)` of cached pods whose name starts with `prefix`, by name; a range
     /// scan under the lock, so a Tab costs O(log n + matches).
     pub fn pod_names(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
@@ -397,11 +378,6 @@ impl Cache {
         }
         let (id, msg) = found?;
         if s.reported.insert(id) { Some(msg) } else { None }
-    }
-
-    /// Phase changes seen since the last call.
-    pub fn take_changes(&self) -> Vec<Change> {
-        std::mem::take(&mut self.lock().changes)
     }
 
     /// Waits up to `limit` for phase changes, then takes them.

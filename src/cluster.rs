@@ -226,6 +226,25 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Changes to one pod after `resource_version`, as newline-delimited watch events
+    /// (selected by `metadata.name`, as kubectl's delete and wait do).
+    pub async fn watch_pod(
+        &self,
+        namespace: &str,
+        name: &str,
+        resource_version: &str,
+    ) -> Result<impl Stream<Item = Result<Value>> + Send + use<>> {
+        let sel = format!("metadata.name={name}");
+        let q = query(&[
+            ("fieldSelector", Some(&sel)),
+            ("resourceVersion", Some(resource_version)),
+            ("watch", Some("true")),
+        ]);
+        self.watch_lines(&format!("{}{q}", collection("pods", Some(namespace))), "application/json").await
+    }
+}
+
 /// `/api/v1/namespaces/{ns}/{resource}` or `/api/v1/{resource}` for all namespaces.
 pub fn collection(resource: &str, namespace: Option<&str>) -> String {
     match namespace {

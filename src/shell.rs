@@ -133,12 +133,6 @@ impl Shell {
             Command::Logs(l) => s.touch(&l.scope, &l.name),
             Command::Wait(w) => s.touch(&w.scope, &w.name),
             Command::Delete(d) => d.names.iter().for_each(|n| s.touch(&d.scope, n)),
-            Command::Apply(a) => {
-                for f in &a.files {
-                    let docs = std::fs::read_to_string(f).ok().and_then(|t| crate::exec::manifest_names(&t));
-                    docs.into_iter().flatten().for_each(|n| s.touch(&a.scope, &n));
-                }
-            }
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 //! Nothing here does I/O, so both sides agree by construction.
 
 pub mod duration;
+pub mod fields;
 pub mod podstatus;
 pub mod qos;
 pub mod selector;

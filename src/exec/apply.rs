@@ -185,10 +185,6 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
     print_object(io, a.output, &result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
 }
 
-async fn create_only(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<()> {
-    apply_pod(cluster, ns, doc, a, io).await
-}
-
 pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<()> {
     let script_on_stdin = session.stdin_is_script;
     let mut stdin = || -> Result<String> {
@@ -208,11 +204,8 @@ pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<(
     let (cluster, ns, _) = session.resolve(&a.scope).await?;
     let mut failed = 0;
     for doc in &pods {
-        let r = if a.create_only {
-            create_only(&cluster, &ns, doc, &a, io).await
-        } else {
-            apply_pod(&cluster, &ns, doc, &a, io).await
-        };
+        session.touch(&a.scope, &doc.name());
+        let r = apply_pod(&cluster, &ns, doc, &a, io).await;
         if let Err(e) = r {
             if matches!(e, Error::Interrupted) {
                 return Err(e);

@@ -77,9 +77,7 @@ async fn wait_gone(cluster: &Cluster, t: &Target, uid: &str) -> Result<()> {
         return Ok(());
     }
     let rv = list.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("0");
-    let q = query(&[("fieldSelector", Some(&sel)), ("resourceVersion", Some(rv)), ("watch", Some("true"))]);
-    let mut events =
-        cluster.watch_lines(&format!("{}{q}", collection("pods", Some(&t.namespace))), "application/json").await?;
+    let mut events = cluster.watch_pod(&t.namespace, &t.name, rv).await?;
     while let Some(ev) = events.next().await {
         if ev?.get("type").and_then(Value::as_str) == Some("DELETED") {
             return Ok(());

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use crate::command::verbs::nearest;
+use crate::common::fields::{Seg, display, dropped};
 use crate::error::{Error, Result};
 
 /// One object read from a manifest, and where it came from.
@@ -93,13 +94,13 @@ pub fn read(args: &[String], stdin: &mut dyn FnMut() -> Result<String>) -> Resul
 
 /// The fields each schema level declares, taken from a fully populated typed object so
 /// the list follows k8s-openapi rather than a hand-kept copy.
-fn known_keys(sent_path: &[String]) -> Vec<String> {
+fn known_keys(parent: &[Seg]) -> Vec<String> {
     let full = sample_pod();
     let mut cur = &full;
-    for seg in sent_path {
-        let next = match cur {
-            Value::Object(m) => m.get(seg),
-            Value::Array(a) => a.first().and_then(|x| if seg.parse::<usize>().is_ok() { Some(x) } else { x.get(seg) }),
+    for seg in parent {
+        let next = match (cur, seg) {
+            (Value::Object(m), Seg::Key(k)) => m.get(k),
+            (Value::Array(a), Seg::Index(_)) => a.first(),
             _ => None,
         };
         match next {
@@ -132,58 +133,15 @@ fn sample_pod() -> Value {
 pub fn unknown_pod_fields(doc: &Value) -> Vec<(String, Option<String>)> {
     let Ok(pod) = serde_json::from_value::<Pod>(doc.clone()) else { return Vec::new() };
     let kept = serde_json::to_value(&pod).unwrap_or(Value::Null);
-    let mut out = Vec::new();
-    walk(doc, &kept, &mut Vec::new(), &mut out);
-    out
-}
-
-fn walk(sent: &Value, kept: &Value, path: &mut Vec<String>, out: &mut Vec<(String, Option<String>)>) {
-    match (sent, kept) {
-        (Value::Object(s), Value::Object(k)) => {
-            for (key, v) in s {
-                match k.get(key) {
-                    Some(kv) => {
-                        path.push(key.clone());
-                        walk(v, kv, path, out);
-                        path.pop();
-                    }
-                    None if !v.is_null() => {
-                        let candidates = known_keys(path);
-                        let hint = nearest(key, candidates.iter().map(String::as_str)).map(str::to_string);
-                        out.push((display_path(path, key), hint));
-                    }
-                    None => {}
-                }
-            }
-        }
-        (Value::Array(s), Value::Array(k)) => {
-            for (i, (a, b)) in s.iter().zip(k).enumerate() {
-                path.push(i.to_string());
-                walk(a, b, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn display_path(path: &[String], key: &str) -> String {
-    let mut s = String::new();
-    for seg in path {
-        if seg.parse::<usize>().is_ok() {
-            s.push_str(&format!("[{seg}]"));
-        } else {
-            if !s.is_empty() {
-                s.push('.');
-            }
-            s.push_str(seg);
-        }
-    }
-    if !s.is_empty() {
-        s.push('.');
-    }
-    s.push_str(key);
-    s
+    dropped(doc, &kept)
+        .into_iter()
+        .filter_map(|path| {
+            let (Seg::Key(key), parent) = path.split_last()? else { return None };
+            let candidates = known_keys(parent);
+            let hint = nearest(key, candidates.iter().map(String::as_str)).map(str::to_string);
+            Some((display(&path), hint))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -22,10 +22,6 @@ use crate::session::Session;
 
 pub use get::without_managed_fields;
 
-/// Names of the Pods a manifest text declares.
-pub fn manifest_names(text: &str) -> Option<Vec<String>> {
-    manifests::parse_docs(text, "").ok().map(|d| d.iter().filter(|x| x.is_pod()).map(manifests::Doc::name).collect())
-}
 pub use kubectl::kubectl_available;
 
 /// Output streams of one command.

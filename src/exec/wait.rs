@@ -5,7 +5,7 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use super::{Io, emit};
-use crate::cluster::{collection, object, query};
+use crate::cluster::object;
 use crate::command::parse::{Condition, Wait};
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -71,10 +71,7 @@ pub async fn wait(session: &mut Session, w: Wait, io: &mut Io<'_>) -> Result<()>
             .and_then(Value::as_str)
             .unwrap_or("0")
             .to_string();
-        let sel = format!("metadata.name={}", w.name);
-        let q = query(&[("fieldSelector", Some(&sel)), ("resourceVersion", Some(&rv)), ("watch", Some("true"))]);
-        let mut events =
-            cluster.watch_lines(&format!("{}{q}", collection("pods", Some(&ns))), "application/json").await?;
+        let mut events = cluster.watch_pod(&ns, &w.name, &rv).await?;
         while let Some(ev) = events.next().await {
             let ev = ev?;
             let deleted = ev.get("type").and_then(Value::as_str) == Some("DELETED");

@@ -11,7 +11,7 @@ use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
 
 use super::describe_containers::containers;
 use super::tabwriter::{DESCRIBE, align};
-use crate::common::duration::human_secs;
+use crate::common::duration::age;
 
 const MAX_ANNOTATION_LEN: usize = 140;
 
@@ -30,13 +30,6 @@ impl Out {
 /// Go's `time.RFC1123Z` in the local time zone, as kubectl prints times.
 pub fn rfc1123z(t: &Timestamp, tz: &TimeZone) -> String {
     t.to_zoned(tz.clone()).strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
-}
-
-fn since(t: Option<&Timestamp>, now: Timestamp) -> String {
-    match t {
-        None => "<unknown>".into(),
-        Some(t) => human_secs(now.as_second() - t.as_second()),
-    }
 }
 
 pub(super) fn or_none(s: &str) -> &str {
@@ -199,18 +192,18 @@ pub fn events_table(events: &[Event], now: Timestamp) -> String {
     o.w(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
         let first = match &e.event_time {
-            Some(t) => since(Some(&t.0), now),
-            None => since(e.first_timestamp.as_ref().map(|t| &t.0), now),
+            Some(t) => age(Some(&t.0), now),
+            None => age(e.first_timestamp.as_ref().map(|t| &t.0), now),
         };
         let count = e.count.unwrap_or(0);
         let interval = if let Some(s) = &e.series {
             format!(
                 "{} (x{} over {first})",
-                since(s.last_observed_time.as_ref().map(|t| &t.0), now),
+                age(s.last_observed_time.as_ref().map(|t| &t.0), now),
                 s.count.unwrap_or(0)
             )
         } else if count > 1 {
-            format!("{} (x{count} over {first})", since(e.last_timestamp.as_ref().map(|t| &t.0), now))
+            format!("{} (x{count} over {first})", age(e.last_timestamp.as_ref().map(|t| &t.0), now))
         } else {
             first
         };
@@ -266,7 +259,7 @@ pub fn describe_pod(pod: &Pod, events: &[Event], now: Timestamp, tz: &TimeZone) 
     let phase = st.phase.clone().unwrap_or_default();
     match (&m.deletion_timestamp, phase.as_str()) {
         (Some(t), p) if p != "Failed" && p != "Succeeded" => {
-            o.w(0, &format!("Status:\tTerminating (lasts {})\n", since(Some(&t.0), now)));
+            o.w(0, &format!("Status:\tTerminating (lasts {})\n", age(Some(&t.0), now)));
             o.w(0, &format!("Termination Grace Period:\t{}s\n", m.deletion_grace_period_seconds.unwrap_or(0)));
         }
         _ => o.w(0, &format!("Status:\t{phase}\n")),

@@ -130,7 +130,7 @@ impl Store {
         obj.metadata_mut().resource_version = Some(rv.to_string());
         let key = key_of(&obj);
         K::map_mut(self).insert(key, obj.clone());
-        self.record(rv, Change::Added, &obj, None);
+        self.record_with(rv, Change::Added, &obj, None);
         obj
     }
 
@@ -149,12 +149,8 @@ impl Store {
         let mut obj = K::map_mut(self).remove(key)?;
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
-        self.record(rv, Change::Deleted, &obj, None);
+        self.record_with(rv, Change::Deleted, &obj, None);
         Some(obj)
-    }
-
-    fn record<K: Kind>(&mut self, rv: u64, change: Change, obj: &K, prev: Option<Selectable>) {
-        self.record_with(rv, change, obj, prev);
     }
 
     fn record_with<K: Kind>(&mut self, rv: u64, change: Change, obj: &K, prev: Option<Selectable>) {

@@ -7,6 +7,7 @@ use k8s_openapi::api::core::v1::{Container, Pod};
 use serde_json::Value;
 
 use super::status::Cause;
+use crate::common::fields::{display, dropped};
 
 const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -180,30 +181,7 @@ pub fn validate_pod(pod: &Pod) -> Vec<Cause> {
 /// Paths present (and non-null) in what the client sent but dropped by the typed decode:
 /// the fields the schema does not declare, e.g. `metadata.lables`.
 pub fn unknown_fields(sent: &Value, kept: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    walk(sent, kept, String::new(), &mut out);
-    out
-}
-
-fn walk(sent: &Value, kept: &Value, path: String, out: &mut Vec<String>) {
-    match (sent, kept) {
-        (Value::Object(s), Value::Object(k)) => {
-            for (key, v) in s {
-                let p = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                match k.get(key) {
-                    Some(kv) => walk(v, kv, p, out),
-                    None if !v.is_null() => out.push(p),
-                    None => {}
-                }
-            }
-        }
-        (Value::Array(s), Value::Array(k)) => {
-            for (i, (a, b)) in s.iter().zip(k).enumerate() {
-                walk(a, b, format!("{path}[{i}]"), out);
-            }
-        }
-        _ => {}
-    }
+    dropped(sent, kept).iter().map(|p| display(p)).collect()
 }
 
 #[cfg(test)]

@@ -106,17 +106,18 @@ pub fn create_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> A
     let body = body_of::<K>(req)?;
     let (obj, warnings) = decode::<K>(&body, req.field_validation()?)?;
     let manager = req.q("fieldManager").map(str::to_string);
-    let created = insert(shared, req, t, obj, manager.as_deref(), &body)?;
+    let created = insert(shared, req, t, obj, manager.as_deref().map(|m| (m, "Update")), &body)?;
     Ok(json_reply(201, &created, &warnings))
 }
 
-/// Creates `obj` in the target's namespace (shared by POST and apply-creates).
+/// Creates `obj` in the target's namespace (shared by POST and apply-creates); `manager`
+/// is the field manager and its operation (`Update` for POST, `Apply` for apply).
 fn insert<K: Hooks>(
     shared: &Arc<Shared>,
     req: &Req,
     t: &Target,
     mut obj: K,
-    manager: Option<&str>,
+    manager: Option<(&str, &str)>,
     sent: &Value,
 ) -> ApiResult<K> {
     let dry_run = req.dry_run()?;
@@ -148,8 +149,8 @@ fn insert<K: Hooks>(
     m.deletion_timestamp = None;
     m.managed_fields = None;
     obj.prepare()?;
-    if let Some(mgr) = manager {
-        fields::record_manager(&mut obj, mgr, "Update", sent);
+    if let Some((mgr, operation)) = manager {
+        fields::record_manager(&mut obj, mgr, operation, sent);
     }
     let name = obj.metadata().name.clone().unwrap_or_default();
     let mut store = shared.lock();
@@ -265,11 +266,8 @@ fn apply<K: Hooks>(
     let (_, warnings) = decode::<K>(&applied, mode)?;
     let Some(current) = current else {
         let (obj, _) = decode::<K>(&applied, Validation::Ignore)?;
-        let created = insert(shared, req, t, obj, None, &applied)?;
-        let mut created_with_owner = created.clone();
-        fields::record_manager(&mut created_with_owner, &manager, "Apply", &applied);
-        let stored = store_update(shared, req, t, created_with_owner, false).unwrap_or(created);
-        return Ok(json_reply(201, &stored, &warnings));
+        let created = insert(shared, req, t, obj, Some((&manager, "Apply")), &applied)?;
+        return Ok(json_reply(201, &created, &warnings));
     };
     let live = serde_json::to_value(&current).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if !req.flag("force") {

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -168,10 +168,6 @@ pub fn assert_text(actual: &str, expected: &str) {
     if actual != expected {
         panic!("output differs\n--- expected\n{expected}\n--- actual\n{actual}\n--- end");
     }
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
 
 impl Cluster {
