@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use podsh::cache::{Cache, Feeder, PodInfo};
+use podsh::cache::{Cache, PodInfo};
+use podsh::cache_feeder::Feeder;
 use podsh::repl::helper::candidates;
 use podsh::repl::names::{LiveNames, View};
 use podsh::sim::{SimOptions, Simulator};

@@ -1,8 +1,9 @@
 //! Wiring: the kubeconfig (or the in-process playground cluster) becomes a `Session`;
-//! a terminal gets the interactive editor, anything else runs as a script. Start-up is
-//! the only place that reads the environment.
+//! the command line and the terminal decide the `Settings`; a terminal gets the
+//! interactive editor, anything else runs as a script. Start-up is the only place that
+//! reads the environment.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::sync::Arc;
 
 use kube::config::Kubeconfig;
@@ -10,11 +11,13 @@ use tokio::sync::Notify;
 
 use crate::cli::ShellArgs;
 use crate::error::{Error, Result};
+use crate::history;
+use crate::playground::Playground;
 use crate::render::errors::error_text;
-use crate::repl::history::{self, History};
+use crate::runner::Runner;
 use crate::session::{Session, default_state_dir};
-use crate::shell::{Mode, Shell};
-use crate::sim::{SimOptions, Simulator};
+use crate::settings::{Mode, Settings};
+use crate::streams::Streams;
 
 fn load_kubeconfig(args: &ShellArgs) -> Result<(Kubeconfig, Option<std::path::PathBuf>)> {
     if let Some(path) = &args.kubeconfig {
@@ -32,24 +35,6 @@ fn load_kubeconfig(args: &ShellArgs) -> Result<(Kubeconfig, Option<std::path::Pa
     }
     let kc = Kubeconfig::read().map_err(|e| Error::msg(format!("cannot read the kubeconfig: {e}")))?;
     Ok((kc, None))
-}
-
-/// Starts the playground simulator and returns it with a kubeconfig for it.
-fn playground(
-    rt: &tokio::runtime::Runtime,
-    state_dir: Option<&std::path::Path>,
-) -> Result<(Simulator, Kubeconfig, std::path::PathBuf)> {
-    let sim = rt
-        .block_on(Simulator::start("127.0.0.1:0", SimOptions { nodes: 2, ..SimOptions::default() }))
-        .map_err(|e| Error::msg(format!("cannot start the playground: {e}")))?;
-    let text = sim.kubeconfig("playground");
-    let kc = Kubeconfig::from_yaml(&text).map_err(|e| Error::msg(format!("playground kubeconfig: {e}")))?;
-    let dir = state_dir.map(std::path::Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
-    let _ = std::fs::create_dir_all(&dir);
-    let path = dir.join(format!("playground-{}.kubeconfig", std::process::id()));
-    sim.write_kubeconfig(&path, "playground")
-        .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
-    Ok((sim, kc, path))
 }
 
 /// Runs the shell; returns the process exit status.
@@ -70,37 +55,29 @@ pub fn run(args: ShellArgs) -> i32 {
     }
 }
 
-struct Playground {
-    _sim: Simulator,
-    kubeconfig: std::path::PathBuf,
-}
-
-impl Drop for Playground {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.kubeconfig);
-    }
+/// The settings this command line and terminal call for.
+fn settings(args: &ShellArgs, streams: &Streams, state_dir: Option<&std::path::Path>) -> Settings {
+    let interactive = args.lines.is_none() && streams.terminal.stdin;
+    let mut s = Settings::new(if interactive { Mode::Interactive } else { Mode::Script });
+    s.keep_going = args.keep_going;
+    s.stdin_is_script = args.lines.is_none() && !interactive;
+    s.color = interactive && !args.no_color && std::env::var_os("NO_COLOR").is_none() && streams.terminal.stderr;
+    s.history_file = history::default_path(state_dir);
+    s
 }
 
 fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let state_dir = default_state_dir();
-    let (kubeconfig, file, keep): (Kubeconfig, Option<std::path::PathBuf>, Option<Box<dyn std::any::Any>>) =
-        if args.playground {
-            let (sim, kc, path) = playground(rt, state_dir.as_deref())?;
-            let keep = Box::new(Playground { _sim: sim, kubeconfig: path.clone() });
-            (kc, Some(path), Some(keep))
-        } else {
-            let (kc, path) = load_kubeconfig(&args)?;
-            (kc, path, None)
-        };
-    let mut session = Session::new(kubeconfig, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
-    session.kubeconfig_file = file;
-    let interactive = args.lines.is_none() && std::io::stdin().is_terminal();
-    session.interactive = interactive;
-    session.stdin_is_script = args.lines.is_none() && !interactive;
-    session.color =
-        interactive && !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
-    session.history_file = history::default_path(state_dir.as_deref());
-
+    let (kubeconfig, file, playground) = if args.playground {
+        let (p, kc) = Playground::start(rt, state_dir.as_deref())?;
+        (kc, Some(p.kubeconfig_file().to_path_buf()), Some(p))
+    } else {
+        let (kc, path) = load_kubeconfig(&args)?;
+        (kc, path, None)
+    };
+    let session = Session::new(kubeconfig, file, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
+    let streams = Streams::process();
+    let settings = settings(&args, &streams, state_dir.as_deref());
     let interrupt = Arc::new(Notify::new());
     let notify = interrupt.clone();
     rt.spawn(async move {
@@ -108,47 +85,14 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
             notify.notify_waiters();
         }
     });
-    let mut shell = Shell::new(session, rt.handle().clone(), interrupt, keep);
-    if interactive {
-        shell.history = shell.session.history_file.clone().map(History::open);
-        return Ok(crate::repl::editor::run(&mut shell, rt.handle()));
+    let mode = settings.mode;
+    let mut runner = Runner::new(session, settings, streams, rt.handle().clone(), interrupt, playground);
+    if mode == Mode::Interactive {
+        return Ok(crate::repl::editor::run(&mut runner, rt.handle()));
     }
-    let lines: Box<dyn Iterator<Item = String>> = match &args.lines {
-        Some(text) => Box::new(text.lines().map(str::to_string).collect::<Vec<_>>().into_iter()),
-        None => Box::new(std::io::stdin().lock().lines().map_while(|l| l.ok()).collect::<Vec<_>>().into_iter()),
+    let lines: Vec<String> = match &args.lines {
+        Some(text) => text.lines().map(str::to_string).collect(),
+        None => std::io::stdin().lock().lines().map_while(|l| l.ok()).collect(),
     };
-    Ok(script(&mut shell, lines, args.keep_going))
-}
-
-/// Script mode: stop at the first failing line (or run on with `--keep-going`).
-fn script(shell: &mut Shell, lines: impl Iterator<Item = String>, keep_going: bool) -> i32 {
-    let mut failed = false;
-    let mut pending = String::new();
-    let mut first_line = 0;
-    for (i, line) in lines.enumerate() {
-        if pending.is_empty() {
-            first_line = i + 1;
-        } else {
-            pending.push('\n');
-        }
-        pending.push_str(&line);
-        if matches!(crate::command::lex::split(&pending), Err(crate::command::LexError::Incomplete)) {
-            continue;
-        }
-        let text = std::mem::take(&mut pending);
-        let r = shell.run_line(&text, first_line, Mode::Script);
-        if r.exit {
-            return if failed { 1 } else { shell.session.last_status };
-        }
-        if !r.ok {
-            failed = true;
-            if !keep_going {
-                return 1;
-            }
-        }
-    }
-    if !pending.is_empty() && !shell.run_line(&pending, first_line, Mode::Script).ok {
-        failed = true;
-    }
-    i32::from(failed)
+    Ok(runner.run_script(lines.into_iter()))
 }

@@ -135,7 +135,7 @@ impl Cache {
     pub async fn run_pod_watch(&self, cluster: Cluster, context: String, namespace: Option<String>) {
         let key: Key = (context, namespace);
         loop {
-            let mut events = cluster.watch_pods(key.1.as_deref()).boxed();
+            let mut events = cluster.follow_pods(key.1.as_deref()).boxed();
             while let Some(ev) = events.next().await {
                 let failed = ev.is_err();
                 self.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
@@ -150,7 +150,7 @@ impl Cache {
     /// Feeds a claimed namespace entry from watches, forever (see `run_pod_watch`).
     pub async fn run_namespace_watch(&self, cluster: Cluster, context: String) {
         loop {
-            let mut events = cluster.watch_namespaces().boxed();
+            let mut events = cluster.follow_namespaces().boxed();
             while let Some(ev) = events.next().await {
                 let failed = ev.is_err();
                 self.apply_namespace_event(&context, ev);
@@ -427,5 +427,3 @@ impl Cache {
         e.ready = true;
     }
 }
-
-pub use crate::cache_feeder::{Feeder, Want};

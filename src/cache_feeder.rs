@@ -1,6 +1,6 @@
 //! Starts completion watches off the keypress path: the completer claims a cache entry
 //! (so it can wait on it for a bounded time) and sends a want; a background task connects
-//! to that context once and runs the watch.
+//! to that context once and runs the watch that feeds the cache.
 
 use std::collections::HashMap;
 

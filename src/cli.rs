@@ -5,6 +5,40 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::command::args::{Arg, Flag};
+
+/// The shell's own flags as a table row, for `kubectl podsh <TAB>`: the same flags as
+/// `ShellArgs` (a test keeps the two equal).
+pub const FLAGS: &[Flag] = &[
+    Flag {
+        long: "kubeconfig",
+        short: None,
+        arg: Arg::File,
+        help: "Path to the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)",
+    },
+    Flag { long: "context", short: None, arg: Arg::Context, help: "The kubeconfig context to start in" },
+    Flag { long: "namespace", short: Some('n'), arg: Arg::Namespace, help: "The namespace to start in" },
+    Flag {
+        long: "command",
+        short: Some('c'),
+        arg: Arg::Free("LINES"),
+        help: "Run these lines (separated by `;` or newlines) instead of reading a terminal",
+    },
+    Flag {
+        long: "keep-going",
+        short: None,
+        arg: Arg::Switch,
+        help: "In a script, run every line even after one fails (still exit 1 at the end)",
+    },
+    Flag {
+        long: "playground",
+        short: None,
+        arg: Arg::Switch,
+        help: "Start the built-in simulated cluster and open the shell on it",
+    },
+    Flag { long: "no-color", short: None, arg: Arg::Switch, help: "Never colour the prompt or messages" },
+];
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl-podsh",
@@ -100,4 +134,29 @@ pub struct SimArgs {
     /// Time from losing a node until its pods are marked Failed, in milliseconds
     #[arg(long, default_value_t = 2000)]
     pub node_lost_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_flag_row_matches_clap() {
+        let cmd = Cli::command();
+        let clap_flags: Vec<(String, Option<char>, bool, String)> = cmd
+            .get_arguments()
+            .filter_map(|a| {
+                let long = a.get_long()?.to_string();
+                if long == "help" || long == "version" {
+                    return None;
+                }
+                let switch = !a.get_action().takes_values();
+                Some((long, a.get_short(), switch, a.get_help().map(|h| h.to_string()).unwrap_or_default()))
+            })
+            .collect();
+        let row: Vec<(String, Option<char>, bool, String)> =
+            FLAGS.iter().map(|f| (f.long.to_string(), f.short, f.arg == Arg::Switch, f.help.to_string())).collect();
+        assert_eq!(row, clap_flags);
+    }
 }

@@ -1,12 +1,18 @@
 //! kubectl-podsh: a stateful shell for Kubernetes Pod workflows, shipped as a kubectl
 //! plugin, with a built-in simulated API server for tests and the offline playground.
 //!
-//! The shell's flow is one-way: line source (`repl`, `-c`, stdin in `app`) -> `command`
-//! (lex, parse: pure) -> `exec` (async, through `cluster`, the only kube caller) ->
-//! `render` (pure text) -> `sink` (stdout, `> file`, `>> file`, `| cmd`). `session`
-//! owns the mutable state. `sim` is the simulated API server; `common` holds the pure
-//! rules the simulator and the renderers share.
+//! The shell's flow is one-way: a line source (`repl::editor`, `-c` or a script in
+//! `app`) hands lines to the `runner`, which lexes and parses them (`command`: pure,
+//! driven by the one verb table), executes them (`exec`, async, through `cluster`, the
+//! only kube caller, which returns typed values: k8s-openapi objects and the `api`
+//! shapes), renders text (`render`: pure) and writes it to the statement's
+//! `destination` (the runner's `streams`, `> file`, `>> file`, `| cmd`). `session` owns
+//! the scope (context, namespace, memory, connections); `settings` the run's mode.
+//! Completion (`repl::complete`) reads the same table and a watch-backed `cache` fed by
+//! `cache_feeder`. `sim` is the simulated API server; `common` holds the pure rules
+//! the simulator and the shell share.
 
+pub mod api;
 pub mod app;
 pub mod cache;
 pub mod cache_feeder;
@@ -14,13 +20,17 @@ pub mod cli;
 pub mod cluster;
 pub mod command;
 pub mod common;
+pub mod destination;
 pub mod error;
 pub mod exec;
+pub mod history;
+pub mod playground;
 pub mod plugin;
 pub mod render;
 pub mod repl;
+pub mod runner;
 pub mod session;
-pub mod shell;
+pub mod settings;
 pub mod sim;
 pub mod simcmd;
-pub mod sink;
+pub mod streams;

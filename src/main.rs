@@ -35,7 +35,7 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(_) => return ExitCode::FAILURE,
             };
-            let (candidates, directive) = runtime.block_on(podsh::plugin::complete(&args));
+            let (candidates, directive) = podsh::plugin::complete(&runtime, &args);
             i32::from(podsh::plugin::print(&candidates, directive).is_err())
         }
         None => podsh::app::run(cli.shell),

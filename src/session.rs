@@ -1,40 +1,47 @@
-//! The one owner of the shell's mutable state: which context and namespace the next line
-//! runs in, the previous ones (`ns -`, `ctx -`), the last namespace used per context
-//! (kept across runs in the state directory), the last status, and one cluster
-//! connection per context. The user's kubeconfig is read, never written.
+//! The one owner of the shell's scope: which context and namespace the next line runs
+//! in, the previous ones (`ns -`, `ctx -`), the last namespace used per context (kept
+//! across runs in the state directory), the pods this session acted on (for notices),
+//! and one cluster connection per context. The user's kubeconfig is read, never written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use kube::config::Kubeconfig;
 
 use crate::cluster::Cluster;
 use crate::command::parse::Scope;
+use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
+
+/// Pods a session created or named: `(context, namespace, pod)`, shared with the notice
+/// thread.
+pub type Touched = Arc<Mutex<BTreeSet<(String, String, String)>>>;
 
 pub struct Session {
     kubeconfig: Kubeconfig,
     /// The kubeconfig file to hand to kubectl (explicit `--kubeconfig`, or the playground's).
-    pub kubeconfig_file: Option<PathBuf>,
-    pub context: String,
-    pub namespace: String,
+    kubeconfig_file: Option<PathBuf>,
+    context: String,
+    namespace: String,
     prev_context: Option<String>,
     prev_namespace: Option<String>,
     ns_memory: BTreeMap<String, String>,
     clusters: HashMap<String, Cluster>,
-    pub last_status: i32,
-    pub interactive: bool,
-    /// The script arrives on stdin, so `-f -` must not read it.
-    pub stdin_is_script: bool,
-    pub color: bool,
-    pub state_dir: Option<PathBuf>,
-    pub history_file: Option<PathBuf>,
-    /// Pods this session created or named: `(context, namespace, pod)`, for notices.
-    pub touched: Arc<Mutex<BTreeSet<(String, String, String)>>>,
-    /// Whether lifecycle notices are shown (`notify on|off`).
-    pub notify: Arc<AtomicBool>,
+    state_dir: Option<PathBuf>,
+    touched: Touched,
+}
+
+/// The namespace a context names in the kubeconfig, else `default`.
+fn context_namespace(kubeconfig: &Kubeconfig, ctx: &str) -> String {
+    kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == ctx)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| c.namespace.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_string())
 }
 
 /// The directory for history and remembered namespaces (`$XDG_STATE_HOME/kubectl-podsh`).
@@ -43,8 +50,12 @@ pub fn default_state_dir() -> Option<PathBuf> {
 }
 
 impl Session {
+    /// A session on `kubeconfig` (read from `kubeconfig_file` when there is one), starting
+    /// in `context` (else the kubeconfig's current one) and `namespace` (else the
+    /// context's, else `default`); `state_dir` keeps the per-context namespace memory.
     pub fn new(
         kubeconfig: Kubeconfig,
+        kubeconfig_file: Option<PathBuf>,
         context: Option<String>,
         namespace: Option<String>,
         state_dir: Option<PathBuf>,
@@ -66,38 +77,37 @@ impl Session {
             .and_then(|d| std::fs::read(d.join("namespaces.json")).ok())
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        let mut s = Self {
+        let namespace = namespace.unwrap_or_else(|| context_namespace(&kubeconfig, &context));
+        Ok(Self {
             kubeconfig,
-            kubeconfig_file: None,
-            namespace: String::new(),
+            kubeconfig_file,
             context,
+            namespace,
             prev_context: None,
             prev_namespace: None,
             ns_memory,
             clusters: HashMap::new(),
-            last_status: 0,
-            interactive: false,
-            stdin_is_script: false,
-            color: false,
             state_dir,
-            history_file: None,
             touched: Arc::new(Mutex::new(BTreeSet::new())),
-            notify: Arc::new(AtomicBool::new(true)),
-        };
-        s.namespace = namespace.unwrap_or_else(|| s.context_namespace(&s.context.clone()));
-        Ok(s)
+        })
     }
 
-    /// The namespace a context names in the kubeconfig, else `default`.
-    fn context_namespace(&self, ctx: &str) -> String {
-        self.kubeconfig
-            .contexts
-            .iter()
-            .find(|c| c.name == ctx)
-            .and_then(|c| c.context.as_ref())
-            .and_then(|c| c.namespace.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "default".to_string())
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The kubeconfig file kubectl must read for this session's contexts.
+    pub fn kubeconfig_file(&self) -> Option<&Path> {
+        self.kubeconfig_file.as_deref()
+    }
+
+    /// The pods this session acted on, shared with the notice thread.
+    pub fn touched(&self) -> Touched {
+        self.touched.clone()
     }
 
     /// The kubeconfig as read (for the completion cache's own connections).
@@ -125,9 +135,7 @@ impl Session {
         }
         if !self.kubeconfig.contexts.iter().any(|c| c.name == ctx) {
             let mut e = Error::msg(format!("context {ctx:?} does not exist"));
-            if let Some(s) =
-                crate::command::verbs::nearest(ctx, self.kubeconfig.contexts.iter().map(|c| c.name.as_str()))
-            {
+            if let Some(s) = nearest(ctx, self.kubeconfig.contexts.iter().map(|c| c.name.as_str())) {
                 e = Error::with_hint(format!("context {ctx:?} does not exist"), format!("did you mean {s:?}?"));
             }
             return Err(e);
@@ -150,7 +158,7 @@ impl Session {
     }
 
     fn remembered_namespace(&self, ctx: &str) -> String {
-        self.ns_memory.get(ctx).cloned().unwrap_or_else(|| self.context_namespace(ctx))
+        self.ns_memory.get(ctx).cloned().unwrap_or_else(|| context_namespace(&self.kubeconfig, ctx))
     }
 
     /// Switches namespace (`-` = previous) and remembers it for this context.
@@ -176,9 +184,8 @@ impl Session {
             ctx.to_string()
         };
         if !self.kubeconfig.contexts.iter().any(|c| c.name == target) {
-            let hint =
-                crate::command::verbs::nearest(&target, self.kubeconfig.contexts.iter().map(|c| c.name.as_str()))
-                    .map_or_else(|| "`contexts` lists them".to_string(), |s| format!("did you mean {s:?}?"));
+            let hint = nearest(&target, self.kubeconfig.contexts.iter().map(|c| c.name.as_str()))
+                .map_or_else(|| "`contexts` lists them".to_string(), |s| format!("did you mean {s:?}?"));
             return Err(Error::with_hint(format!("context {target:?} does not exist in the kubeconfig"), hint));
         }
         if target != self.context {

@@ -4,14 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use podsh::cache::{Cache, Feeder};
+use podsh::cache::Cache;
+use podsh::cache_feeder::Feeder;
 use podsh::repl::helper::candidates;
 use podsh::repl::names::{LiveNames, View};
 use podsh::sim::{SimOptions, Simulator};
 
-use crate::util::{Cluster, fast_timing, wait_for};
+use crate::util::{TestCluster, fast_timing, wait_for};
 
-fn names_for(c: &Cluster) -> LiveNames {
+fn names_for(c: &TestCluster) -> LiveNames {
     let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
     let cache = Cache::default();
     let feeder = Feeder::spawn(c.runtime().handle(), cache.clone(), kc);
@@ -25,7 +26,7 @@ fn offered(names: &LiveNames, line: &str) -> Vec<String> {
 
 #[test]
 fn pods_appear_and_disappear_within_a_second() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let names = names_for(&c);
     assert_eq!(offered(&names, "describe pod "), Vec::<String>::new(), "cold cache answers within its bound");
     c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
@@ -44,7 +45,7 @@ fn pods_appear_and_disappear_within_a_second() {
 
 #[test]
 fn completion_sends_no_requests() {
-    let c = Cluster::with(SimOptions { pods: 300, timing: fast_timing(), ..SimOptions::default() });
+    let c = TestCluster::with(SimOptions { pods: 300, timing: fast_timing(), ..SimOptions::default() });
     let names = names_for(&c);
     assert!(wait_for(Duration::from_secs(5), || offered(&names, "logs pod-0000").len() == 9));
     assert!(wait_for(Duration::from_secs(5), || !offered(&names, "ns k").is_empty()));
@@ -61,7 +62,7 @@ fn completion_sends_no_requests() {
 
 #[test]
 fn the_cache_resyncs_after_the_simulator_restarts() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let names = names_for(&c);
     c.kubectl(&["run", "before", "--image=nginx"]).ok();
     assert!(wait_for(Duration::from_secs(2), || offered(&names, "logs ") == ["before"]));
@@ -72,7 +73,7 @@ fn the_cache_resyncs_after_the_simulator_restarts() {
         timing: fast_timing(),
         ..SimOptions::default()
     };
-    let Cluster { sim, dir, kubeconfig, rt } = c;
+    let TestCluster { sim, dir, kubeconfig, rt } = c;
     rt.block_on(sim.stop());
     let restarted = rt.block_on(async {
         for _ in 0..50 {
@@ -83,7 +84,7 @@ fn the_cache_resyncs_after_the_simulator_restarts() {
         }
         panic!("could not listen on {addr} again");
     });
-    let c = Cluster { sim: restarted, dir, kubeconfig, rt };
+    let c = TestCluster { sim: restarted, dir, kubeconfig, rt };
     c.kubectl(&["run", "after", "--image=nginx"]).ok();
     assert!(
         wait_for(Duration::from_secs(15), || offered(&names, "logs ") == ["after"]),
@@ -95,7 +96,7 @@ fn the_cache_resyncs_after_the_simulator_restarts() {
 #[test]
 fn restricted_rbac_completes_what_it_can_and_says_so_once() {
     let forbid = vec![("list".to_string(), "namespaces".to_string())];
-    let c = Cluster::with(SimOptions { forbid, timing: fast_timing(), ..SimOptions::default() });
+    let c = TestCluster::with(SimOptions { forbid, timing: fast_timing(), ..SimOptions::default() });
     c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
     let names = names_for(&c);
     assert!(offered(&names, "ns ").iter().all(|n| n == "-"), "no namespace names without permission");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{Cluster, kubectl_path};
+use crate::util::{TestCluster, kubectl_path};
 
 /// A PATH with the built plugin and its completion helper in front.
 fn plugin_path(dir: &Path) -> String {
@@ -25,7 +25,7 @@ fn plugin_path(dir: &Path) -> String {
     format!("{}:{}:/usr/bin:/bin", bin.display(), kubectl_dir.display())
 }
 
-fn kubectl_with_plugin(c: &Cluster, args: &[&str]) -> (String, String, i32) {
+fn kubectl_with_plugin(c: &TestCluster, args: &[&str]) -> (String, String, i32) {
     let out = c
         .kubectl_cmd(args)
         .env("PATH", plugin_path(c.dir.path()))
@@ -41,7 +41,7 @@ fn kubectl_with_plugin(c: &Cluster, args: &[&str]) -> (String, String, i32) {
 
 #[test]
 fn kubectl_finds_and_runs_the_plugin() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let (out, _, code) = kubectl_with_plugin(&c, &["plugin", "list", "--name-only"]);
     assert_eq!(code, 0);
     assert!(out.lines().any(|l| l == "kubectl-podsh"), "{out}");
@@ -52,7 +52,7 @@ fn kubectl_finds_and_runs_the_plugin() {
 
 #[test]
 fn kubectl_completes_the_plugin_through_its_helper() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let extra = c.dir.path().join("two-contexts.yaml");
     let text = std::fs::read_to_string(&c.kubeconfig).expect("kubeconfig");
     let second = text.replace(

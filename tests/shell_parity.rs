@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use podsh::sim::{SimOptions, Timing};
 
-use crate::util::{Cluster, fast_timing};
+use crate::util::{TestCluster, fast_timing};
 
 const STATES: &str = "apiVersion: v1
 kind: Pod
@@ -83,9 +83,9 @@ spec:
     image: nginx
 ";
 
-fn cluster_in_every_state() -> Cluster {
+fn cluster_in_every_state() -> TestCluster {
     let timing = Timing { kill: Duration::from_secs(120), ..fast_timing() };
-    let c = Cluster::with(SimOptions { timing, ..SimOptions::default() });
+    let c = TestCluster::with(SimOptions { timing, ..SimOptions::default() });
     c.file("states.yaml", STATES);
     c.kubectl(&["apply", "-f", "states.yaml"]).ok();
     c.kubectl(&["run", "nginx", "--image=nginx:1.14.2", "--port=80"]).ok();
@@ -131,7 +131,7 @@ fn tables_and_descriptions_match_kubectl() {
 
 #[test]
 fn errors_match_kubectl() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     for line in [
         "get pod nosuch",
         "describe pod nosuch",
@@ -150,7 +150,7 @@ fn errors_match_kubectl() {
 
 #[test]
 fn run_dry_run_manifests_match_kubectl() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     for flags in [
         "",
         "--port=8080",
@@ -225,7 +225,7 @@ fn lines_until(rx: &std::sync::mpsc::Receiver<String>, until: &str) -> Vec<Strin
 fn watch_output_matches_kubectl() {
     let mut last = (Vec::new(), Vec::new());
     for attempt in 0..3 {
-        let c = Cluster::start();
+        let c = TestCluster::start();
         let watches = |r: &podsh::sim::Simulator| r.requests().iter().filter(|x| x.uri.contains("watch=true")).count();
         let (mut k, krx) = watch_until(c.kubectl_cmd(&["get", "pods", "-w", "--output-watch-events"]), "Running");
         let (mut p, prx) = watch_until(c.podsh_cmd(&["-c", "get pods -w --output-watch-events"]), "Running");

@@ -3,11 +3,11 @@
 //! whole session end to end.
 
 use crate::sim_kubectl_seed::SEED_MANIFEST;
-use crate::util::{Cluster, assert_text};
+use crate::util::{TestCluster, assert_text};
 
 #[test]
 fn seed_session_as_a_script() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let script = "# the seed's session (k = kubectl)
 k run nginx --image=nginx:1.14.2 --dry-run=client
 k run nginx --image=nginx:1.14.2 --dry-run=client -o yaml > nginx-pod.yaml
@@ -37,7 +37,7 @@ k get pod
 
 #[test]
 fn exit_codes_and_line_numbers() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let ok = c.podsh("get pods; # nothing yet\n\nns");
     assert_eq!((ok.code, ok.stdout.as_str()), (0, "default\n"));
     let stop = c.podsh_stdin("ns\nget pod nosuch\nns\n", &[]);
@@ -60,7 +60,7 @@ fn exit_codes_and_line_numbers() {
 
 #[test]
 fn redirection_files_pipes_and_atomic_replace() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["run", "web", "--image=nginx"]).ok();
     let out = c.podsh("get pods -o name > names.txt; get pods -o name >> names.txt; get pods -o name | tr a-z A-Z");
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -81,7 +81,7 @@ fn redirection_files_pipes_and_atomic_replace() {
 
 #[test]
 fn namespace_and_context_state_never_touch_the_kubeconfig() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let before = std::fs::read(&c.kubeconfig).expect("kubeconfig");
     c.kubectl(&["create", "namespace", "dev"]).ok();
     c.kubectl(&["run", "indev", "--image=nginx", "-n", "dev"]).ok();
@@ -101,7 +101,7 @@ fn namespace_and_context_state_never_touch_the_kubeconfig() {
 
 #[test]
 fn pass_through_and_host_commands() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let out = c.podsh("get nodes -o name; !echo from-sh; version --client -o json | grep -c clientVersion");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_text(&out.stdout, "node/node-1\nfrom-sh\n1\n");
@@ -113,7 +113,7 @@ fn pass_through_and_host_commands() {
 
 #[test]
 fn unknown_fields_are_named_with_the_intended_field() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("nginx-pod.yaml", &SEED_MANIFEST.replace("labels:", "lables:"));
     let strict = c.podsh("apply -f nginx-pod.yaml");
     assert_eq!(strict.code, 1);
@@ -132,7 +132,7 @@ fn unknown_fields_are_named_with_the_intended_field() {
 
 #[test]
 fn apply_twice_is_unchanged_then_configured() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("nginx-pod.yaml", SEED_MANIFEST);
     let out = c.podsh("apply -f nginx-pod.yaml; apply -f nginx-pod.yaml");
     assert_text(&out.stdout, "pod/nginx created\npod/nginx unchanged\n");
@@ -149,7 +149,7 @@ fn apply_twice_is_unchanged_then_configured() {
 
 #[test]
 fn no_kubeconfig_suggests_the_playground() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"))
         .args(["-c", "get pods"])
         .env("HOME", c.dir.path())
@@ -165,7 +165,7 @@ fn no_kubeconfig_suggests_the_playground() {
 
 #[test]
 fn playground_serves_the_seed() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"))
         .args(["--playground", "-c", "ctx; run nginx --image=nginx:1.14.2; wait nginx --for=jsonpath={.status.phase}=Running; get pods -o name; get nodes -o name"])
         .env("HOME", c.dir.path())
@@ -182,7 +182,8 @@ fn playground_serves_the_seed() {
 #[test]
 fn restricted_rbac_does_not_break_the_shell() {
     let forbid = vec![("get".to_string(), "namespaces".to_string()), ("list".to_string(), "namespaces".to_string())];
-    let c = Cluster::with(podsh::sim::SimOptions { forbid, timing: crate::util::fast_timing(), ..Default::default() });
+    let c =
+        TestCluster::with(podsh::sim::SimOptions { forbid, timing: crate::util::fast_timing(), ..Default::default() });
     // kubectl and the shell word the refusal the same way.
     c.assert_parity("get namespaces");
     let out = c.podsh("ns team-a; ns; get pods");
@@ -193,7 +194,7 @@ fn restricted_rbac_does_not_break_the_shell() {
 
 #[test]
 fn merged_kubeconfigs_and_namespace_memory_per_context() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["create", "namespace", "dev"]).ok();
     let text = std::fs::read_to_string(&c.kubeconfig).expect("kubeconfig");
     let other = text
@@ -224,9 +225,9 @@ fn merged_kubeconfigs_and_namespace_memory_per_context() {
 
 #[test]
 fn connection_failures_name_the_server() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let addr = c.sim.addr();
-    let Cluster { sim, dir, kubeconfig, rt } = c;
+    let TestCluster { sim, dir, kubeconfig, rt } = c;
     rt.block_on(sim.stop());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"))
         .args(["--kubeconfig"])
@@ -244,7 +245,7 @@ fn connection_failures_name_the_server() {
 
 #[test]
 fn stdin_manifests_with_c_but_not_from_a_stdin_script() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let out = c.podsh_stdin("apply -f -\nns\n", &[]);
     assert_eq!(out.code, 1);
     assert_text(
@@ -258,7 +259,7 @@ fn stdin_manifests_with_c_but_not_from_a_stdin_script() {
 
 #[test]
 fn history_lists_the_saved_lines() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let file = c.file("hist", "get pods\nns dev\nrun x --image=y --command -- sh -c 'a\\nb'\n");
     let out = c.podsh_cmd(&["-c", "history; history 1"]).env("PODSH_HISTORY", &file).output().expect("runs");
     assert_eq!(

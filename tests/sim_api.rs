@@ -12,9 +12,9 @@ use kube::{Client, Config};
 use podsh::sim::SimOptions;
 use proptest::prelude::*;
 
-use crate::util::{Cluster, fast_timing};
+use crate::util::{TestCluster, fast_timing};
 
-fn client(c: &Cluster) -> Client {
+fn client(c: &TestCluster) -> Client {
     c.runtime().block_on(async {
         let kc = Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig parses");
         let cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.expect("config");
@@ -35,7 +35,7 @@ fn pod(name: &str, labels: &[(&str, &str)]) -> Pod {
 
 #[test]
 fn watch_replays_from_a_version_and_expires_old_ones() {
-    let c = Cluster::with(SimOptions { history: 32, timing: fast_timing(), ..SimOptions::default() });
+    let c = TestCluster::with(SimOptions { history: 32, timing: fast_timing(), ..SimOptions::default() });
     let api: Api<Pod> = Api::default_namespaced(client(&c));
     c.runtime().block_on(async {
         let first = api.create(&PostParams::default(), &pod("a", &[])).await.expect("create a");
@@ -70,7 +70,7 @@ fn watch_replays_from_a_version_and_expires_old_ones() {
 
 #[test]
 fn label_watch_sees_objects_enter_and_leave() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let api: Api<Pod> = Api::default_namespaced(client(&c));
     c.runtime().block_on(async {
         api.create(&PostParams::default(), &pod("p", &[("app", "web")])).await.expect("create");
@@ -98,7 +98,7 @@ fn label_watch_sees_objects_enter_and_leave() {
 
 #[test]
 fn stale_updates_conflict_and_dry_runs_change_nothing() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let api: Api<Pod> = Api::default_namespaced(client(&c));
     c.runtime().block_on(async {
         let created = api.create(&PostParams::default(), &pod("p", &[("v", "1")])).await.expect("create");
@@ -127,7 +127,7 @@ fn stale_updates_conflict_and_dry_runs_change_nothing() {
 
 #[test]
 fn many_watchers_see_the_same_change() {
-    let c = Cluster::with(SimOptions { pods: 2_000, timing: fast_timing(), ..SimOptions::default() });
+    let c = TestCluster::with(SimOptions { pods: 2_000, timing: fast_timing(), ..SimOptions::default() });
     let cl = client(&c);
     let api: Api<Pod> = Api::default_namespaced(cl);
     c.runtime().block_on(async {
@@ -156,7 +156,7 @@ fn many_watchers_see_the_same_change() {
     });
 }
 
-fn raw(c: &Cluster, cl: &Client, method: &str, path: &str, ct: &str, body: Vec<u8>) -> u16 {
+fn raw(c: &TestCluster, cl: &Client, method: &str, path: &str, ct: &str, body: Vec<u8>) -> u16 {
     c.runtime().block_on(async {
         let req =
             http::Request::builder().method(method).uri(path).header("content-type", ct).body(body).expect("request");
@@ -174,8 +174,8 @@ proptest! {
     #[test]
     fn request_bodies_never_break_the_server(body in proptest::collection::vec(any::<u8>(), 0..300), json in "\\{(\"[a-z]{1,6}\":(\"[a-zA-Z_]{0,5}\"|[0-9]{1,6}|null|\\[\\]|\\{\\}),?){0,5}\\}") {
         thread_local! {
-            static CLUSTER: (Cluster, Client) = {
-                let c = Cluster::start();
+            static CLUSTER: (TestCluster, Client) = {
+                let c = TestCluster::start();
                 let cl = client(&c);
                 (c, cl)
             };

@@ -1,12 +1,12 @@
 //! kubectl's exact messages for the API server's errors: 401, 404, 409, 422, 400.
 
-use crate::util::{Cluster, assert_text};
+use crate::util::{TestCluster, assert_text};
 
 const SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 #[test]
 fn not_found_already_exists_and_missing_namespace() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     assert_text(
         c.kubectl(&["get", "pod", "nosuch"]).fails(),
         "Error from server (NotFound): pods \"nosuch\" not found\n",
@@ -40,7 +40,7 @@ fn not_found_already_exists_and_missing_namespace() {
 
 #[test]
 fn invalid_pods_list_every_cause() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file(
         "bad.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers:\n  - name: a\n    ports:\n    - containerPort: 70000\n  - name: a\n    image: busybox\n",
@@ -64,7 +64,7 @@ fn invalid_pods_list_every_cause() {
 
 #[test]
 fn bad_selectors_are_bad_requests() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     assert_text(
         c.kubectl(&["get", "pods", "--field-selector", "spec.foo=bar"]).fails(),
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"spec.foo=bar\": field label not supported: spec.foo\n",
@@ -75,7 +75,7 @@ fn bad_selectors_are_bad_requests() {
 
 #[test]
 fn wrong_token_is_unauthorized() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let text = std::fs::read_to_string(&c.kubeconfig).expect("kubeconfig");
     let wrong = text.replace(c.sim.token(), "not-the-token");
     c.file("wrong-kubeconfig", &wrong);

@@ -6,9 +6,9 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::util::{Cluster, assert_text, cells};
+use crate::util::{TestCluster, assert_text, cells};
 
-fn run_pods(c: &Cluster, specs: &[(&str, &[&str])]) {
+fn run_pods(c: &TestCluster, specs: &[(&str, &[&str])]) {
     for (name, extra) in specs {
         let mut args = vec!["run", name, "--image=nginx:1.14.2"];
         args.extend_from_slice(extra);
@@ -18,7 +18,7 @@ fn run_pods(c: &Cluster, specs: &[(&str, &[&str])]) {
 
 #[test]
 fn wide_columns_and_output_formats() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     run_pods(&c, &[("web", &[])]);
     c.wait_status("web", "Running");
     let wide = c.kubectl(&["get", "pods", "-o", "wide"]);
@@ -56,7 +56,7 @@ fn wide_columns_and_output_formats() {
 
 #[test]
 fn selectors_and_namespaces() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["create", "namespace", "dev"]).ok();
     run_pods(
         &c,
@@ -111,7 +111,7 @@ fn selectors_and_namespaces() {
 
 #[test]
 fn pagination_serves_every_pod() {
-    let c = Cluster::with(podsh::sim::SimOptions { pods: 1_234, ..podsh::sim::SimOptions::default() });
+    let c = TestCluster::with(podsh::sim::SimOptions { pods: 1_234, ..podsh::sim::SimOptions::default() });
     let out = c.kubectl(&["get", "pods", "--no-headers"]);
     let rows: Vec<&str> = out.ok().lines().collect();
     assert_eq!(rows.len(), 1_234);
@@ -127,7 +127,7 @@ fn pagination_serves_every_pod() {
 
 #[test]
 fn watch_prints_the_pod_until_running() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let mut child = c
         .kubectl_cmd(&["get", "pods", "-w", "--output-watch-events"])
         .stdout(Stdio::piped())

@@ -4,15 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{Cluster, assert_text, cells, wait_for};
+use crate::util::{TestCluster, assert_text, cells, wait_for};
 
-fn status_of(c: &Cluster, name: &str) -> Vec<String> {
+fn status_of(c: &TestCluster, name: &str) -> Vec<String> {
     cells(c.kubectl(&["get", "pod", name, "--no-headers"]).stdout.trim())
 }
 
 #[test]
 fn completion_and_failure_under_restart_never() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["run", "ok", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo done"]).ok();
     c.kubectl(&["run", "bad", "--image=busybox", "--restart=Never", "--command", "--", "sh", "-c", "echo hi; exit 3"])
         .ok();
@@ -30,7 +30,7 @@ fn completion_and_failure_under_restart_never() {
 
 #[test]
 fn crash_loop_counts_restarts_and_keeps_previous_logs() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["run", "crashy", "--image=busybox", "--command", "--", "sh", "-c", "echo boom; exit 1"]).ok();
     c.wait_status("crashy", "CrashLoopBackOff");
     assert!(
@@ -48,7 +48,7 @@ fn crash_loop_counts_restarts_and_keeps_previous_logs() {
 
 #[test]
 fn missing_image_backs_off() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["run", "imgerr", "--image=nginx:doesnotexist"]).ok();
     c.wait_status("imgerr", "ErrImagePull");
     c.wait_status("imgerr", "ImagePullBackOff");
@@ -60,7 +60,7 @@ fn missing_image_backs_off() {
 
 #[test]
 fn init_containers_gate_the_app() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file(
         "init.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: initpod\nspec:\n  initContainers:\n  - name: setup\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo preparing; sleep 2\"]\n  containers:\n  - name: app\n    image: nginx\n",
@@ -74,7 +74,7 @@ fn init_containers_gate_the_app() {
 
 #[test]
 fn logs_follow_ends_when_the_container_ends() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&[
         "run",
         "talker",
@@ -95,7 +95,7 @@ fn logs_follow_ends_when_the_container_ends() {
 
 #[test]
 fn multi_container_logs_name_the_default() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file(
         "two.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers:\n  - name: web\n    image: nginx\n  - name: sidecar\n    image: busybox\n    command: [\"sh\", \"-c\", \"while true; do echo tick; sleep 1; done\"]\n",
@@ -115,8 +115,11 @@ fn multi_container_logs_name_the_default() {
 
 #[test]
 fn deleting_a_node_fails_its_pods() {
-    let c =
-        Cluster::with(podsh::sim::SimOptions { nodes: 2, timing: crate::util::fast_timing(), ..Default::default() });
+    let c = TestCluster::with(podsh::sim::SimOptions {
+        nodes: 2,
+        timing: crate::util::fast_timing(),
+        ..Default::default()
+    });
     for name in ["p1", "p2"] {
         c.kubectl(&["run", name, "--image=nginx"]).ok();
     }

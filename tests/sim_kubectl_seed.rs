@@ -2,7 +2,7 @@
 //! simulator: apply the manifest, see the pod go Pending -> Running, list it, describe it
 //! with events, read its logs, delete it by file and by name.
 
-use crate::util::{Cluster, assert_text, cells, normalize, wait_for};
+use crate::util::{TestCluster, assert_text, cells, normalize, wait_for};
 use std::time::Duration;
 
 /// The seed's `nginx-pod.yaml`, with `labels` spelled right.
@@ -77,7 +77,7 @@ Events:
 
 #[test]
 fn seed_session_end_to_end() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("nginx-pod.yaml", SEED_MANIFEST);
 
     let applied = c.kubectl(&["apply", "-f", "nginx-pod.yaml"]);
@@ -129,7 +129,7 @@ fn seed_session_end_to_end() {
 
 #[test]
 fn seed_json_body_with_create_and_delete_by_name() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("nginx-pod.json", SEED_JSON);
     assert_text(c.kubectl(&["create", "-f", "nginx-pod.json"]).ok(), "pod/nginx created\n");
     let again = c.kubectl(&["create", "-f", "nginx-pod.json"]);
@@ -146,7 +146,7 @@ fn seed_json_body_with_create_and_delete_by_name() {
 
 #[test]
 fn seed_typo_lables_is_rejected_when_strict_and_warned_otherwise() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("nginx-pod.yaml", &SEED_MANIFEST.replace("labels:", "lables:"));
     let strict = c.kubectl(&["apply", "-f", "nginx-pod.yaml"]);
     assert_text(
@@ -163,7 +163,7 @@ fn seed_typo_lables_is_rejected_when_strict_and_warned_otherwise() {
 
 #[test]
 fn dry_run_client_needs_only_discovery_and_prints_the_seed_manifest() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let out = c.kubectl(&["run", "nginx", "--image=nginx:1.14.2", "--dry-run=client", "-o", "yaml"]);
     // shared/reference/kubectl-outputs/run_outputs.txt (real kubectl).
     assert_text(

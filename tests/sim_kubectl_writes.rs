@@ -2,13 +2,13 @@
 //! (conflicts, force), patch types, label/annotate, image updates, graceful and forced
 //! deletes, namespaces (including the protobuf body of `create namespace`).
 
-use crate::util::{Cluster, assert_text};
+use crate::util::{TestCluster, assert_text};
 
 const APP: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app1\n  labels:\n    app: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n";
 
 #[test]
 fn run_variants() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     assert_text(c.kubectl(&["run", "s", "--image=nginx", "--dry-run=server"]).ok(), "pod/s created (server dry run)\n");
     assert_text(&c.kubectl(&["get", "pods", "-o", "name"]).stdout, "");
     assert_text(c.kubectl(&["run", "s", "--image=nginx", "--dry-run=client"]).ok(), "pod/s created (dry run)\n");
@@ -19,7 +19,7 @@ fn run_variants() {
 
 #[test]
 fn client_side_apply_create_configure_unchanged() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("app.yaml", APP);
     assert_text(c.kubectl(&["apply", "-f", "app.yaml"]).ok(), "pod/app1 created\n");
     assert_text(c.kubectl(&["apply", "-f", "app.yaml"]).ok(), "pod/app1 unchanged\n");
@@ -45,7 +45,7 @@ fn client_side_apply_create_configure_unchanged() {
 
 #[test]
 fn server_side_apply_conflicts_and_force() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("app.yaml", APP);
     assert_text(c.kubectl(&["apply", "--server-side", "-f", "app.yaml"]).ok(), "pod/app1 serverside-applied\n");
     assert_text(c.kubectl(&["label", "pod", "app1", "app=other", "--overwrite"]).ok(), "pod/app1 labeled\n");
@@ -66,7 +66,7 @@ fn server_side_apply_conflicts_and_force() {
 
 #[test]
 fn patches_labels_annotations_and_images() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.file("app.yaml", APP);
     c.kubectl(&["apply", "-f", "app.yaml"]).ok();
     c.wait_status("app1", "Running");
@@ -109,7 +109,7 @@ fn patches_labels_annotations_and_images() {
 
 #[test]
 fn deletes_graceful_now_forced_and_without_wait() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     for n in ["a", "b", "f"] {
         c.kubectl(&["run", n, "--image=nginx"]).ok();
     }
@@ -133,7 +133,7 @@ fn deletes_graceful_now_forced_and_without_wait() {
 #[test]
 fn delete_without_wait_leaves_the_pod_terminating() {
     let timing = podsh::sim::Timing { kill: std::time::Duration::from_secs(3), ..crate::util::fast_timing() };
-    let c = Cluster::with(podsh::sim::SimOptions { timing, ..Default::default() });
+    let c = TestCluster::with(podsh::sim::SimOptions { timing, ..Default::default() });
     c.kubectl(&["run", "w", "--image=nginx"]).ok();
     c.wait_status("w", "Running");
     assert_text(c.kubectl(&["delete", "pod", "w", "--wait=false"]).ok(), "pod \"w\" deleted\n");
@@ -147,7 +147,7 @@ fn delete_without_wait_leaves_the_pod_terminating() {
 
 #[test]
 fn namespaces_create_list_delete() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     assert_text(c.kubectl(&["create", "namespace", "dev"]).ok(), "namespace/dev created\n");
     let shown = c.kubectl(&["get", "namespace", "dev", "--show-labels", "--no-headers"]);
     let row = crate::util::cells(shown.ok().trim());

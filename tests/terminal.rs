@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::util::Cluster;
+use crate::util::TestCluster;
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
@@ -15,7 +15,7 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(c: &Cluster) -> Tmux {
+    fn start(c: &TestCluster) -> Tmux {
         let socket = format!("podsh-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let cmd = format!(
             "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; echo EXITED=$?; sleep 60",
@@ -78,7 +78,7 @@ fn last_line(screen: &str) -> String {
 
 #[test]
 fn tab_completes_a_pod_name_from_the_live_cache() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let t = Tmux::start(&c);
     c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
     t.typed("describe pod ng");
@@ -94,7 +94,7 @@ fn tab_completes_a_pod_name_from_the_live_cache() {
 
 #[test]
 fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     c.kubectl(&["run", "ticker", "--image=busybox", "--", "sh", "-c", "while true; do echo tick; sleep 1; done"]).ok();
     c.wait_status("ticker", "Running");
     let t = Tmux::start(&c);
@@ -112,7 +112,7 @@ fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
 
 #[test]
 fn ctrl_c_reaches_a_child_and_the_shell_survives() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let t = Tmux::start(&c);
     t.typed("!sleep 30; echo not-interrupted");
     t.send(&["Enter"]);
@@ -127,7 +127,7 @@ fn ctrl_c_reaches_a_child_and_the_shell_survives() {
 
 #[test]
 fn a_notice_arrives_while_a_line_is_half_typed() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let t = Tmux::start(&c);
     t.typed("run job --image=busybox --restart=Never --command -- sh -c 'sleep 2; exit 1'");
     t.send(&["Enter"]);
@@ -142,7 +142,7 @@ fn a_notice_arrives_while_a_line_is_half_typed() {
 
 #[test]
 fn ctrl_r_finds_another_sessions_history() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let first = Tmux::start(&c);
     first.typed("get pods -o wide --show-labels");
     first.send(&["Enter"]);
@@ -156,7 +156,7 @@ fn ctrl_r_finds_another_sessions_history() {
 
 #[test]
 fn deleting_several_pods_by_selector_asks_first() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     for name in ["a", "b"] {
         c.kubectl(&["run", name, "--image=nginx", "--labels=app=web"]).ok();
     }
@@ -178,7 +178,7 @@ fn deleting_several_pods_by_selector_asks_first() {
 
 #[test]
 fn open_quotes_and_trailing_backslashes_continue_the_line() {
-    let c = Cluster::start();
+    let c = TestCluster::start();
     let t = Tmux::start(&c);
     t.typed("run two --image=busybox --restart=Never --command -- sh -c 'echo one");
     t.send(&["Enter"]);

@@ -1,27 +1,35 @@
-//! Per-verb construction of typed commands from checked flags and positional words:
-//! the second stage of parsing, after `parse::split_flags` has matched the verb's flags.
+//! The builders of the native verbs' rows: typed commands from a statement's checked
+//! flags and operands (the second stage of parsing, after `args::split`). A line a
+//! builder does not fully understand becomes `Command::Kubectl`, whole.
 
+use super::args::Args;
 use super::lex::Word;
-use super::parse::{Args, ParseError, raw};
+use super::parse_error::ParseError;
 use super::types::*;
-use super::verbs;
+
+/// The words that name pods (`pods`, `pod`, `po`).
+pub const POD_WORDS: &[&str] = &["pods", "pod", "po"];
 
 /// `pod/NAME` and `pods/NAME` become `NAME`; other kinds are not ours.
-pub(super) fn pod_name(word: &str) -> Option<&str> {
+pub fn pod_name(word: &str) -> Option<&str> {
     match word.split_once('/') {
-        Some((k, n)) if verbs::POD_WORDS.contains(&k) => Some(n),
+        Some((k, n)) if POD_WORDS.contains(&k) => Some(n),
         Some(_) => None,
         None => Some(word),
     }
 }
 
-pub(super) fn output(a: &Args, w: &[Word]) -> Result<Option<Output>, ParseError> {
+fn pass_through(a: &Args) -> Result<Command, ParseError> {
+    Ok(Command::Kubectl(a.raw()))
+}
+
+fn output(a: &Args, w: &[Word]) -> Result<Option<Format>, ParseError> {
     let Some(o) = a.get("output") else { return Ok(None) };
     Ok(Some(match o {
-        "wide" => Output::Wide,
-        "yaml" => Output::Yaml,
-        "json" => Output::Json,
-        "name" => Output::Name,
+        "wide" => Format::Wide,
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        "name" => Format::Name,
         other => {
             let at = w.iter().find(|x| x.text.contains(other)).or(w.first());
             let msg = format!(
@@ -35,7 +43,7 @@ pub(super) fn output(a: &Args, w: &[Word]) -> Result<Option<Output>, ParseError>
     }))
 }
 
-pub(super) fn dry_run(a: &Args) -> DryRun {
+fn dry_run(a: &Args) -> DryRun {
     match a.get("dry-run") {
         Some("client") | Some("true") | Some("") => DryRun::Client,
         Some("server") => DryRun::Server,
@@ -43,7 +51,7 @@ pub(super) fn dry_run(a: &Args) -> DryRun {
     }
 }
 
-pub(super) fn get(words: &[Word], a: &Args) -> Result<Command, ParseError> {
+pub fn get(a: &Args) -> Result<Command, ParseError> {
     let Some(res) = a.positional.first() else {
         return Err(ParseError::plain("you must specify the type of resource to get").hint("e.g. get pods"));
     };
@@ -51,11 +59,11 @@ pub(super) fn get(words: &[Word], a: &Args) -> Result<Command, ParseError> {
         Some((k, n)) => (Kind::from_word(k), vec![n.to_string()]),
         None => (Kind::from_word(&res.text), Vec::new()),
     };
-    let Some(kind) = kind else { return Ok(Command::Kubectl(raw(words))) };
+    let Some(kind) = kind else { return pass_through(a) };
     for w in &a.positional[1..] {
         match w.text.split_once('/') {
             Some((k, n)) if Kind::from_word(k) == Some(kind) => names.push(n.to_string()),
-            Some(_) => return Ok(Command::Kubectl(raw(words))),
+            Some(_) => return pass_through(a),
             None => names.push(w.text.clone()),
         }
     }
@@ -66,7 +74,7 @@ pub(super) fn get(words: &[Word], a: &Args) -> Result<Command, ParseError> {
         selector: a.get("selector").map(str::to_string),
         field_selector: a.get("field-selector").map(str::to_string),
         all_namespaces: a.on("all-namespaces"),
-        output: output(a, words)?.unwrap_or(Output::Table),
+        output: output(a, &a.words)?.unwrap_or(Format::Table),
         watch: a.on("watch"),
         watch_events: a.on("output-watch-events"),
         show_labels: a.on("show-labels"),
@@ -75,11 +83,11 @@ pub(super) fn get(words: &[Word], a: &Args) -> Result<Command, ParseError> {
 }
 
 /// Pod names from `pod NAME...`, `pods/NAME...` or bare `NAME`s after a pod word.
-pub(super) fn pod_targets(words: &[Word], a: &Args) -> Option<Vec<String>> {
+fn pod_targets(a: &Args) -> Option<Vec<String>> {
     let mut names = Vec::new();
     let mut pos = a.positional.iter().peekable();
     if let Some(first) = pos.peek() {
-        if verbs::POD_WORDS.contains(&first.text.as_str()) {
+        if POD_WORDS.contains(&first.text.as_str()) {
             pos.next();
         } else if !first.text.contains('/') {
             return None;
@@ -88,12 +96,11 @@ pub(super) fn pod_targets(words: &[Word], a: &Args) -> Option<Vec<String>> {
     for w in pos {
         names.push(pod_name(&w.text)?.to_string());
     }
-    let _ = words;
     Some(names)
 }
 
-pub(super) fn describe(words: &[Word], a: &Args) -> Result<Command, ParseError> {
-    let Some(names) = pod_targets(words, a) else { return Ok(Command::Kubectl(raw(words))) };
+pub fn describe(a: &Args) -> Result<Command, ParseError> {
+    let Some(names) = pod_targets(a) else { return pass_through(a) };
     if names.is_empty() && !a.has("selector") && a.positional.is_empty() {
         return Err(
             ParseError::plain("you must specify the type of resource to describe").hint("e.g. describe pod nginx")
@@ -107,13 +114,12 @@ pub(super) fn describe(words: &[Word], a: &Args) -> Result<Command, ParseError> 
     }))
 }
 
-pub(super) fn run(words: &[Word], a: &Args) -> Result<Command, ParseError> {
+pub fn run(a: &Args) -> Result<Command, ParseError> {
     let Some(name) = a.positional.first() else {
         return Err(ParseError::plain("NAME is required for run").hint("e.g. run nginx --image=nginx:1.14.2"));
     };
     let mut args: Vec<String> = a.positional[1..].iter().map(|w| w.text.clone()).collect();
     args.extend(a.after_dashes.iter().cloned());
-    let _ = words;
     Ok(Command::Run(Box::new(Run {
         scope: a.scope(),
         name: name.text.clone(),
@@ -132,7 +138,15 @@ pub(super) fn run(words: &[Word], a: &Args) -> Result<Command, ParseError> {
     })))
 }
 
-pub(super) fn apply(create_only: bool, words: &[Word], a: &Args) -> Result<Command, ParseError> {
+pub fn apply(a: &Args) -> Result<Command, ParseError> {
+    manifests(false, a)
+}
+
+pub fn create(a: &Args) -> Result<Command, ParseError> {
+    manifests(true, a)
+}
+
+fn manifests(create_only: bool, a: &Args) -> Result<Command, ParseError> {
     let files = a.all("filename");
     if files.is_empty() || a.on("server-side") || !a.positional.is_empty() {
         if files.is_empty() && a.positional.is_empty() {
@@ -141,7 +155,7 @@ pub(super) fn apply(create_only: bool, words: &[Word], a: &Args) -> Result<Comma
                 ParseError::plain("must specify one of -f and -k").hint(format!("e.g. {verb} -f nginx-pod.yaml"))
             );
         }
-        return Ok(Command::Kubectl(raw(words)));
+        return pass_through(a);
     }
     let validate = match a.get("validate").unwrap_or("strict") {
         "true" | "strict" => "Strict",
@@ -154,16 +168,16 @@ pub(super) fn apply(create_only: bool, words: &[Word], a: &Args) -> Result<Comma
         files,
         dry_run: dry_run(a),
         validate: validate.into(),
-        output: output(a, words)?,
+        output: output(a, &a.words)?,
     }))
 }
 
-pub(super) fn delete(words: &[Word], a: &Args) -> Result<Command, ParseError> {
+pub fn delete(a: &Args) -> Result<Command, ParseError> {
     let files = a.all("filename");
     let names = if files.is_empty() {
-        match pod_targets(words, a) {
+        match pod_targets(a) {
             Some(n) => n,
-            None => return Ok(Command::Kubectl(raw(words))),
+            None => return pass_through(a),
         }
     } else {
         Vec::new()
@@ -213,17 +227,26 @@ pub fn seconds(s: &str) -> Option<i64> {
     Some(n * scale)
 }
 
-pub(super) fn logs(first: &Word, words: &[Word], a: &Args) -> Result<Command, ParseError> {
+pub fn logs(a: &Args) -> Result<Command, ParseError> {
     let name = match a.positional.as_slice() {
         [one] => pod_name(&one.text).map(str::to_string),
-        [kind, one] if verbs::POD_WORDS.contains(&kind.text.as_str()) => Some(one.text.clone()),
-        [_, c] if !a.has("container") => {
-            return logs_with_container(first, words, a, c);
+        [kind, one] if POD_WORDS.contains(&kind.text.as_str()) => Some(one.text.clone()),
+        [pod, c] if !a.has("container") => {
+            let mut cmd = logs_options(a, pod_name(&pod.text).unwrap_or(&pod.text).to_string())?;
+            if let Command::Logs(l) = &mut cmd {
+                l.container = Some(c.text.clone());
+            }
+            return Ok(cmd);
         }
-        [] => return Err(ParseError::at(first, "a pod name is required for logs").hint("e.g. logs nginx")),
+        [] => return Err(at_verb(a, "a pod name is required for logs").hint("e.g. logs nginx")),
         _ => None,
     };
-    let Some(name) = name else { return Ok(Command::Kubectl(raw(words))) };
+    let Some(name) = name else { return pass_through(a) };
+    logs_options(a, name)
+}
+
+/// The options of `logs` for pod `name`.
+fn logs_options(a: &Args, name: String) -> Result<Command, ParseError> {
     let since = match a.get("since") {
         Some(s) => Some(seconds(s).ok_or_else(|| {
             ParseError::plain(format!("invalid argument {s:?} for \"--since\" flag")).hint("e.g. --since=5m")
@@ -248,27 +271,36 @@ pub(super) fn logs(first: &Word, words: &[Word], a: &Args) -> Result<Command, Pa
     }))
 }
 
-/// `logs POD CONTAINER`, kubectl's older positional form.
-pub(super) fn logs_with_container(first: &Word, words: &[Word], a: &Args, c: &Word) -> Result<Command, ParseError> {
-    let mut cmd = logs(first, &words[..words.len() - 1], a)?;
-    if let Command::Logs(l) = &mut cmd {
-        l.name = a.positional[0].text.clone();
-        l.container = Some(c.text.clone());
-    }
-    Ok(cmd)
+pub fn events(a: &Args) -> Result<Command, ParseError> {
+    Ok(Command::Events(Events {
+        scope: a.scope(),
+        pod: a
+            .get("for")
+            .map(|f| f.trim_start_matches("pod/").to_string())
+            .or_else(|| a.positional.first().and_then(|w| pod_name(&w.text)).map(str::to_string)),
+        all_namespaces: a.on("all-namespaces"),
+    }))
 }
 
-pub(super) fn wait(first: &Word, words: &[Word], a: &Args) -> Result<Command, ParseError> {
-    let names = match pod_targets(words, a) {
+/// An error at the verb word (or without a caret when there is none).
+fn at_verb(a: &Args, message: &str) -> ParseError {
+    match a.verb_word() {
+        Some(w) => ParseError::at(w, message),
+        None => ParseError::plain(message),
+    }
+}
+
+pub fn wait(a: &Args) -> Result<Command, ParseError> {
+    let names = match pod_targets(a) {
         Some(n) => n,
         None if a.positional.len() == 1 => vec![a.positional[0].text.clone()],
-        None => return Ok(Command::Kubectl(raw(words))),
+        None => return pass_through(a),
     };
     let [name] = names.as_slice() else {
-        return Err(ParseError::at(first, "wait needs exactly one pod").hint("e.g. wait nginx --for=condition=Ready"));
+        return Err(at_verb(a, "wait needs exactly one pod").hint("e.g. wait nginx --for=condition=Ready"));
     };
     let Some(spec) = a.get("for") else {
-        return Err(ParseError::at(first, "--for is required")
+        return Err(at_verb(a, "--for is required")
             .hint("--for=condition=Ready, --for=delete or --for=jsonpath={.status.phase}=Running"));
     };
     let condition = if spec == "delete" {

@@ -4,7 +4,7 @@
 //! Pure: no I/O. Each word keeps its byte span for caret diagnostics.
 
 /// A word and where it came from in the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Word {
     pub text: String,
     pub start: usize,
@@ -29,8 +29,8 @@ pub enum Statement {
         words: Vec<Word>,
         sink: Sink,
     },
-    /// `!command`: handed to the host shell as typed.
-    Shell(String),
+    /// `!command`: handed to the host's shell as typed.
+    Host(String),
 }
 
 /// Why a line could not be split.
@@ -50,11 +50,22 @@ enum Tok {
     Pipe(String),
 }
 
-fn lex(line: &str) -> Result<Vec<Tok>, LexError> {
+/// What `lex` found besides tokens: a comment started, or the line ended inside a quote
+/// or after a backslash (only in lenient mode).
+#[derive(Debug, Default)]
+struct Ends {
+    comment: bool,
+    open: bool,
+}
+
+/// Tokens of a line. `lenient` (for completion of a line still being typed) ends an
+/// open quote or a trailing backslash at the end of the line instead of failing.
+fn lex(line: &str, lenient: bool) -> Result<(Vec<Tok>, Ends), LexError> {
     let bytes: Vec<(usize, char)> = line.char_indices().collect();
     let mut toks = Vec::new();
     let mut i = 0;
     let mut cur: Option<(String, usize)> = None;
+    let mut ends = Ends::default();
     let end_word = |cur: &mut Option<(String, usize)>, toks: &mut Vec<Tok>, end: usize| {
         if let Some((text, start)) = cur.take() {
             toks.push(Tok::Word(Word { text, start, end }));
@@ -82,12 +93,18 @@ fn lex(line: &str) -> Result<Vec<Tok>, LexError> {
                     }
                     i += 1;
                 }
-                if !closed {
+                if !closed && !lenient {
                     return Err(LexError::Incomplete);
                 }
+                ends.open |= !closed;
             }
             '\\' => {
                 if i + 1 >= bytes.len() {
+                    if lenient {
+                        cur.get_or_insert_with(|| (String::new(), pos));
+                        ends.open = true;
+                        break;
+                    }
                     return Err(LexError::Incomplete);
                 }
                 i += 1;
@@ -96,7 +113,10 @@ fn lex(line: &str) -> Result<Vec<Tok>, LexError> {
                     word.0.push(bytes[i].1);
                 }
             }
-            '#' if cur.is_none() => break,
+            '#' if cur.is_none() => {
+                ends.comment = true;
+                break;
+            }
             ';' => {
                 end_word(&mut cur, &mut toks, pos);
                 toks.push(Tok::Semi);
@@ -126,7 +146,7 @@ fn lex(line: &str) -> Result<Vec<Tok>, LexError> {
         i += 1;
     }
     end_word(&mut cur, &mut toks, line.len());
-    Ok(toks)
+    Ok((toks, ends))
 }
 
 fn unquoted_semicolon(s: &str) -> Option<usize> {
@@ -150,9 +170,9 @@ pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
     let mut out = Vec::new();
     for part in split_shell_escapes(line) {
         match part {
-            Part::Shell(cmd) => out.push(Statement::Shell(cmd)),
+            Part::Host(cmd) => out.push(Statement::Host(cmd)),
             Part::Text(offset, text) => {
-                let mut toks = lex(text)?.into_iter().peekable();
+                let mut toks = lex(text, false)?.0.into_iter().peekable();
                 let mut words = Vec::new();
                 let mut sink = Sink::Stdout;
                 loop {
@@ -180,7 +200,7 @@ pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
                         Some(Tok::Semi) | None => {
                             if words.first().is_some_and(|w| w.text.starts_with('!')) {
                                 let (start, end) = (words[0].start + 1 - offset, words[words.len() - 1].end - offset);
-                                out.push(Statement::Shell(text.get(start..end).unwrap_or("").trim().to_string()));
+                                out.push(Statement::Host(text.get(start..end).unwrap_or("").trim().to_string()));
                                 words.clear();
                             } else if !words.is_empty() {
                                 out.push(Statement::Words {
@@ -200,16 +220,58 @@ pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
     Ok(out)
 }
 
+/// The statement being typed at the end of a line, read leniently, for completion.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tail {
+    /// The finished words of the statement, before the word being typed.
+    pub words: Vec<Word>,
+    /// The word being typed (empty text right after a space), with where it starts.
+    pub current: Word,
+    /// The word being typed is the target of `>` or `>>`.
+    pub redirect: bool,
+    /// The cursor is in text that is not ours: after `|`, in a `!command`, or a comment.
+    pub foreign: bool,
+}
+
+/// Reads the last statement of `line` (the text before the cursor) as completion needs
+/// it: quotes and escapes as the parser reads them, an unfinished quote tolerated.
+pub fn tail(line: &str) -> Tail {
+    let empty_at_end = Word { text: String::new(), start: line.len(), end: line.len() };
+    let Ok((toks, ends)) = lex(line, true) else {
+        return Tail { current: empty_at_end, foreign: true, ..Tail::default() };
+    };
+    let from = toks.iter().rposition(|t| *t == Tok::Semi).map_or(0, |i| i + 1);
+    let mut toks: Vec<Tok> = toks.into_iter().skip(from).collect();
+    let ends_in_word = ends.open || !line.ends_with(char::is_whitespace) || line.ends_with("\\ ");
+    let mut current = empty_at_end;
+    if ends_in_word && let Some(Tok::Word(w)) = toks.last().filter(|t| matches!(t, Tok::Word(w) if w.end == line.len()))
+    {
+        current = w.clone();
+        toks.pop();
+    }
+    let redirect = matches!(toks.last(), Some(Tok::Redirect { .. }));
+    let piped = toks.iter().any(|t| matches!(t, Tok::Pipe(_)));
+    let words: Vec<Word> = toks
+        .into_iter()
+        .filter_map(|t| match t {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    let host = words.first().unwrap_or(&current).text.starts_with('!');
+    Tail { words, current, redirect, foreign: ends.comment || piped || host }
+}
+
 enum Part<'a> {
     Text(usize, &'a str),
-    Shell(String),
+    Host(String),
 }
 
 /// `!cmd` takes the rest of its statement raw; everything else is lexed normally.
 fn split_shell_escapes(line: &str) -> Vec<Part<'_>> {
     let trimmed = line.trim_start();
     if let Some(cmd) = trimmed.strip_prefix('!') {
-        return vec![Part::Shell(cmd.trim().to_string())];
+        return vec![Part::Host(cmd.trim().to_string())];
     }
     vec![Part::Text(0, line)]
 }
@@ -224,7 +286,7 @@ mod tests {
             .into_iter()
             .map(|st| match st {
                 Statement::Words { words, .. } => words.into_iter().map(|w| w.text).collect(),
-                Statement::Shell(c) => vec![format!("!{c}")],
+                Statement::Host(c) => vec![format!("!{c}")],
             })
             .collect()
     }
@@ -270,6 +332,28 @@ mod tests {
         assert_eq!(split("get pods \\"), Err(LexError::Incomplete));
         assert_eq!(split("get pods >"), Err(LexError::MissingTarget { at: 9, op: ">" }));
         assert!(matches!(split("get pods |"), Err(LexError::MissingTarget { op: "|", .. })));
+    }
+
+    #[test]
+    fn tails_of_unfinished_lines() {
+        let t = tail("get pods; describe pod 'ng");
+        assert_eq!(t.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["describe", "pod"]);
+        assert_eq!((t.current.text.as_str(), t.current.start), ("ng", 23));
+        assert!(!t.redirect && !t.foreign);
+        let t = tail("logs \"my pod\" -c ");
+        assert_eq!(t.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["logs", "my pod", "-c"]);
+        assert_eq!((t.current.text.as_str(), t.current.start), ("", 17));
+        let r = tail("get pods > out");
+        assert!(r.redirect);
+        assert_eq!(r.current.text, "out");
+        assert!(tail("get pods >").redirect);
+        assert!(tail("get pods | gr").foreign);
+        assert!(tail("!ls -").foreign);
+        assert!(tail("get pods # a comment").foreign);
+        assert!(tail("a\\").current.text.starts_with('a'));
+        assert_eq!(tail("describe pod 'my ").current.text, "my ", "an open quote keeps its spaces");
+        assert_eq!(tail("").current.text, "");
+        assert_eq!(tail("exec x -- ls").words.len(), 3);
     }
 
     #[test]

@@ -1,123 +1,15 @@
-//! Turns a statement's words into a typed `Command`, using the verb table for flags.
-//! Pure: no network, no printing. A leading `kubectl` or `k` is ignored so lines from
-//! docs paste straight in.
+//! Turns a statement's words into a typed `Command` by its verb's row in the table:
+//! the row's flags split the words (`args`), the row's builder makes the command. Pure:
+//! no network, no printing. A leading `kubectl` or `k` is ignored so lines from docs
+//! paste straight in.
 
-use super::build::{apply, delete, describe, get, logs, pod_name, run, wait};
+use super::args::{self, Args};
 use super::lex::{Sink, Word};
+pub use super::parse_error::ParseError;
+use super::table;
 pub use super::types::*;
-use super::verbs::{self, Exec, Flag, Verb};
-
-/// A parse failure, with the offending word's span for a caret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub message: String,
-    pub hint: Option<String>,
-    pub span: Option<(usize, usize)>,
-}
-
-impl ParseError {
-    pub(super) fn at(w: &Word, message: impl Into<String>) -> Self {
-        Self { message: message.into(), hint: None, span: Some((w.start, w.end)) }
-    }
-    pub(super) fn plain(message: impl Into<String>) -> Self {
-        Self { message: message.into(), hint: None, span: None }
-    }
-    pub(super) fn hint(mut self, h: impl Into<String>) -> Self {
-        self.hint = Some(h.into());
-        self
-    }
-}
-
-/// Flags and positional words of one statement, checked against a verb's flag list.
-pub(super) struct Args {
-    pub(super) positional: Vec<Word>,
-    values: Vec<(&'static str, String)>,
-    pub(super) after_dashes: Vec<String>,
-    unknown: Vec<Word>,
-}
-
-impl Args {
-    pub(super) fn get(&self, long: &str) -> Option<&str> {
-        self.values.iter().rev().find(|(k, _)| *k == long).map(|(_, v)| v.as_str())
-    }
-    pub(super) fn all(&self, long: &str) -> Vec<String> {
-        self.values.iter().filter(|(k, _)| *k == long).map(|(_, v)| v.clone()).collect()
-    }
-    pub(super) fn on(&self, long: &str) -> bool {
-        matches!(self.get(long), Some("true") | Some(""))
-    }
-    pub(super) fn has(&self, long: &str) -> bool {
-        self.get(long).is_some()
-    }
-    pub(super) fn scope(&self) -> Scope {
-        Scope { namespace: self.get("namespace").map(str::to_string), context: self.get("context").map(str::to_string) }
-    }
-}
-
-fn split_flags(verb: &Verb, words: &[Word]) -> Result<Args, ParseError> {
-    let mut a = Args { positional: Vec::new(), values: Vec::new(), after_dashes: Vec::new(), unknown: Vec::new() };
-    let mut i = 0;
-    while i < words.len() {
-        let w = &words[i];
-        let t = w.text.as_str();
-        if t == "--" {
-            a.after_dashes = words[i + 1..].iter().map(|w| w.text.clone()).collect();
-            break;
-        }
-        let (spec, inline): (Option<&Flag>, Option<String>) = if let Some(long) = t.strip_prefix("--") {
-            let (name, val) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            (verb.flags.iter().find(|f| f.long == name), val)
-        } else if t.len() > 1 && t.starts_with('-') && !t[1..].starts_with(|c: char| c.is_ascii_digit()) {
-            let mut chars = t[1..].chars();
-            let c = chars.next().unwrap_or('-');
-            let rest: String = chars.collect();
-            let rest = rest.strip_prefix('=').map(str::to_string).unwrap_or(rest);
-            (verb.flags.iter().find(|f| f.short == Some(c)), (!rest.is_empty()).then_some(rest))
-        } else {
-            a.positional.push(w.clone());
-            i += 1;
-            continue;
-        };
-        let Some(spec) = spec else {
-            a.unknown.push(w.clone());
-            i += 1;
-            continue;
-        };
-        let value = match (spec.value, inline) {
-            (None, Some(v)) => v,
-            (None, None) => "true".to_string(),
-            (Some(_), Some(v)) => v,
-            (Some(_), None) => {
-                i += 1;
-                match words.get(i) {
-                    Some(v) => v.text.clone(),
-                    None => {
-                        return Err(ParseError::at(w, format!("flag needs an argument: {t}")).hint(format!(
-                            "e.g. {} {}",
-                            t,
-                            spec.value.unwrap_or("VALUE")
-                        )));
-                    }
-                }
-            }
-        };
-        if !spec.values.is_empty() && !spec.values.contains(&value.as_str()) && spec.long != "output" {
-            let mut e = ParseError::at(w, format!("invalid value {value:?} for --{}", spec.long));
-            e.hint = Some(format!("one of: {}", spec.values.join(", ")));
-            return Err(e);
-        }
-        a.values.push((spec.long, value));
-        i += 1;
-    }
-    Ok(a)
-}
-
-pub(super) fn raw(words: &[Word]) -> Vec<String> {
-    words.iter().map(|w| w.text.clone()).collect()
-}
+use super::verbs::{Exec, Verb};
+use crate::common::spelling::nearest;
 
 /// Parses one statement's words (the sink is already split off).
 pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseError> {
@@ -126,83 +18,72 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
         words = &words[1..];
     }
     let Some(first) = words.first() else { return Ok(None) };
-    let command = command(first, words)?;
+    let Some(verb) = table::find(&first.text) else { return Err(unknown_verb(first)) };
+    let command = match verb.exec {
+        Exec::Kubectl => Command::Kubectl(words.iter().map(|w| w.text.clone()).collect()),
+        Exec::Builtin(build) => build(&builtin_args(verb, words)?)?,
+        Exec::Native(build) => {
+            let a = args::split(&verb.tables(), words);
+            if uses_kubectl_flags(verb, &a) {
+                return Ok(Some(Invocation { command: Command::Kubectl(a.raw()), sink }));
+            }
+            check_flags(verb, &a)?;
+            if a.unknown.is_empty() { build(&a)? } else { Command::Kubectl(a.raw()) }
+        }
+    };
     Ok(Some(Invocation { command, sink }))
 }
 
-fn command(first: &Word, words: &[Word]) -> Result<Command, ParseError> {
-    let Some(verb) = verbs::find(&first.text) else {
-        if verbs::KUBECTL_VERBS.contains(&first.text.as_str()) {
-            return Ok(Command::Kubectl(raw(words)));
-        }
-        let mut e = ParseError::at(first, format!("unknown command {:?}", first.text));
-        if let Some(s) = verbs::nearest(&first.text, verbs::all_verb_words()) {
-            e = e.hint(format!("did you mean {s:?}?"));
-        } else {
-            e = e.hint("type `help` for the verbs");
-        }
-        return Err(e);
-    };
-    let rest = &words[1..];
-    if verb.exec == Exec::Shell {
-        return shell_verb(verb, first, rest);
-    }
-    let a = split_flags(verb, rest)?;
-    if let Some(bad) = a.unknown.first() {
-        let name = bad.text.split('=').next().unwrap_or(&bad.text);
-        let bare = name.trim_start_matches('-');
-        if let Some(s) = verbs::nearest(bare, verb.flags.iter().map(|f| f.long)) {
-            return Err(ParseError::at(bad, format!("unknown flag {name}")).hint(format!("did you mean --{s}?")));
-        }
-        // A kubectl flag this shell does not implement: kubectl itself runs the line.
-        return Ok(Command::Kubectl(raw(words)));
-    }
-    match verb.name {
-        "get" => get(words, &a),
-        "describe" => describe(words, &a),
-        "run" => run(words, &a),
-        "apply" | "create" => apply(verb.name == "create", words, &a),
-        "delete" => delete(words, &a),
-        "logs" => logs(first, words, &a),
-        "events" => Ok(Command::Events(Events {
-            scope: a.scope(),
-            pod: a
-                .get("for")
-                .map(|f| f.trim_start_matches("pod/").to_string())
-                .or_else(|| a.positional.first().and_then(|w| pod_name(&w.text)).map(str::to_string)),
-            all_namespaces: a.on("all-namespaces"),
-        })),
-        "wait" => wait(first, words, &a),
-        _ => Ok(Command::Kubectl(raw(words))),
+fn unknown_verb(first: &Word) -> ParseError {
+    let e = ParseError::at(first, format!("unknown command {:?}", first.text));
+    match nearest(&first.text, table::all_verb_words()) {
+        Some(s) => e.hint(format!("did you mean {s:?}?")),
+        None => e.hint("type `help` for the verbs"),
     }
 }
 
-fn shell_verb(verb: &Verb, first: &Word, rest: &[Word]) -> Result<Command, ParseError> {
-    let arg = rest.first().map(|w| w.text.clone());
-    if rest.len() > 1 {
-        return Err(ParseError::at(&rest[1], format!("{} takes at most one argument", verb.name))
+/// Whether the line uses a flag of kubectl's that the shell does not implement.
+fn uses_kubectl_flags(verb: &Verb, a: &Args) -> bool {
+    let missing = a.missing_value.iter().map(|(f, _)| f.long);
+    a.given().iter().map(|g| g.flag.long).chain(missing).any(|long| !verb.native_flag(long))
+}
+
+/// Built-ins take at most one word, as it is.
+fn builtin_args(verb: &Verb, words: &[Word]) -> Result<Args, ParseError> {
+    let a = Args::operands_only(words);
+    if let Some(extra) = a.positional.get(1) {
+        return Err(ParseError::at(extra, format!("{} takes at most one argument", verb.name))
             .hint(format!("usage: {}", verb.usage)));
     }
-    Ok(match verb.name {
-        "ns" => Command::Namespace(arg),
-        "ctx" => Command::Context(arg),
-        "contexts" => Command::Contexts,
-        "namespaces" => Command::Namespaces,
-        "history" => Command::History(match &arg {
-            Some(n) => Some(n.parse().map_err(|_| ParseError::at(&rest[0], format!("not a count: {n:?}")))?),
-            None => None,
-        }),
-        "help" => Command::Help(arg),
-        "clear" => Command::Clear,
-        "notify" => Command::Notify(match arg.as_deref() {
-            None => None,
-            Some("on") => Some(true),
-            Some("off") => Some(false),
-            Some(other) => return Err(ParseError::at(&rest[0], format!("notify takes on or off, not {other:?}"))),
-        }),
-        "exit" => Command::Exit,
-        _ => return Err(ParseError::at(first, format!("unknown command {:?}", first.text))),
-    })
+    Ok(a)
+}
+
+/// Rejects a flag without its value, a value outside a flag's choices, and an unknown
+/// flag that is a near miss of one of the verb's flags. Other unknown flags are
+/// kubectl's: the whole line goes to kubectl.
+fn check_flags(verb: &Verb, a: &Args) -> Result<(), ParseError> {
+    if let Some((f, w)) = &a.missing_value {
+        return Err(ParseError::at(w, format!("flag needs an argument: {}", w.text)).hint(format!(
+            "e.g. {} {}",
+            w.text,
+            f.arg.placeholder().unwrap_or("VALUE")
+        )));
+    }
+    for g in a.given() {
+        let choices = g.flag.arg.choices();
+        if !choices.is_empty() && !choices.contains(&g.value.as_str()) && g.flag.long != "output" {
+            return Err(ParseError::at(&g.at, format!("invalid value {:?} for --{}", g.value, g.flag.long))
+                .hint(format!("one of: {}", choices.join(", "))));
+        }
+    }
+    if let Some(bad) = a.unknown.first() {
+        let name = bad.text.split('=').next().unwrap_or(&bad.text);
+        let bare = name.trim_start_matches('-');
+        if let Some(s) = nearest(bare, verb.flags.iter().map(|f| f.long)) {
+            return Err(ParseError::at(bad, format!("unknown flag {name}")).hint(format!("did you mean --{s}?")));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -223,7 +104,7 @@ mod tests {
         };
         assert_eq!(
             (r.name.as_str(), r.image.as_deref(), r.dry_run, r.output),
-            ("nginx", Some("nginx:1.14.2"), DryRun::Client, Some(Output::Yaml))
+            ("nginx", Some("nginx:1.14.2"), DryRun::Client, Some(Format::Yaml))
         );
         assert!(
             matches!(p("k apply -f nginx-pod.yaml"), Ok(Command::Apply(a)) if a.files == ["nginx-pod.yaml"] && !a.create_only)
@@ -244,7 +125,7 @@ mod tests {
         assert_eq!(g.scope.namespace.as_deref(), Some("kube-system"));
         assert_eq!(
             (g.output, g.selector.as_deref(), g.field_selector.as_deref(), g.all_namespaces, g.watch),
-            (Output::Wide, Some("app=web"), Some("status.phase=Running"), true, true)
+            (Format::Wide, Some("app=web"), Some("status.phase=Running"), true, true)
         );
         let Command::Run(r) = p("run x --image=busybox --restart=Never --command -- sh -c 'echo hi'").expect("ok")
         else {

@@ -10,8 +10,9 @@ pub struct Scope {
     pub context: Option<String>,
 }
 
+/// An output format (`-o`); where output goes is the statement's `Sink`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
+pub enum Format {
     Table,
     Wide,
     Yaml,
@@ -59,7 +60,7 @@ pub struct Get {
     pub selector: Option<String>,
     pub field_selector: Option<String>,
     pub all_namespaces: bool,
-    pub output: Output,
+    pub output: Format,
     pub watch: bool,
     pub watch_events: bool,
     pub show_labels: bool,
@@ -96,7 +97,7 @@ pub struct Run {
     pub privileged: bool,
     pub args: Vec<String>,
     pub dry_run: DryRun,
-    pub output: Option<Output>,
+    pub output: Option<Format>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +107,7 @@ pub struct Apply {
     pub files: Vec<String>,
     pub dry_run: DryRun,
     pub validate: String,
-    pub output: Option<Output>,
+    pub output: Option<Format>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,8 +181,8 @@ pub enum Command {
     Notify(Option<bool>),
     /// Handed to the real kubectl with the session's scope.
     Kubectl(Vec<String>),
-    /// `!cmd` for the host shell.
-    Shell(String),
+    /// `!cmd`, run by the host's shell.
+    Host(String),
 }
 
 /// A command and where its output goes.

@@ -1,9 +1,12 @@
-//! Pure rules shared by the simulator and the shell's renderers: how Kubernetes prints
-//! durations, how a pod's STATUS/READY/RESTARTS cells are derived, and selector syntax.
-//! Nothing here does I/O, so both sides agree by construction.
+//! Pure rules shared by the simulator and the shell: how Kubernetes prints durations, how
+//! a pod's STATUS/READY/RESTARTS cells and QoS class are derived, selector syntax, the
+//! unknown-field walk, did-you-mean spelling, and private file writes. Nothing here
+//! talks to a cluster, so both sides agree by construction.
 
 pub mod duration;
 pub mod fields;
+pub mod files;
 pub mod podstatus;
 pub mod qos;
 pub mod selector;
+pub mod spelling;

@@ -3,17 +3,20 @@
 //! documents of other kinds are handed to kubectl. Unknown fields are named with the
 //! field that was probably meant.
 
+use kube::core::DynamicObject;
+use kube::core::params::{Patch, ValidationDirective};
 use serde_json::{Map, Value, json};
 
 use super::manifests::{self, Doc};
-use super::{Io, emit, kubectl};
-use crate::cluster::{Cluster, collection, object, query};
-use crate::command::parse::{Apply, DryRun, Output};
+use super::{Io, emit, handoff};
+use crate::cluster::{Cluster, Resource, WriteParams, Written};
+use crate::command::parse::{Apply, DryRun, Format};
 use crate::error::{Error, Result};
 use crate::render::errors::error_text;
 use crate::render::json::to_json_sorted;
 use crate::render::yaml::to_yaml;
 use crate::session::Session;
+use crate::settings::Settings;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -103,14 +106,39 @@ fn with_last_applied(doc: &Value, ns: &str) -> Value {
     annotated
 }
 
-fn print_object(io: &mut Io<'_>, output: Option<Output>, obj: &Value, line: String) -> Result<()> {
+/// Prints the object (as the server returned it, or the manifest in a client-side dry
+/// run) as `-o` asks, else kubectl's one-line summary.
+fn print_object(io: &mut Io<'_>, output: Option<Format>, mut obj: Value, line: String) -> Result<()> {
+    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
+    }
     match output {
-        Some(Output::Yaml) => emit(io.out, &to_yaml(&super::without_managed_fields(obj.clone()))),
-        Some(Output::Json) => emit(io.out, &to_json_sorted(&super::without_managed_fields(obj.clone()))),
-        Some(Output::Name) => {
-            emit(io.out, &format!("pod/{}\n", obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")))
+        Some(Format::Yaml) => emit(io.out, &to_yaml(&obj)),
+        Some(Format::Json) => emit(io.out, &to_json_sorted(&obj)),
+        Some(Format::Name) => {
+            let name = obj.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
+            emit(io.out, &format!("pod/{name}\n"))
         }
         _ => emit(io.out, &line),
+    }
+}
+
+fn value(obj: DynamicObject) -> Value {
+    serde_json::to_value(obj).unwrap_or(Value::Null)
+}
+
+fn warn(io: &mut Io<'_>, written: &Written) -> Result<()> {
+    for w in &written.warnings {
+        emit(io.err, &format!("Warning: {w}\n"))?;
+    }
+    Ok(())
+}
+
+fn validation(v: &str) -> ValidationDirective {
+    match v {
+        "Strict" => ValidationDirective::Strict,
+        "Warn" => ValidationDirective::Warn,
+        _ => ValidationDirective::Ignore,
     }
 }
 
@@ -128,13 +156,16 @@ fn hints(io: &mut Io<'_>, doc: &Doc) -> Result<()> {
 async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<()> {
     let name = doc.name();
     let ns = doc.namespace().unwrap_or_else(|| ns.to_string());
-    let dry = (a.dry_run == DryRun::Server).then_some("All");
     let manager = if a.create_only { "kubectl-create" } else { "kubectl-client-side-apply" };
-    let q = query(&[("dryRun", dry), ("fieldManager", Some(manager)), ("fieldValidation", Some(&a.validate))]);
+    let params = WriteParams {
+        dry_run: a.dry_run == DryRun::Server,
+        field_manager: Some(manager.to_string()),
+        field_validation: Some(validation(&a.validate)),
+    };
     let existing = if a.create_only {
         None
     } else {
-        match cluster.get_json(&object("pods", Some(&ns), &name)).await {
+        match cluster.get::<DynamicObject>(Resource::Pods, Some(&ns), &name).await {
             Ok(v) => Some(v),
             Err(e) if e.not_found() => None,
             Err(e) => return Err(e),
@@ -145,48 +176,73 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
         let created = if a.dry_run == DryRun::Client {
             body
         } else {
-            let reply = cluster
-                .post(&format!("{}{q}", collection("pods", Some(&ns))), &body)
+            let written = cluster
+                .create(Resource::Pods, Some(&ns), &body, &params)
                 .await
                 .map_err(|e| e.during("creating", &doc.source))?;
-            for w in &reply.warnings {
-                emit(io.err, &format!("Warning: {w}\n"))?;
-            }
-            reply.body
+            warn(io, &written)?;
+            value(written.object)
         };
-        return print_object(io, a.output, &created, format!("pod/{name} created{}\n", suffix(a.dry_run)));
+        return print_object(io, a.output, created, format!("pod/{name} created{}\n", suffix(a.dry_run)));
     };
     let original: Value = current
-        .pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")))
-        .and_then(Value::as_str)
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(LAST_APPLIED))
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(Value::Null);
     let modified = with_last_applied(&doc.value, &ns);
-    let patch = three_way(&original, &modified, &current);
+    let live = value(current);
+    let patch = three_way(&original, &modified, &live);
     if patch.as_object().is_none_or(Map::is_empty) {
-        return print_object(io, a.output, &current, format!("pod/{name} unchanged{}\n", suffix(a.dry_run)));
+        return print_object(io, a.output, live, format!("pod/{name} unchanged{}\n", suffix(a.dry_run)));
     }
     let result = if a.dry_run == DryRun::Client {
-        current
+        live
     } else {
-        let reply = cluster
-            .patch(
-                &format!("{}{q}", object("pods", Some(&ns), &name)),
-                "application/strategic-merge-patch+json",
-                &patch,
-            )
+        let written = cluster
+            .patch(Resource::Pods, Some(&ns), &name, &Patch::Strategic(patch), &params)
             .await
             .map_err(|e| e.during("patching", &doc.source))?;
-        for w in &reply.warnings {
-            emit(io.err, &format!("Warning: {w}\n"))?;
-        }
-        reply.body
+        warn(io, &written)?;
+        value(written.object)
     };
-    print_object(io, a.output, &result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
+    print_object(io, a.output, result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
 }
 
-pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<()> {
-    let script_on_stdin = session.stdin_is_script;
+/// Non-Pod documents of an `apply`/`create` go to kubectl in one temporary file.
+async fn apply_others(session: &mut Session, a: &Apply, docs: &[Doc], io: &mut Io<'_>) -> Result<i32> {
+    let dir = tempfile::tempdir().map_err(|e| Error::msg(format!("temp dir: {e}")))?;
+    let path = dir.path().join("objects.yaml");
+    let text: Vec<String> = docs.iter().map(|d| to_yaml(&d.value)).collect();
+    std::fs::write(&path, text.join("---\n")).map_err(|e| Error::msg(format!("temp file: {e}")))?;
+    let mut words = vec![
+        if a.create_only { "create" } else { "apply" }.to_string(),
+        "-f".into(),
+        path.to_string_lossy().into_owned(),
+    ];
+    match a.dry_run {
+        DryRun::Client => words.push("--dry-run=client".into()),
+        DryRun::Server => words.push("--dry-run=server".into()),
+        DryRun::None => {}
+    }
+    if let Some(ns) = &a.scope.namespace {
+        words.push(format!("--namespace={ns}"));
+    }
+    match handoff::kubectl(session, &words, io).await {
+        Ok(()) => Ok(0),
+        Err(Error::Status(c)) => Ok(c),
+        Err(e) => {
+            emit(io.err, &error_text(&e, None, false))?;
+            Ok(1)
+        }
+    }
+}
+
+pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mut Io<'_>) -> Result<()> {
+    let script_on_stdin = settings.stdin_is_script;
+    let input = &mut *io.input;
     let mut stdin = || -> Result<String> {
         if script_on_stdin {
             return Err(Error::with_hint(
@@ -195,8 +251,7 @@ pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<(
             ));
         }
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
+        input.read_to_string(&mut s).map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
         Ok(s)
     };
     let docs = manifests::read(&a.files, &mut stdin)?;
@@ -218,7 +273,7 @@ pub async fn apply(session: &mut Session, a: Apply, io: &mut Io<'_>) -> Result<(
         }
     }
     if !others.is_empty() {
-        let code = kubectl::apply_others(session, &a, &others, io).await?;
+        let code = apply_others(session, &a, &others, io).await?;
         if code != 0 {
             failed += 1;
         }

@@ -2,14 +2,14 @@
 //! forced, then (unless `--wait=false`) waiting until the pods are gone. The interactive
 //! shell asks before deleting more than one pod by selector or `--all`.
 
-use std::io::BufRead;
-
 use futures::StreamExt;
-use serde_json::{Value, json};
+use k8s_openapi::api::core::v1::Pod;
+use kube::core::params::{DeleteParams, ListParams, PropagationPolicy};
 
 use super::manifests;
 use super::{Io, emit};
-use crate::cluster::{Cluster, collection, object, query};
+use crate::api::Watched;
+use crate::cluster::{Cluster, Resource};
 use crate::command::parse::{Delete, DryRun};
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -19,6 +19,7 @@ const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confi
 struct Target {
     name: String,
     namespace: String,
+    /// The manifest file that named it (`delete -f`), for error context.
     source: Option<String>,
 }
 
@@ -43,15 +44,13 @@ async fn targets(cluster: &Cluster, ns: &str, d: &Delete) -> Result<Vec<Target>>
             .map(|n| Target { name: n.clone(), namespace: ns.to_string(), source: None })
             .collect());
     }
-    let q = query(&[("labelSelector", d.selector.as_deref())]);
-    let list = cluster.get_json(&format!("{}{q}", collection("pods", Some(ns)))).await?;
-    Ok(list
-        .get("items")
-        .and_then(Value::as_array)
+    let lp = ListParams { label_selector: d.selector.clone(), ..ListParams::default() };
+    let pods = cluster.list::<Pod>(Resource::Pods, Some(ns), &lp).await?;
+    Ok(pods
+        .items
         .into_iter()
-        .flatten()
-        .filter_map(|p| p.pointer("/metadata/name").and_then(Value::as_str))
-        .map(|n| Target { name: n.to_string(), namespace: ns.to_string(), source: None })
+        .filter_map(|p| p.metadata.name)
+        .map(|name| Target { name, namespace: ns.to_string(), source: None })
         .collect())
 }
 
@@ -59,31 +58,80 @@ fn confirm(io: &mut Io<'_>, names: &[String]) -> Result<bool> {
     let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
     let more = if names.len() > 5 { format!(", and {} more", names.len() - 5) } else { String::new() };
     emit(io.err, &format!("Delete {} pods ({}{more})? [y/N] ", names.len(), shown.join(", ")))?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::msg(format!("reading the answer: {e}")))?;
+    let answer = io.read_line()?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
+/// Waits until the pod with `uid` is gone (a pod of the same name created since does
+/// not count).
 async fn wait_gone(cluster: &Cluster, t: &Target, uid: &str) -> Result<()> {
-    let sel = format!("metadata.name={}", t.name);
-    let list = cluster
-        .get_json(&format!("{}{}", collection("pods", Some(&t.namespace)), query(&[("fieldSelector", Some(&sel))])))
-        .await?;
-    let still_there = list
-        .get("items")
-        .and_then(Value::as_array)
-        .is_some_and(|items| items.iter().any(|p| p.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)));
-    if !still_there {
+    let lp = ListParams { field_selector: Some(format!("metadata.name={}", t.name)), ..ListParams::default() };
+    let list = cluster.list::<Pod>(Resource::Pods, Some(&t.namespace), &lp).await?;
+    if !list.items.iter().any(|p| p.metadata.uid.as_deref() == Some(uid)) {
         return Ok(());
     }
-    let rv = list.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("0");
-    let mut events = cluster.watch_pod(&t.namespace, &t.name, rv).await?;
+    let mut events = cluster.watch_pod(&t.namespace, &t.name, &list.resource_version).await?;
     while let Some(ev) = events.next().await {
-        if ev?.get("type").and_then(Value::as_str) == Some("DELETED") {
+        if matches!(ev?, Watched::Deleted(_)) {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// The request body kubectl sends: background propagation, the grace period if given.
+fn params(d: &Delete) -> DeleteParams {
+    DeleteParams {
+        dry_run: d.dry_run == DryRun::Server,
+        grace_period_seconds: d.grace.and_then(|g| u32::try_from(g).ok()),
+        propagation_policy: Some(PropagationPolicy::Background),
+        preconditions: None,
+    }
+}
+
+/// kubectl's line for one deleted pod.
+fn deleted_line(d: &Delete, name: &str) -> String {
+    let verb = if d.force && d.grace == Some(0) { "force deleted" } else { "deleted" };
+    let suffix = match d.dry_run {
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+        DryRun::None => "",
+    };
+    format!("pod \"{name}\" {verb}{suffix}\n")
+}
+
+/// Deletes each target, printing kubectl's line for each; returns the pods to wait for
+/// (with their uids) and the failures.
+async fn delete_each<'t>(
+    cluster: &Cluster,
+    d: &Delete,
+    targets: &'t [Target],
+    io: &mut Io<'_>,
+) -> Result<(Vec<(&'t Target, String)>, Vec<Error>)> {
+    let dp = params(d);
+    let mut errors = Vec::new();
+    let mut pending = Vec::new();
+    for t in targets {
+        let result = if d.dry_run == DryRun::Client {
+            cluster.get::<kube::core::DynamicObject>(Resource::Pods, Some(&t.namespace), &t.name).await
+        } else {
+            cluster.delete(Resource::Pods, Some(&t.namespace), &t.name, &dp).await
+        };
+        match result {
+            Ok(obj) => {
+                emit(io.out, &deleted_line(d, &t.name))?;
+                if d.dry_run == DryRun::None {
+                    pending.push((t, obj.metadata.uid.unwrap_or_default()));
+                }
+            }
+            Err(e) if e.not_found() && d.ignore_not_found => {}
+            Err(e) => errors.push(match &t.source {
+                Some(src) => e.during("deleting", src),
+                None => e,
+            }),
+        }
+    }
+    Ok((pending, errors))
 }
 
 pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result<()> {
@@ -99,51 +147,13 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
     if by_selector && targets.len() > 1 && io.interactive && d.dry_run == DryRun::None {
         let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
         if !confirm(io, &names)? {
-            emit(io.err, "nothing deleted\n")?;
-            return Ok(());
+            return emit(io.err, "nothing deleted\n");
         }
     }
     if d.force && d.grace == Some(0) {
         emit(io.err, FORCE_WARNING)?;
     }
-    let mut body = json!({"propagationPolicy": "Background"});
-    if let Some(g) = d.grace {
-        body["gracePeriodSeconds"] = json!(g);
-    }
-    let dry = (d.dry_run == DryRun::Server).then_some("All");
-    let mut errors = Vec::new();
-    let mut pending = Vec::new();
-    for t in &targets {
-        let path = format!("{}{}", object("pods", Some(&t.namespace), &t.name), query(&[("dryRun", dry)]));
-        let result = if d.dry_run == DryRun::Client {
-            cluster.get_json(&object("pods", Some(&t.namespace), &t.name)).await
-        } else {
-            cluster.delete(&path, &body).await.map(|r| r.body)
-        };
-        match result {
-            Ok(obj) => {
-                let verb = if d.force && d.grace == Some(0) { "force deleted" } else { "deleted" };
-                let suffix = match d.dry_run {
-                    DryRun::Client => " (dry run)",
-                    DryRun::Server => " (server dry run)",
-                    DryRun::None => "",
-                };
-                emit(io.out, &format!("pod \"{}\" {verb}{suffix}\n", t.name))?;
-                let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("").to_string();
-                if d.dry_run == DryRun::None {
-                    pending.push((t, uid));
-                }
-            }
-            Err(e) if e.not_found() && d.ignore_not_found => {}
-            Err(e) => {
-                let e = match &t.source {
-                    Some(src) => e.during("deleting", src),
-                    None => e,
-                };
-                errors.push(e);
-            }
-        }
-    }
+    let (pending, errors) = delete_each(&cluster, &d, &targets, io).await?;
     if d.wait && d.grace != Some(0) {
         for (t, uid) in pending {
             wait_gone(&cluster, t, &uid).await?;

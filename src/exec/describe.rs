@@ -3,10 +3,10 @@
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
-use serde_json::Value;
+use kube::core::params::ListParams;
 
 use super::{Io, emit};
-use crate::cluster::{Cluster, collection, object, query};
+use crate::cluster::{Cluster, Resource};
 use crate::command::parse::Describe;
 use crate::error::{Error, Result};
 use crate::render::describe::describe_pod;
@@ -14,10 +14,8 @@ use crate::session::Session;
 
 pub async fn pod_events(cluster: &Cluster, ns: &str, name: &str, uid: &str) -> Result<Vec<Event>> {
     let selector = format!("involvedObject.name={name},involvedObject.namespace={ns},involvedObject.uid={uid}");
-    let q = query(&[("fieldSelector", Some(&selector)), ("limit", Some("500"))]);
-    let list = cluster.get_json(&format!("{}{q}", collection("events", Some(ns)))).await?;
-    let items = list.get("items").cloned().unwrap_or(Value::Array(Vec::new()));
-    serde_json::from_value(items).map_err(|e| Error::msg(format!("unexpected event list: {e}")))
+    let lp = ListParams { field_selector: Some(selector), ..ListParams::default() };
+    Ok(cluster.list::<Event>(Resource::Events, Some(ns), &lp).await?.items)
 }
 
 async fn one(cluster: &Cluster, ns: &str, pod: &Pod) -> Result<String> {
@@ -33,9 +31,8 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
     let mut errors: Vec<Error> = Vec::new();
     if d.names.is_empty() {
         let scope = (!d.all_namespaces).then_some(ns.as_str());
-        let q = query(&[("labelSelector", d.selector.as_deref())]);
-        let list = cluster.get_json(&format!("{}{q}", collection("pods", scope))).await?;
-        pods = serde_json::from_value(list.get("items").cloned().unwrap_or_default()).unwrap_or_default();
+        let lp = ListParams { label_selector: d.selector.clone(), ..ListParams::default() };
+        pods = cluster.list::<Pod>(Resource::Pods, scope, &lp).await?.items;
         if pods.is_empty() {
             let where_ = if d.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
             emit(io.err, &format!("No resources found{where_}.\n"))?;
@@ -43,8 +40,8 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
         }
     } else {
         for name in &d.names {
-            match cluster.get_json(&object("pods", Some(&ns), name)).await {
-                Ok(v) => pods.push(serde_json::from_value(v).map_err(|e| Error::msg(format!("unexpected pod: {e}")))?),
+            match cluster.get::<Pod>(Resource::Pods, Some(&ns), name).await {
+                Ok(p) => pods.push(p),
                 Err(e) => errors.push(e),
             }
         }

@@ -3,13 +3,13 @@
 
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
-use serde_json::Value;
+use kube::core::params::ListParams;
 
 use super::{Io, emit, get::aligned};
-use crate::cluster::{collection, query};
+use crate::cluster::Resource;
 use crate::command::parse::Events;
 use crate::common::duration::age;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::session::Session;
 
 fn last_seen(e: &Event) -> Option<Timestamp> {
@@ -24,10 +24,8 @@ pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Resul
     let (cluster, ns, _) = session.resolve(&ev.scope).await?;
     let scope = (!ev.all_namespaces).then_some(ns.as_str());
     let selector = ev.pod.as_ref().map(|p| format!("involvedObject.kind=Pod,involvedObject.name={p}"));
-    let q = query(&[("fieldSelector", selector.as_deref())]);
-    let list = cluster.get_json(&format!("{}{q}", collection("events", scope))).await?;
-    let mut items: Vec<Event> = serde_json::from_value(list.get("items").cloned().unwrap_or(Value::Array(Vec::new())))
-        .map_err(|e| Error::msg(format!("unexpected event list: {e}")))?;
+    let lp = ListParams { field_selector: selector, ..ListParams::default() };
+    let mut items = cluster.list::<Event>(Resource::Events, scope, &lp).await?.items;
     if items.is_empty() {
         let where_ = if ev.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
         return emit(io.err, &format!("No events found{where_}.\n"));

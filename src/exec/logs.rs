@@ -4,18 +4,18 @@
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
+use kube::core::subresource::LogParams;
 
 use super::{Io, emit};
-use crate::cluster::{object, query};
+use crate::cluster::Resource;
 use crate::command::parse::Logs;
 use crate::error::{Error, Result};
 use crate::session::Session;
 
 pub async fn logs(session: &mut Session, l: Logs, io: &mut Io<'_>) -> Result<()> {
     let (cluster, ns, _) = session.resolve(&l.scope).await?;
-    let pod_path = object("pods", Some(&ns), &l.name);
-    let pod: Pod = match cluster.get_json(&pod_path).await {
-        Ok(v) => serde_json::from_value(v).map_err(|e| Error::msg(format!("unexpected pod: {e}")))?,
+    let pod: Pod = match cluster.get(Resource::Pods, Some(&ns), &l.name).await {
+        Ok(p) => p,
         Err(Error::Api { status, .. }) if status.code == 404 => {
             return Err(Error::msg(format!("error from server (NotFound): {} in namespace \"{ns}\"", status.message)));
         }
@@ -50,17 +50,16 @@ pub async fn logs(session: &mut Session, l: Logs, io: &mut Io<'_>) -> Result<()>
             chosen
         }
     };
-    let tail = l.tail.map(|t| t.to_string());
-    let since = l.since.map(|s| s.to_string());
-    let q = query(&[
-        ("container", Some(&container)),
-        ("follow", l.follow.then_some("true")),
-        ("previous", l.previous.then_some("true")),
-        ("sinceSeconds", since.as_deref()),
-        ("tailLines", tail.as_deref()),
-        ("timestamps", l.timestamps.then_some("true")),
-    ]);
-    let mut stream = cluster.stream(&format!("{pod_path}/log{q}"), "application/json, */*").await?;
+    let lp = LogParams {
+        container: Some(container),
+        follow: l.follow,
+        previous: l.previous,
+        since_seconds: l.since,
+        tail_lines: l.tail,
+        timestamps: l.timestamps,
+        ..LogParams::default()
+    };
+    let mut stream = cluster.logs(&ns, &l.name, &lp).await?;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
         io.out.write_all(&chunk).and_then(|_| io.out.flush()).map_err(|e| Error::msg(format!("write: {e}")))?;

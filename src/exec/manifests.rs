@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
-use crate::command::verbs::nearest;
 use crate::common::fields::{Seg, display, dropped};
+use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
 
 /// One object read from a manifest, and where it came from.

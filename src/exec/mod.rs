@@ -1,37 +1,50 @@
-//! Carrying out commands: each verb family in its own file, each taking the session,
-//! the command's typed options and the output streams. Results are data or typed
-//! errors; wording comes from `render`.
+//! Carrying out commands: each verb family in its own file, each taking the session, the
+//! run's settings, the command's typed options and the output streams. Results are data
+//! or typed errors; wording comes from `render`.
 
 mod apply;
+mod builtins;
 mod delete;
 mod describe;
 mod events;
 mod get;
-mod kubectl;
+mod handoff;
 mod logs;
 mod manifests;
 mod run;
-mod shellverbs;
 mod wait;
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
 use crate::command::Command;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::session::Session;
+use crate::settings::Settings;
+use crate::streams::Terminal;
 
 pub use get::without_managed_fields;
+pub use handoff::kubectl_available;
 
-pub use kubectl::kubectl_available;
-
-/// Output streams of one command.
+/// The streams one command works with.
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
+    pub err: &'a mut (dyn Write + Send),
+    pub input: &'a mut (dyn BufRead + Send),
     /// A person is at a terminal (confirmations, carets).
     pub interactive: bool,
-    /// Whether `out` is the terminal itself (pass-through kubectl inherits it then).
+    /// `out` is the process's own stdout and a terminal: a child such as `kubectl exec
+    /// -it` may take it over.
     pub out_is_terminal: bool,
+    pub terminal: Terminal,
+}
+
+impl Io<'_> {
+    /// One line of input (a confirmation's answer).
+    pub fn read_line(&mut self) -> Result<String> {
+        let mut answer = String::new();
+        self.input.read_line(&mut answer).map_err(|e| Error::msg(format!("reading the answer: {e}")))?;
+        Ok(answer)
+    }
 }
 
 /// What the shell does after a command.
@@ -42,39 +55,39 @@ pub enum Flow {
 }
 
 /// Runs one command.
-pub async fn execute(session: &mut Session, command: Command, io: &mut Io<'_>) -> Result<Flow> {
+pub async fn execute(session: &mut Session, settings: &Settings, command: Command, io: &mut Io<'_>) -> Result<Flow> {
     match command {
         Command::Get(g) => get::get(session, g, io).await?,
         Command::Describe(d) => describe::describe(session, d, io).await?,
         Command::Run(r) => run::run(session, *r, io).await?,
-        Command::Apply(a) => apply::apply(session, a, io).await?,
+        Command::Apply(a) => apply::apply(session, settings, a, io).await?,
         Command::Delete(d) => delete::delete(session, d, io).await?,
         Command::Logs(l) => logs::logs(session, l, io).await?,
         Command::Events(e) => events::events(session, e, io).await?,
         Command::Wait(w) => wait::wait(session, w, io).await?,
-        Command::Namespace(ns) => shellverbs::namespace(session, ns, io).await?,
-        Command::Context(ctx) => shellverbs::context(session, ctx, io)?,
-        Command::Contexts => shellverbs::contexts(session, io)?,
-        Command::Namespaces => shellverbs::namespaces(session, io).await?,
-        Command::History(n) => shellverbs::history(session, n, io)?,
-        Command::Help(v) => shellverbs::help(v.as_deref(), io)?,
-        Command::Clear => shellverbs::clear(io)?,
-        Command::Notify(on) => shellverbs::notify(session, on, io)?,
+        Command::Namespace(ns) => builtins::namespace(session, ns, io).await?,
+        Command::Context(ctx) => builtins::context(session, ctx, io)?,
+        Command::Contexts => builtins::contexts(session, io)?,
+        Command::Namespaces => builtins::namespaces(session, io).await?,
+        Command::History(n) => builtins::history(settings, n, io)?,
+        Command::Help(v) => builtins::help(v.as_deref(), io)?,
+        Command::Clear => builtins::clear(io)?,
+        Command::Notify(on) => builtins::notify(settings, on, io)?,
         Command::Exit => return Ok(Flow::Exit),
-        Command::Kubectl(words) => kubectl::pass_through(session, &words, io).await?,
-        Command::Shell(cmd) => kubectl::host_shell(&cmd, io).await?,
+        Command::Kubectl(words) => handoff::kubectl(session, &words, io).await?,
+        Command::Host(cmd) => handoff::host(&cmd, io).await?,
     }
     Ok(Flow::Continue)
 }
 
 /// Writes, mapping I/O failures to our error type.
 pub(crate) fn emit(w: &mut dyn Write, text: &str) -> Result<()> {
-    w.write_all(text.as_bytes()).and_then(|_| w.flush()).map_err(|e| crate::error::Error::msg(format!("write: {e}")))
+    w.write_all(text.as_bytes()).and_then(|_| w.flush()).map_err(|e| Error::msg(format!("write: {e}")))
 }
 
 /// Ends a command that worked on several objects: one failure is returned as it is (the
 /// shell words it); several are printed here and the command fails with status 1.
-pub(crate) fn finish_errors(mut errors: Vec<crate::error::Error>, io: &mut Io<'_>) -> Result<()> {
+pub(crate) fn finish_errors(mut errors: Vec<Error>, io: &mut Io<'_>) -> Result<()> {
     match errors.len() {
         0 => Ok(()),
         1 => Err(errors.remove(0)),
@@ -82,7 +95,7 @@ pub(crate) fn finish_errors(mut errors: Vec<crate::error::Error>, io: &mut Io<'_
             for e in &errors {
                 emit(io.err, &crate::render::errors::error_text(e, None, false))?;
             }
-            Err(crate::error::Error::Status(1))
+            Err(Error::Status(1))
         }
     }
 }

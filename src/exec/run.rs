@@ -4,8 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{Io, emit};
-use crate::cluster::{collection, query};
-use crate::command::parse::{DryRun, Output, Run};
+use crate::cluster::{Resource, WriteParams};
+use crate::command::parse::{DryRun, Format, Run};
 use crate::error::{Error, Result};
 use crate::render::json::{to_json, to_json_sorted};
 use crate::render::yaml::to_yaml;
@@ -87,25 +87,25 @@ pub async fn run(session: &mut Session, r: Run, io: &mut Io<'_>) -> Result<()> {
     let pod = generate(&r, explicit_ns.as_deref())?;
     if r.dry_run == DryRun::Client {
         let text = match r.output {
-            Some(Output::Yaml) => to_yaml(&pod),
-            Some(Output::Json) => to_json(&pod),
-            Some(Output::Name) => format!("pod/{}\n", r.name),
+            Some(Format::Yaml) => to_yaml(&pod),
+            Some(Format::Json) => to_json(&pod),
+            Some(Format::Name) => format!("pod/{}\n", r.name),
             _ => format!("pod/{} created (dry run)\n", r.name),
         };
         return emit(io.out, &text);
     }
     let (cluster, ns, _) = session.resolve(&r.scope).await?;
-    let dry = (r.dry_run == DryRun::Server).then_some("All");
-    let q = query(&[("dryRun", dry), ("fieldManager", Some("kubectl-run"))]);
-    let reply = cluster.post(&format!("{}{q}", collection("pods", Some(&ns))), &pod).await?;
-    for w in &reply.warnings {
+    let server_dry = r.dry_run == DryRun::Server;
+    let params = WriteParams { dry_run: server_dry, field_manager: Some("kubectl-run".into()), field_validation: None };
+    let written = cluster.create(Resource::Pods, Some(&ns), &pod, &params).await?;
+    for w in &written.warnings {
         emit(io.err, &format!("Warning: {w}\n"))?;
     }
-    let suffix = if dry.is_some() { " (server dry run)" } else { "" };
+    let suffix = if server_dry { " (server dry run)" } else { "" };
     let text = match r.output {
-        Some(Output::Yaml) => to_yaml(&super::without_managed_fields(reply.body.clone())),
-        Some(Output::Json) => to_json_sorted(&super::without_managed_fields(reply.body.clone())),
-        Some(Output::Name) => format!("pod/{}\n", r.name),
+        Some(Format::Yaml) => to_yaml(&super::without_managed_fields(written.object)),
+        Some(Format::Json) => to_json_sorted(&super::without_managed_fields(written.object)),
+        Some(Format::Name) => format!("pod/{}\n", r.name),
         _ => format!("pod/{} created{suffix}\n", r.name),
     };
     emit(io.out, &text)

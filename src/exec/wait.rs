@@ -2,10 +2,12 @@
 //! the pod until the condition holds or the timeout passes, printing kubectl's words.
 
 use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use super::{Io, emit};
-use crate::cluster::object;
+use crate::api::Watched;
+use crate::cluster::Resource;
 use crate::command::parse::{Condition, Wait};
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -30,15 +32,17 @@ pub fn jsonpath(v: &Value, path: &str) -> Option<String> {
     })
 }
 
-fn holds(c: &Condition, pod: &Value) -> bool {
+fn holds(c: &Condition, pod: &Pod) -> bool {
     match c {
-        Condition::Ready(kind) => pod.pointer("/status/conditions").and_then(Value::as_array).is_some_and(|cs| {
-            cs.iter().any(|x| {
-                x.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(kind))
-                    && x.get("status").and_then(Value::as_str) == Some("True")
-            })
-        }),
-        Condition::JsonPath { path, value } => jsonpath(pod, path).as_deref() == Some(value.as_str()),
+        Condition::Ready(kind) => pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| cs.iter().any(|x| x.type_.eq_ignore_ascii_case(kind) && x.status == "True")),
+        Condition::JsonPath { path, value } => {
+            let v = serde_json::to_value(pod).unwrap_or(Value::Null);
+            jsonpath(&v, path).as_deref() == Some(value.as_str())
+        }
         Condition::Delete => false,
     }
 }
@@ -47,7 +51,7 @@ pub async fn wait(session: &mut Session, w: Wait, io: &mut Io<'_>) -> Result<()>
     let (cluster, ns, _) = session.resolve(&w.scope).await?;
     let done = format!("pod/{} condition met\n", w.name);
     let watched = async {
-        let current = match cluster.get_json(&object("pods", Some(&ns), &w.name)).await {
+        let current = match cluster.get::<Pod>(Resource::Pods, Some(&ns), &w.name).await {
             Ok(v) => Some(v),
             Err(e) if e.not_found() => None,
             Err(e) => return Err(e),
@@ -65,19 +69,12 @@ pub async fn wait(session: &mut Session, w: Wait, io: &mut Io<'_>) -> Result<()>
             (Some(p), c) if holds(c, p) => return Ok(()),
             _ => {}
         }
-        let rv = current
-            .as_ref()
-            .and_then(|p| p.pointer("/metadata/resourceVersion"))
-            .and_then(Value::as_str)
-            .unwrap_or("0")
-            .to_string();
+        let rv = current.as_ref().and_then(|p| p.metadata.resource_version.clone()).unwrap_or_else(|| "0".into());
         let mut events = cluster.watch_pod(&ns, &w.name, &rv).await?;
         while let Some(ev) = events.next().await {
-            let ev = ev?;
-            let deleted = ev.get("type").and_then(Value::as_str) == Some("DELETED");
-            match (&w.condition, ev.get("object")) {
-                (Condition::Delete, _) if deleted => return Ok(()),
-                (c, Some(obj)) if !deleted && holds(c, obj) => return Ok(()),
+            match (&w.condition, ev?) {
+                (Condition::Delete, Watched::Deleted(_)) => return Ok(()),
+                (c, Watched::Added(p) | Watched::Modified(p)) if holds(c, &p) => return Ok(()),
                 _ => {}
             }
         }

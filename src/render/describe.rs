@@ -10,31 +10,12 @@ use k8s_openapi::api::core::v1::{Event, Pod, Toleration, Volume};
 use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
 
 use super::describe_containers::containers;
+use super::describe_text::Out;
+pub use super::describe_text::rfc1123z;
 use super::tabwriter::{DESCRIBE, align};
 use crate::common::duration::age;
 
 const MAX_ANNOTATION_LEN: usize = 140;
-
-/// Accumulates `describe` lines; `level` adds two spaces per step.
-pub(super) struct Out(pub(super) String);
-
-impl Out {
-    pub(super) fn w(&mut self, level: usize, text: &str) {
-        for _ in 0..level {
-            self.0.push_str("  ");
-        }
-        self.0.push_str(text);
-    }
-}
-
-/// Go's `time.RFC1123Z` in the local time zone, as kubectl prints times.
-pub fn rfc1123z(t: &Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone()).strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
-}
-
-pub(super) fn or_none(s: &str) -> &str {
-    if s.is_empty() { "<none>" } else { s }
-}
 
 fn shorten(s: &str, max: usize) -> String {
     if s.len() > max {

@@ -5,7 +5,7 @@
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, EnvVar, Pod, Probe};
 use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
 
-use super::describe::{Out, or_none, rfc1123z};
+use super::describe_text::{Out, or_none, rfc1123z};
 
 fn ports(c: &Container, host: bool) -> String {
     c.ports

@@ -3,6 +3,7 @@
 
 pub mod describe;
 mod describe_containers;
+mod describe_text;
 pub mod errors;
 pub mod json;
 pub mod table;

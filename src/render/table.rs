@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::api::{Table, TableRow};
+
 /// How to print a table.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableOpts {
@@ -17,19 +19,15 @@ pub struct TableOpts {
     pub event_column: bool,
 }
 
-/// The columns a table shows: `(index, priority)` of each definition to print.
-pub fn visible_columns(table: &Value, wide: bool) -> Vec<(usize, String)> {
+/// The columns a table shows: `(index, NAME)` of each definition to print.
+pub fn visible_columns(table: &Table, wide: bool) -> Vec<(usize, String)> {
     table
-        .get("columnDefinitions")
-        .and_then(Value::as_array)
-        .map(|cols| {
-            cols.iter()
-                .enumerate()
-                .filter(|(_, c)| wide || c.get("priority").and_then(Value::as_i64).unwrap_or(0) == 0)
-                .map(|(i, c)| (i, c.get("name").and_then(Value::as_str).unwrap_or("").to_uppercase()))
-                .collect()
-        })
-        .unwrap_or_default()
+        .column_definitions
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| wide || c.priority == 0)
+        .map(|(i, c)| (i, c.name.to_uppercase()))
+        .collect()
 }
 
 /// The header line (tab-separated).
@@ -75,47 +73,42 @@ pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
 }
 
 /// One row (tab-separated, newline-terminated), with `event` as its first cell if set.
-pub fn row(r: &Value, columns: &[(usize, String)], o: &TableOpts, event: Option<&str>) -> String {
-    let meta = r.get("object").and_then(|obj| obj.get("metadata"));
+pub fn row(r: &TableRow, columns: &[(usize, String)], o: &TableOpts, event: Option<&str>) -> String {
+    let meta = r.object.as_ref().map(|obj| &obj.metadata);
     let mut cells: Vec<String> = Vec::new();
     if let Some(e) = event {
         // kubectl pads the type to 8 so the column fits MODIFIED from the first row.
         cells.push(format!("{e:<8}"));
     }
     if o.with_namespace {
-        cells.push(meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("").to_string());
+        cells.push(meta.and_then(|m| m.namespace.clone()).unwrap_or_default());
     }
-    let values = r.get("cells").and_then(Value::as_array);
     for (i, _) in columns {
-        cells.push(values.and_then(|v| v.get(*i)).map(cell_text).unwrap_or_default());
+        cells.push(r.cells.get(*i).map(cell_text).unwrap_or_default());
     }
     if o.show_labels {
-        let labels: Option<BTreeMap<String, String>> =
-            meta.and_then(|m| m.get("labels")).and_then(|l| serde_json::from_value(l.clone()).ok());
-        cells.push(format_labels(labels.as_ref()));
+        cells.push(format_labels(meta.and_then(|m| m.labels.as_ref())));
     }
     format!("{}\n", cells.join("\t"))
 }
 
 /// The whole table text (before alignment): header unless suppressed, then rows.
-pub fn table_text(tables: &[Value], o: &TableOpts) -> String {
+pub fn table_text(tables: &[Table], o: &TableOpts) -> String {
     let Some(first) = tables.first() else { return String::new() };
     let columns = visible_columns(first, o.wide);
     let mut text = String::new();
     if !o.no_headers {
         text.push_str(&header(&columns, o));
     }
-    for t in tables {
-        for r in t.get("rows").and_then(Value::as_array).into_iter().flatten() {
-            text.push_str(&row(r, &columns, o, None));
-        }
+    for r in tables.iter().flat_map(|t| &t.rows) {
+        text.push_str(&row(r, &columns, o, None));
     }
     text
 }
 
 /// Number of rows in a set of tables.
-pub fn row_count(tables: &[Value]) -> usize {
-    tables.iter().map(|t| t.get("rows").and_then(Value::as_array).map_or(0, Vec::len)).sum()
+pub fn row_count(tables: &[Table]) -> usize {
+    tables.iter().map(|t| t.rows.len()).sum()
 }
 
 #[cfg(test)]
@@ -127,11 +120,12 @@ mod tests {
     // Layouts from shared/reference/k8s-facts.md 1.3 (real kubectl output).
     #[test]
     fn wide_and_namespace_columns() {
-        let t = json!({"columnDefinitions": [
+        let t: Table = serde_json::from_value(json!({"columnDefinitions": [
             {"name": "Name", "priority": 0}, {"name": "Ready", "priority": 0}, {"name": "Status", "priority": 0},
             {"name": "Restarts", "priority": 0}, {"name": "Age", "priority": 0}, {"name": "IP", "priority": 1}],
             "rows": [{"cells": ["crashy", "0/1", "CrashLoopBackOff", "5 (2m1s ago)", "3h5m", "10.244.0.5"],
-                      "object": {"metadata": {"namespace": "default", "labels": {"run": "crashy"}}}}]});
+                      "object": {"metadata": {"namespace": "default", "labels": {"run": "crashy"}}}}]}))
+        .expect("a table");
         let plain = align(GET, &table_text(std::slice::from_ref(&t), &TableOpts::default()));
         assert_eq!(
             plain,

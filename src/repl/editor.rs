@@ -13,16 +13,20 @@ use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor, ExternalPrinter};
 
 use super::helper::ShellHelper;
-use super::history::{self, MAX_ENTRIES};
 use super::names::{LiveNames, View};
 use super::prompt;
-use crate::cache::{Cache, Change, Feeder};
-use crate::shell::{Mode, Shell};
+use crate::cache::{Cache, Change};
+use crate::cache_feeder::Feeder;
+use crate::history::{self, MAX_ENTRIES};
+use crate::runner::Runner;
 
-fn banner(shell: &Shell) -> String {
+type LineEditor = Editor<ShellHelper, DefaultHistory>;
+
+fn banner(runner: &Runner) -> String {
     format!(
         "kubectl-podsh — context {:?}, namespace {:?}. `help` lists the verbs; Tab completes; Ctrl-D exits.\n",
-        shell.session.context, shell.session.namespace
+        runner.session().context(),
+        runner.session().namespace()
     )
 }
 
@@ -35,12 +39,12 @@ pub fn notice(c: &Change) -> String {
 fn spawn_notices<P: ExternalPrinter + Send + 'static>(
     mut printer: P,
     cache: Cache,
-    shell: &Shell,
+    runner: &Runner,
     view: Arc<Mutex<View>>,
     idle: Arc<AtomicBool>,
 ) {
-    let touched = shell.session.touched.clone();
-    let enabled = shell.session.notify.clone();
+    let touched = runner.session().touched();
+    let enabled = runner.settings().notify.clone();
     std::thread::spawn(move || {
         loop {
             let changes = cache.wait_changes(Duration::from_millis(500));
@@ -59,76 +63,96 @@ fn spawn_notices<P: ExternalPrinter + Send + 'static>(
     });
 }
 
-/// Runs the interactive shell until `exit` or Ctrl-D; returns the exit status.
-pub fn run(shell: &mut Shell, runtime: &tokio::runtime::Handle) -> i32 {
+/// A line editor with history from the file, or why there is none.
+fn editor(runner: &Runner) -> Result<LineEditor, String> {
     let config = Config::builder()
         .max_history_size(MAX_ENTRIES)
         .and_then(|b| b.history_ignore_dups(true))
-        .map(|b| b.history_ignore_space(true).auto_add_history(false).completion_type(CompletionType::List).build());
-    let config = match config {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("kubectl-podsh: error: {e}");
-            return 1;
-        }
-    };
-    let mut editor: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("kubectl-podsh: error: cannot start the line editor: {e}");
-            return 1;
-        }
-    };
-    let color = shell.session.color;
-    let cache = Cache::default();
-    let feeder = Feeder::spawn(runtime, cache.clone(), shell.session.kubeconfig().clone());
-    let view = Arc::new(Mutex::new(View::default()));
-    let names = LiveNames { cache: cache.clone(), feeder: Some(feeder.clone()), view: view.clone() };
-    editor.set_helper(Some(ShellHelper::new(color, Box::new(names))));
-    if let Some(h) = &shell.history {
+        .map(|b| b.history_ignore_space(true).auto_add_history(false).completion_type(CompletionType::List).build())
+        .map_err(|e| e.to_string())?;
+    let mut editor: LineEditor =
+        Editor::with_config(config).map_err(|e| format!("cannot start the line editor: {e}"))?;
+    if let Some(h) = runner.history() {
         for entry in history::load(h.path()) {
             let _ = editor.add_history_entry(entry);
         }
     }
+    Ok(editor)
+}
+
+/// What the loop keeps between prompts: the cache and its feeder, and the session's
+/// position as completion and notices see it.
+struct Live {
+    cache: Cache,
+    feeder: Feeder,
+    view: Arc<Mutex<View>>,
+    idle: Arc<AtomicBool>,
+}
+
+/// Starts the completion cache, the helper and the notice thread.
+fn go_live(editor: &mut LineEditor, runner: &Runner, rt: &tokio::runtime::Handle) -> Live {
+    let cache = Cache::default();
+    let feeder = Feeder::spawn(rt, cache.clone(), runner.session().kubeconfig().clone());
+    let view = Arc::new(Mutex::new(View::default()));
+    let names = LiveNames { cache: cache.clone(), feeder: Some(feeder.clone()), view: view.clone() };
+    editor.set_helper(Some(ShellHelper::new(runner.settings().color, Box::new(names))));
     let idle = Arc::new(AtomicBool::new(false));
     if let Ok(printer) = editor.create_external_printer() {
-        spawn_notices(printer, cache.clone(), shell, view.clone(), idle.clone());
+        spawn_notices(printer, cache.clone(), runner, view.clone(), idle.clone());
     }
-    eprint!("{}", banner(shell));
+    Live { cache, feeder, view, idle }
+}
+
+/// Points completion at the session's position (no request here) and returns the prompt
+/// as `(plain, styled)`.
+fn before_prompt(runner: &mut Runner, live: &Live) -> (String, String) {
+    let s = runner.session();
+    if let Ok(mut v) = live.view.lock() {
+        *v = View { context: s.context().to_string(), namespace: s.namespace().to_string(), contexts: s.contexts() };
+    }
+    live.feeder.want_pods(s.context(), Some(s.namespace()));
+    live.feeder.want_namespaces(s.context());
+    let failed = runner.last_status() != 0;
+    let raw = prompt::plain(s.context(), s.namespace(), failed);
+    let styled = if runner.settings().color { prompt::styled(s.context(), s.namespace(), failed) } else { raw.clone() };
+    if let Some(problem) = live.cache.take_new_problem() {
+        runner.note(&format!("note: {problem}\n"));
+    }
+    (raw, styled)
+}
+
+/// Runs the interactive shell until `exit` or Ctrl-D; returns the exit status.
+pub fn run(runner: &mut Runner, rt: &tokio::runtime::Handle) -> i32 {
+    let mut editor = match editor(runner) {
+        Ok(e) => e,
+        Err(e) => {
+            runner.note(&format!("kubectl-podsh: error: {e}\n"));
+            return 1;
+        }
+    };
+    let live = go_live(&mut editor, runner, rt);
+    runner.note(&banner(runner));
     let mut number = 0;
     loop {
-        let s = &shell.session;
-        if let Ok(mut v) = view.lock() {
-            *v = View { context: s.context.clone(), namespace: s.namespace.clone(), contexts: s.contexts() };
-        }
-        feeder.want_pods(&s.context, Some(&s.namespace));
-        feeder.want_namespaces(&s.context);
-        if let Some(problem) = cache.take_new_problem() {
-            eprintln!("note: {problem}");
-        }
-        let failed = s.last_status != 0;
-        let raw = prompt::plain(&s.context, &s.namespace, failed);
-        let styled = if color { prompt::styled(&s.context, &s.namespace, failed) } else { raw.clone() };
-        idle.store(true, Ordering::Relaxed);
-        let read = editor.readline(&(raw, styled));
-        idle.store(false, Ordering::Relaxed);
+        let prompt = before_prompt(runner, &live);
+        live.idle.store(true, Ordering::Relaxed);
+        let read = editor.readline(&prompt);
+        live.idle.store(false, Ordering::Relaxed);
         match read {
             Ok(line) => {
                 number += 1;
                 if !line.trim().is_empty() {
                     let _ = editor.add_history_entry(line.as_str());
-                    if let Some(h) = shell.history.as_mut() {
-                        h.add(&line);
-                    }
+                    runner.remember(&line);
                 }
-                if shell.run_line(&line, number, Mode::Interactive).exit {
+                if runner.run_line(&line, number).exit {
                     return 0;
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => return 0,
             Err(e) => {
-                eprintln!("kubectl-podsh: error: {e}");
+                runner.note(&format!("kubectl-podsh: error: {e}\n"));
                 return 1;
             }
         }

@@ -1,8 +1,7 @@
-//! rustyline's helper: completion by position from the verb table and the live name
-//! cache (verbs, resource words, flags, flag values, pod names in the namespace the line
-//! will run in, containers of the named pod, namespaces, contexts, label pairs, files),
-//! highlighting of the line as typed, dimmed hints from history, and multi-line
-//! continuation for open quotes and trailing backslashes. Nothing here sends a request.
+//! rustyline's helper: completion (from `complete`, over the verb table and the live
+//! name cache), highlighting of the line as typed, dimmed hints from history, and
+//! multi-line continuation for open quotes and trailing backslashes. Nothing here sends
+//! a request.
 
 use std::borrow::Cow;
 
@@ -13,9 +12,10 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
+use super::complete::complete;
 use super::names::Names;
 use crate::command::lex::{LexError, split};
-use crate::command::verbs::{self, Flag, Verb};
+use crate::command::table;
 
 pub struct ShellHelper {
     files: FilenameCompleter,
@@ -30,169 +30,16 @@ impl ShellHelper {
     }
 }
 
-fn pairs<'a>(items: impl IntoIterator<Item = &'a str>, prefix: &str) -> Vec<Pair> {
-    let mut out: Vec<Pair> = items
-        .into_iter()
-        .filter(|c| c.starts_with(prefix))
-        .map(|c| Pair { display: c.to_string(), replacement: format!("{c} ") })
-        .collect();
-    out.sort_by(|a, b| a.display.cmp(&b.display));
-    out.dedup_by(|a, b| a.display == b.display);
-    out
-}
-
-/// What the words before the cursor say about where the line will run.
-struct LineScope {
-    context: Option<String>,
-    namespace: Option<String>,
-    all: bool,
-}
-
-fn flag_value<'a>(words: &[&'a str], long: &str, short: Option<char>) -> Option<&'a str> {
-    let mut found = None;
-    for (i, w) in words.iter().enumerate() {
-        let long_eq = format!("--{long}=");
-        if let Some(v) = w.strip_prefix(&long_eq) {
-            found = Some(v);
-        } else if *w == format!("--{long}") || short.is_some_and(|c| *w == format!("-{c}")) {
-            found = words.get(i + 1).copied();
-        } else if let Some(c) = short
-            && let Some(v) = w.strip_prefix(&format!("-{c}")).filter(|v| !v.is_empty() && !w.starts_with("--"))
-        {
-            found = Some(v.trim_start_matches('='));
-        }
-    }
-    found
-}
-
-fn scope_of(words: &[&str]) -> LineScope {
-    LineScope {
-        context: flag_value(words, "context", None).map(str::to_string),
-        namespace: flag_value(words, "namespace", Some('n')).map(str::to_string),
-        all: words.iter().any(|w| *w == "-A" || *w == "--all-namespaces"),
-    }
-}
-
-/// Words that are neither flags nor flag values.
-fn positionals<'a>(verb: &Verb, words: &[&'a str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut skip = false;
-    for w in words {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if w.starts_with('-') && *w != "-" {
-            let name = w.trim_start_matches('-');
-            let takes = verb.flags.iter().any(|f| {
-                f.value.is_some() && (f.long == name || (w.len() == 2 && f.short.is_some_and(|c| w.ends_with(c))))
-            });
-            skip = takes && !w.contains('=');
-            continue;
-        }
-        out.push(*w);
-    }
-    out
-}
-
-/// Pod candidates for `word` (which may carry a `pod/` prefix), with their STATUS.
-fn pod_pairs(names: &dyn Names, ctx: &str, ns: Option<&str>, word: &str, kind_prefix: &str) -> Vec<Pair> {
-    let bare = word.strip_prefix(kind_prefix).unwrap_or(word);
-    names
-        .pods(ctx, ns, bare)
-        .into_iter()
-        .map(|(n, status)| Pair {
-            display: format!("{kind_prefix}{n} ({status})"),
-            replacement: format!("{kind_prefix}{n} "),
-        })
-        .collect()
-}
-
-fn flag_of<'a>(verb: &'a Verb, word: &str) -> Option<&'a Flag> {
-    verb.flags.iter().find(|f| word == format!("--{}", f.long) || f.short.is_some_and(|c| word == format!("-{c}")))
-}
-
-/// Candidates for the word at `pos`: where it starts, the candidates, and whether file
-/// names are wanted instead.
+/// Candidates for the word at `pos`: where it starts, the candidates (each replacement
+/// ends with a space), and whether file names are wanted instead.
 pub fn candidates(line: &str, pos: usize, names: &dyn Names) -> (usize, Vec<Pair>, bool) {
-    let head = &line[..pos];
-    let start = head.rfind(|c: char| c.is_whitespace() || c == ';').map_or(0, |i| i + 1);
-    let word = &head[start..];
-    let statement = &head[..start];
-    let statement = statement.rsplit(';').next().unwrap_or(statement);
-    let mut before: Vec<&str> = statement.split_whitespace().collect();
-    if matches!(before.first(), Some(&"kubectl") | Some(&"k")) {
-        before.remove(0);
-    }
-    if matches!(before.last(), Some(&">") | Some(&">>")) {
-        return (start, Vec::new(), true);
-    }
-    let Some(verb_word) = before.first().copied() else {
-        return (start, pairs(verbs::all_verb_words(), word), false);
-    };
-    let Some(verb) = verbs::find(verb_word) else { return (start, Vec::new(), false) };
-    let args = &before[1..];
-    let scope = scope_of(args);
-    let ctx = scope.context.clone().unwrap_or_else(|| names.context());
-    let ns = scope.namespace.clone().unwrap_or_else(|| names.namespace());
-    let pod_ns = if scope.all { None } else { Some(ns.as_str()) };
-    if let Some(f) = args.last().and_then(|p| flag_of(verb, p)).filter(|f| f.value.is_some()) {
-        return match f.long {
-            "filename" => (start, Vec::new(), true),
-            "namespace" => (start, pairs(names.namespaces(&ctx).iter().map(String::as_str), word), false),
-            "context" => (start, pairs(names.contexts().iter().map(String::as_str), word), false),
-            "container" => {
-                let pos = positionals(verb, args);
-                let pod = pos
-                    .iter()
-                    .find(|p| !verbs::POD_WORDS.contains(p))
-                    .map(|p| p.trim_start_matches("pod/").to_string());
-                let containers = pod.map(|p| names.containers(&ctx, pod_ns, &p)).unwrap_or_default();
-                (start, pairs(containers.iter().map(String::as_str), word), false)
-            }
-            "selector" => {
-                let labels = names.labels(&ctx, pod_ns, word);
-                (start, pairs(labels.iter().map(String::as_str), word), false)
-            }
-            _ => (start, pairs(f.values.iter().copied(), word), false),
-        };
-    }
-    if let Some((name, _)) = word.split_once('=')
-        && let Some(f) = verb.flags.iter().find(|f| name == format!("--{}", f.long))
-    {
-        let vals: Vec<String> = match f.long {
-            "namespace" => names.namespaces(&ctx),
-            "context" => names.contexts(),
-            _ => f.values.iter().map(|v| v.to_string()).collect(),
-        };
-        let full: Vec<String> = vals.iter().map(|v| format!("{name}={v}")).collect();
-        return (start, pairs(full.iter().map(String::as_str), word), false);
-    }
-    if word.starts_with('-') {
-        let flags: Vec<String> = verb.flags.iter().map(|f| format!("--{}", f.long)).collect();
-        return (start, pairs(flags.iter().map(String::as_str), word), false);
-    }
-    let pos = positionals(verb, args);
-    match verb.name {
-        "ns" if pos.is_empty() => {
-            (start, pairs(names.namespaces(&ctx).iter().map(String::as_str).chain(["-"]), word), false)
-        }
-        "ctx" if pos.is_empty() => {
-            (start, pairs(names.contexts().iter().map(String::as_str).chain(["-"]), word), false)
-        }
-        "help" => (start, pairs(verbs::VERBS.iter().map(|v| v.name), word), false),
-        "logs" | "wait" if pos.is_empty() => (start, pod_pairs(names, &ctx, pod_ns, word, ""), false),
-        "get" | "describe" | "delete" if pos.is_empty() => {
-            if word.starts_with("pod/") {
-                return (start, pod_pairs(names, &ctx, pod_ns, word, "pod/"), false);
-            }
-            (start, pairs(["pods", "pod", "po", "namespaces", "nodes", "events"], word), false)
-        }
-        "get" | "describe" | "delete" if pos.first().is_some_and(|p| verbs::POD_WORDS.contains(p)) => {
-            (start, pod_pairs(names, &ctx, pod_ns, word, ""), false)
-        }
-        _ => (start, Vec::new(), false),
-    }
+    let c = complete(line, pos, names);
+    let pairs = c
+        .candidates
+        .into_iter()
+        .map(|cand| Pair { display: cand.display, replacement: format!("{} ", cand.value) })
+        .collect();
+    (c.start, pairs, c.files)
 }
 
 impl Completer for ShellHelper {
@@ -226,7 +73,7 @@ pub fn highlight_line(line: &str) -> String {
             *first = false;
             if w.starts_with('!') {
                 Style::new().fg(Color::Yellow).paint(w).to_string()
-            } else if verbs::find(w).is_some() || verbs::KUBECTL_VERBS.contains(&w) {
+            } else if table::find(w).is_some() {
                 Style::new().fg(Color::Green).bold().paint(w).to_string()
             } else {
                 Style::new().fg(Color::Red).paint(w).to_string()

@@ -1,8 +1,9 @@
-//! The interactive side: the rustyline loop (`editor`), its helper (completion, hints,
-//! continuation), the prompt, and persistent history.
+//! The interactive side: the rustyline loop (`editor`), completion (`complete`, through
+//! `names`), its rustyline helper (`helper`: completion, hints, highlighting,
+//! continuation) and the prompt.
 
+pub mod complete;
 pub mod editor;
 pub mod helper;
-pub mod history;
 pub mod names;
 pub mod prompt;

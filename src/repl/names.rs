@@ -4,7 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::cache::{COLD_WAIT, Cache, Feeder};
+use crate::cache::{COLD_WAIT, Cache};
+use crate::cache_feeder::Feeder;
 
 /// Names completion can offer.
 pub trait Names {

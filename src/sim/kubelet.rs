@@ -10,10 +10,14 @@ use k8s_openapi::jiff::Timestamp;
 use tokio::time::Instant;
 
 use super::events::Note;
-use super::lifecycle::{MISSING_IMAGE_MARK, Timing, field_path, record, refresh};
+use super::podstate::{field_path, record, refresh};
 use super::program::{Cursor, Program, Stop, image_base};
 use super::runtime::{CState, Ctr, LogLine, Stage, Term};
 use super::store::{Key, Store, now_secs};
+use super::timing::Timing;
+
+/// Images whose name or tag contains this cannot be pulled (documented in the README).
+pub const MISSING_IMAGE_MARK: &str = "doesnotexist";
 
 pub(super) fn digest(seed: &str) -> String {
     if seed == "nginx:1.14.2" {

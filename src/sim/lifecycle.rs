@@ -9,46 +9,15 @@ use std::time::Duration;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use tokio::time::Instant;
 
-use super::events::{self, Note, Subject};
+use super::events::Note;
 pub use super::kubelet::images_changed;
 use super::kubelet::{ctr_step, kick, progress_init};
+use super::podstate::{field_path, record, refresh};
 use super::program::Program;
 use super::runtime::{CState, Ctr, PodRuntime, Stage, Term};
 use super::shared::Shared;
 use super::store::{Key, Store, now_secs};
-
-/// Simulated delays. Defaults reach Running in well under a second.
-#[derive(Debug, Clone)]
-pub struct Timing {
-    pub schedule: Duration,
-    pub pull: Duration,
-    pub kill: Duration,
-    pub backoff: Duration,
-    pub backoff_max: Duration,
-    pub node_lost: Duration,
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Self {
-            schedule: Duration::from_millis(100),
-            pull: Duration::from_millis(300),
-            kill: Duration::from_millis(300),
-            backoff: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(30),
-            node_lost: Duration::from_secs(2),
-        }
-    }
-}
-
-impl Timing {
-    pub(super) fn backoff(&self, n: u32) -> Duration {
-        self.backoff.saturating_mul(1 << n.min(16)).min(self.backoff_max)
-    }
-}
-
-/// Images whose name or tag contains this cannot be pulled (documented in the README).
-pub const MISSING_IMAGE_MARK: &str = "doesnotexist";
+use super::timing::Timing;
 
 /// Builds the runtime for a newly created pod and schedules its first step.
 pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
@@ -116,43 +85,6 @@ pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
             store.timers.insert((due, key.clone()));
         }
         refresh(store, &key);
-    }
-}
-
-pub(super) fn field_path(pod: &Pod, name: &str) -> String {
-    let is_init = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.init_containers.as_ref())
-        .is_some_and(|ics| ics.iter().any(|c| c.name == name));
-    if is_init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") }
-}
-
-pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {
-    let m = &pod.metadata;
-    let who = Subject {
-        namespace: m.namespace.as_deref().unwrap_or_default(),
-        name: m.name.as_deref().unwrap_or_default(),
-        uid: m.uid.as_deref().unwrap_or_default(),
-        resource_version: m.resource_version.clone(),
-    };
-    events::record(store, &who, note);
-}
-
-/// Re-projects a pod's status from its runtime and stores it if it changed.
-pub(super) fn refresh(store: &mut Store, key: &Key) {
-    let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key).cloned()) else { return };
-    let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
-    let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
-    let node_changed = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
-    if node_changed && let Some(spec) = pod.spec.as_mut() {
-        spec.node_name = rt.node.clone();
-    }
-    let changed = pod.status.as_ref() != Some(&status) || node_changed;
-    store.runtime.insert(key.clone(), rt);
-    if changed {
-        pod.status = Some(status);
-        store.update(pod);
     }
 }
 

@@ -13,8 +13,8 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::read::key;
+use super::request::Target;
 use super::request::{Req, text_reply};
-use super::router::Target;
 use super::runtime::{CState, LogLine};
 use super::shared::Shared;
 use super::status::ApiError;

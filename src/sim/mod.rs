@@ -18,6 +18,7 @@ pub mod lifecycle;
 mod logs;
 mod patch;
 mod pods;
+mod podstate;
 mod program;
 mod protobuf;
 mod read;
@@ -29,6 +30,7 @@ pub mod shared;
 mod status;
 mod store;
 mod table;
+mod timing;
 mod tls;
 pub use tls::Tls;
 mod validate;
@@ -45,8 +47,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use lifecycle::{MISSING_IMAGE_MARK, Timing};
+pub use kubelet::MISSING_IMAGE_MARK;
 pub use shared::{Logged, Shared};
+pub use timing::Timing;
 
 use store::{Store, new_uid, now_secs};
 use write::Hooks;
@@ -272,7 +275,7 @@ impl Simulator {
 
     /// Writes `kubeconfig(context)` to `path`, readable by the owner only.
     pub fn write_kubeconfig(&self, path: &std::path::Path, context: &str) -> std::io::Result<()> {
-        write_private(path, self.kubeconfig(context).as_bytes())
+        crate::common::files::write_private(path, self.kubeconfig(context).as_bytes())
     }
 
     /// Stops serving: ends open streams, then waits (briefly) for the server to finish.
@@ -301,18 +304,4 @@ impl Drop for Simulator {
         }
         self.engine.abort();
     }
-}
-
-/// Writes a file with mode 0600 on Unix (credentials inside).
-pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(bytes)
 }

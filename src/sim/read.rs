@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::common::selector::{FieldSelector, LabelSelector};
 
 use super::kinds::Kind;
+use super::request::Target;
 use super::request::{Req, json_reply, typed_reply};
-use super::router::Target;
 use super::shared::Shared;
 use super::status::{ApiError, ApiResult};
 use super::store::Key;

@@ -1,5 +1,6 @@
-//! A decoded HTTP request (method, path, query, headers, body) and the response helpers
-//! every handler uses, so handlers speak in Kubernetes terms rather than HTTP plumbing.
+//! A decoded HTTP request (method, path, query, headers, body), the resource target its
+//! path names, and the response helpers every handler uses, so handlers speak in
+//! Kubernetes terms rather than HTTP plumbing.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::kinds::Res;
 use super::status::ApiError;
 
 pub struct Req {
@@ -113,4 +115,62 @@ pub fn text_reply(code: u16, text: String) -> Response {
     *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
     resp.headers_mut().insert("content-type", HeaderValue::from_static("text/plain"));
     resp
+}
+
+/// Where a resource request points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub res: Res,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub sub: Option<String>,
+}
+
+/// Parses the part of the path after `/api/v1/`.
+pub fn parse_target(segs: &[&str]) -> Option<Target> {
+    let t = |res, namespace: Option<&str>, name: Option<&str>, sub: Option<&str>| {
+        Some(Target { res, namespace: namespace.map(Into::into), name: name.map(Into::into), sub: sub.map(Into::into) })
+    };
+    match segs {
+        ["namespaces", ns, res, rest @ ..] if Res::from_plural(res).is_some_and(|r| r.info().namespaced) => {
+            let r = Res::from_plural(res)?;
+            match rest {
+                [] => t(r, Some(ns), None, None),
+                [name] => t(r, Some(ns), Some(name), None),
+                [name, sub] => t(r, Some(ns), Some(name), Some(sub)),
+                _ => None,
+            }
+        }
+        [res, rest @ ..] => {
+            let r = Res::from_plural(res)?;
+            match rest {
+                [] => t(r, None, None, None),
+                [name] if !r.info().namespaced => t(r, None, Some(name), None),
+                [name, sub] if !r.info().namespaced => t(r, None, Some(name), Some(sub)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let t = parse_target(&["namespaces", "default", "pods", "nginx", "log"]).expect("pod log");
+        assert_eq!(
+            (t.res, t.namespace.as_deref(), t.name.as_deref(), t.sub.as_deref()),
+            (Res::Pods, Some("default"), Some("nginx"), Some("log"))
+        );
+        let ns = parse_target(&["namespaces", "default"]).expect("namespace");
+        assert_eq!((ns.res, ns.name.as_deref(), ns.namespace), (Res::Namespaces, Some("default"), None));
+        let st = parse_target(&["namespaces", "dev", "status"]).expect("namespace status");
+        assert_eq!((st.res, st.sub.as_deref()), (Res::Namespaces, Some("status")));
+        assert_eq!(parse_target(&["pods"]).map(|t| t.res), Some(Res::Pods));
+        assert!(parse_target(&["pods", "x"]).is_none());
+        assert!(parse_target(&["widgets"]).is_none());
+    }
 }

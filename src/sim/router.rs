@@ -10,47 +10,10 @@ use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
 
 use super::discovery as disc;
 use super::kinds::Res;
-use super::request::{Req, json_reply, text_reply, typed_reply};
+use super::request::{Req, Target, json_reply, parse_target, text_reply, typed_reply};
 use super::shared::Shared;
 use super::status::ApiError;
 use super::{logs, read, write};
-
-/// Where a resource request points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub res: Res,
-    pub namespace: Option<String>,
-    pub name: Option<String>,
-    pub sub: Option<String>,
-}
-
-/// Parses the part of the path after `/api/v1/`.
-pub fn parse_target(segs: &[&str]) -> Option<Target> {
-    let t = |res, namespace: Option<&str>, name: Option<&str>, sub: Option<&str>| {
-        Some(Target { res, namespace: namespace.map(Into::into), name: name.map(Into::into), sub: sub.map(Into::into) })
-    };
-    match segs {
-        ["namespaces", ns, res, rest @ ..] if Res::from_plural(res).is_some_and(|r| r.info().namespaced) => {
-            let r = Res::from_plural(res)?;
-            match rest {
-                [] => t(r, Some(ns), None, None),
-                [name] => t(r, Some(ns), Some(name), None),
-                [name, sub] => t(r, Some(ns), Some(name), Some(sub)),
-                _ => None,
-            }
-        }
-        [res, rest @ ..] => {
-            let r = Res::from_plural(res)?;
-            match rest {
-                [] => t(r, None, None, None),
-                [name] if !r.info().namespaced => t(r, None, Some(name), None),
-                [name, sub] if !r.info().namespaced => t(r, None, Some(name), Some(sub)),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
 
 /// Serves one request.
 pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Response {
@@ -140,24 +103,3 @@ async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
 use super::watch::watch_list;
 use read::{get_object, list_objects};
 use write::{create_object, delete_collection, delete_object, patch_object, replace_object};
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets() {
-        let t = parse_target(&["namespaces", "default", "pods", "nginx", "log"]).expect("pod log");
-        assert_eq!(
-            (t.res, t.namespace.as_deref(), t.name.as_deref(), t.sub.as_deref()),
-            (Res::Pods, Some("default"), Some("nginx"), Some("log"))
-        );
-        let ns = parse_target(&["namespaces", "default"]).expect("namespace");
-        assert_eq!((ns.res, ns.name.as_deref(), ns.namespace), (Res::Namespaces, Some("default"), None));
-        let st = parse_target(&["namespaces", "dev", "status"]).expect("namespace status");
-        assert_eq!((st.res, st.sub.as_deref()), (Res::Namespaces, Some("status")));
-        assert_eq!(parse_target(&["pods"]).map(|t| t.res), Some(Res::Pods));
-        assert!(parse_target(&["pods", "x"]).is_none());
-        assert!(parse_target(&["widgets"]).is_none());
-    }
-}

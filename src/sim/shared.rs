@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use tokio::sync::{Notify, watch};
 
-use super::lifecycle::Timing;
 use super::store::Store;
+use super::timing::Timing;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -51,6 +51,14 @@ impl Shared {
     /// take the whole server down, so a poisoned lock is recovered.
     pub fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ends a write: releases the store, wakes the lifecycle engine (the write may have
+    /// created work for it) and the followers waiting on changes.
+    pub fn committed(&self, store: MutexGuard<'_, Store>) {
+        drop(store);
+        self.wake.notify_one();
+        self.bump();
     }
 
     /// Signals that state changed (log lines, statuses), waking followers.

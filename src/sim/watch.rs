@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::read::Selectors;
 use super::request::Req;
-use super::router::Target;
+use super::request::Target;
 use super::shared::Shared;
 use super::status::ApiError;
 use super::store::{Change, WatchEvent};

@@ -13,8 +13,8 @@ use super::fields;
 use super::kinds::{Kind, Res};
 use super::patch;
 use super::read::{Selectors, key};
+use super::request::Target;
 use super::request::{Req, Validation, json_reply};
-use super::router::Target;
 use super::shared::Shared;
 use super::status::{ApiError, ApiResult, success_status};
 use super::store::{Key, Store, new_uid, now_secs, random_suffix};
@@ -166,9 +166,7 @@ fn insert<K: Hooks>(
     }
     let stored = store.create(obj);
     K::created(&mut store, &k, shared);
-    drop(store);
-    shared.wake.notify_one();
-    shared.bump();
+    shared.committed(store);
     Ok(stored)
 }
 
@@ -217,9 +215,7 @@ fn store_update<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut new: 
     }
     let stored = store.update(new);
     K::updated(&mut store, &k, &old, shared);
-    drop(store);
-    shared.wake.notify_one();
-    shared.bump();
+    shared.committed(store);
     Ok(stored)
 }
 
@@ -315,9 +311,7 @@ pub fn delete_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> A
         return Err(ApiError::conflict(K::URL_PATH_SEGMENT, &name));
     }
     let outcome = K::delete(&mut store, &k, &opts, shared)?;
-    drop(store);
-    shared.wake.notify_one();
-    shared.bump();
+    shared.committed(store);
     Ok(match outcome {
         Deleted::Pending(v) => json_reply(200, &v, &[]),
         Deleted::Now(v) if K::RES == Res::Pods => json_reply(200, &v, &[]),
@@ -341,9 +335,7 @@ pub fn delete_collection<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) 
         }
     }
     let rv = store.revision().to_string();
-    drop(store);
-    shared.wake.notify_one();
-    shared.bump();
+    shared.committed(store);
     let list = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": {"resourceVersion": rv}, "items": items});
     Ok(json_reply(200, &list, &[]))
 }

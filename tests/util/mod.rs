@@ -63,14 +63,14 @@ pub fn fast_timing() -> Timing {
     }
 }
 
-pub struct Cluster {
+pub struct TestCluster {
     pub sim: Simulator,
     pub dir: tempfile::TempDir,
     pub kubeconfig: PathBuf,
     pub rt: tokio::runtime::Runtime,
 }
 
-impl Cluster {
+impl TestCluster {
     pub fn start() -> Self {
         Self::with(SimOptions { timing: fast_timing(), ..SimOptions::default() })
     }
@@ -82,7 +82,7 @@ impl Cluster {
         let dir = tempfile::tempdir().expect("temp dir");
         let kubeconfig = dir.path().join("kubeconfig");
         sim.write_kubeconfig(&kubeconfig, "sim").expect("kubeconfig written");
-        Cluster { sim, dir, kubeconfig, rt }
+        TestCluster { sim, dir, kubeconfig, rt }
     }
 
     pub fn runtime(&self) -> &tokio::runtime::Runtime {
@@ -170,7 +170,7 @@ pub fn assert_text(actual: &str, expected: &str) {
     }
 }
 
-impl Cluster {
+impl TestCluster {
     /// The shell binary pointed at this cluster, with HOME and state in the temp dir.
     pub fn podsh_cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_kubectl-podsh"));

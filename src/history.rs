@@ -103,7 +103,7 @@ impl History {
         let keep = &entries[entries.len() - MAX_ENTRIES..];
         let text: String = keep.iter().map(|l| format!("{}\n", escape(l))).collect();
         let tmp = self.path.with_extension(format!("trim.{}", std::process::id()));
-        if crate::sim::write_private(&tmp, text.as_bytes()).is_ok() {
+        if crate::common::files::write_private(&tmp, text.as_bytes()).is_ok() {
             let _ = std::fs::rename(&tmp, &self.path);
         }
     }

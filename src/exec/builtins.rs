@@ -1,25 +1,28 @@
-//! The shell's own verbs: `ns`, `ctx`, `contexts`, `namespaces`, `history`, `help`,
-//! `clear`. They change or show session state; only `ns` and `namespaces` ask the
-//! cluster anything.
+//! The built-in verbs: `ns`, `ctx`, `contexts`, `namespaces`, `history`, `help`,
+//! `notify`, `clear`. They change or show session state; only `ns` and `namespaces` ask
+//! the cluster anything.
 
-use serde_json::Value;
+use k8s_openapi::api::core::v1::Namespace;
+use kube::core::params::ListParams;
 
 use super::{Io, emit};
-use crate::cluster::{collection, object};
-use crate::command::verbs::{self, VERBS};
+use crate::cluster::Resource;
+use crate::command::table;
+use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
 use crate::session::Session;
+use crate::settings::Settings;
 
 pub async fn namespace(session: &mut Session, ns: Option<String>, io: &mut Io<'_>) -> Result<()> {
-    let Some(ns) = ns else { return emit(io.out, &format!("{}\n", session.namespace)) };
+    let Some(ns) = ns else { return emit(io.out, &format!("{}\n", session.namespace())) };
     let target = if ns == "-" { ns.clone() } else { ns.trim().to_string() };
     if target.is_empty() {
         return Err(Error::msg("a namespace name is required"));
     }
-    let ctx = session.context.clone();
+    let ctx = session.context().to_string();
     let new = session.set_namespace(&target)?;
     let cluster = session.cluster(&ctx).await?;
-    match cluster.get_json(&object("namespaces", None, &new)).await {
+    match cluster.get::<Namespace>(Resource::Namespaces, None, &new).await {
         Ok(_) => {}
         Err(e) if e.not_found() => {
             emit(io.err, &format!("warning: namespace {new:?} does not exist in context {ctx:?}\n"))?
@@ -34,10 +37,10 @@ pub async fn namespace(session: &mut Session, ns: Option<String>, io: &mut Io<'_
 }
 
 pub fn context(session: &mut Session, ctx: Option<String>, io: &mut Io<'_>) -> Result<()> {
-    let Some(ctx) = ctx else { return emit(io.out, &format!("{}\n", session.context)) };
+    let Some(ctx) = ctx else { return emit(io.out, &format!("{}\n", session.context())) };
     let new = session.set_context(&ctx)?;
     if io.interactive {
-        emit(io.err, &format!("Switched to context {new:?} (namespace {:?}).\n", session.namespace))?;
+        emit(io.err, &format!("Switched to context {new:?} (namespace {:?}).\n", session.namespace()))?;
     }
     Ok(())
 }
@@ -46,28 +49,26 @@ pub fn contexts(session: &Session, io: &mut Io<'_>) -> Result<()> {
     let text: String = session
         .contexts()
         .iter()
-        .map(|c| if *c == session.context { format!("* {c}\n") } else { format!("  {c}\n") })
+        .map(|c| if c == session.context() { format!("* {c}\n") } else { format!("  {c}\n") })
         .collect();
     emit(io.out, &text)
 }
 
 pub async fn namespaces(session: &mut Session, io: &mut Io<'_>) -> Result<()> {
-    let ctx = session.context.clone();
+    let ctx = session.context().to_string();
     let cluster = session.cluster(&ctx).await?;
-    let list = cluster.get_json(&collection("namespaces", None)).await?;
+    let list = cluster.list::<Namespace>(Resource::Namespaces, None, &ListParams::default()).await?;
     let text: String = list
-        .get("items")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|n| n.pointer("/metadata/name").and_then(Value::as_str))
-        .map(|n| if n == session.namespace { format!("* {n}\n") } else { format!("  {n}\n") })
+        .items
+        .iter()
+        .filter_map(|n| n.metadata.name.as_deref())
+        .map(|n| if n == session.namespace() { format!("* {n}\n") } else { format!("  {n}\n") })
         .collect();
     emit(io.out, &text)
 }
 
-pub fn history(session: &Session, n: Option<usize>, io: &mut Io<'_>) -> Result<()> {
-    let entries = session.history_file.as_ref().map(|p| crate::repl::history::load(p)).unwrap_or_default();
+pub fn history(settings: &Settings, n: Option<usize>, io: &mut Io<'_>) -> Result<()> {
+    let entries = settings.history_file.as_ref().map(|p| crate::history::load(p)).unwrap_or_default();
     let skip = n.map_or(0, |n| entries.len().saturating_sub(n));
     let width = entries.len().to_string().len();
     let text: String =
@@ -78,14 +79,14 @@ pub fn history(session: &Session, n: Option<usize>, io: &mut Io<'_>) -> Result<(
 pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
     let Some(word) = verb else {
         let mut text = String::from("Verbs (kubectl's words; a leading `kubectl` or `k` is ignored):\n");
-        for v in VERBS {
+        for v in table::own() {
             text.push_str(&format!("  {:<11}{}\n", v.name, v.summary));
         }
         text.push_str("\nAny other kubectl verb (exec, port-forward, top, get deployments, ...) runs the real kubectl\nwith the session's context and namespace. `!cmd` runs a host command.\nOutput: `> file`, `>> file`, `| command`. `help VERB` shows a verb's flags.\n");
         return emit(io.out, &text);
     };
-    let Some(v) = verbs::find(word) else {
-        let hint = verbs::nearest(word, verbs::all_verb_words())
+    let Some(v) = table::find(word).filter(|v| !v.is_kubectl()) else {
+        let hint = nearest(word, table::all_verb_words())
             .map_or_else(|| "`help` lists the verbs".into(), |s| format!("did you mean {s:?}?"));
         return Err(Error::with_hint(format!("no help for {word:?}"), hint));
     };
@@ -94,7 +95,7 @@ pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
         text.push_str("\nFlags:\n");
         for f in v.flags {
             let short = f.short.map_or("    ".to_string(), |c| format!("-{c}, "));
-            let value = f.value.map_or(String::new(), |p| format!(" {p}"));
+            let value = f.arg.placeholder().map_or(String::new(), |p| format!(" {p}"));
             text.push_str(&format!("  {short}--{}{value}\n      {}\n", f.long, f.help));
         }
     }
@@ -105,11 +106,10 @@ pub fn clear(io: &mut Io<'_>) -> Result<()> {
     emit(io.out, "\x1b[H\x1b[2J")
 }
 
-pub fn notify(session: &Session, on: Option<bool>, io: &mut Io<'_>) -> Result<()> {
-    use std::sync::atomic::Ordering;
+pub fn notify(settings: &Settings, on: Option<bool>, io: &mut Io<'_>) -> Result<()> {
     match on {
-        Some(v) => session.notify.store(v, Ordering::Relaxed),
-        None => emit(io.out, if session.notify.load(Ordering::Relaxed) { "on\n" } else { "off\n" })?,
+        Some(v) => settings.set_notices(v),
+        None => emit(io.out, if settings.notices_on() { "on\n" } else { "off\n" })?,
     }
     Ok(())
 }

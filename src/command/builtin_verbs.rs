@@ -1,0 +1,60 @@
+//! Rows of the shell's built-in verbs: they show or change session state (`ns`, `ctx`,
+//! `history`, `notify`, ...) and never reach kubectl.
+
+use super::args::Arg;
+use super::build_builtin as b;
+use super::verbs::{Build, Exec, Verb};
+
+const fn builtin(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    usage: &'static str,
+    summary: &'static str,
+    operands: &'static [Arg],
+    build: Build,
+) -> Verb {
+    Verb {
+        name,
+        aliases,
+        exec: Exec::Builtin(build),
+        usage,
+        summary,
+        flags: &[],
+        kubectl_flags: &[],
+        operands,
+        subverbs: &[],
+    }
+}
+
+pub const VERBS: &[Verb] = &[
+    builtin(
+        "ns",
+        &["namespace"],
+        "ns [NAME|-]",
+        "Show or switch the session namespace (- = previous)",
+        &[Arg::NamespaceOrBack],
+        b::namespace,
+    ),
+    builtin(
+        "ctx",
+        &["context"],
+        "ctx [NAME|-]",
+        "Show or switch the session context (- = previous)",
+        &[Arg::ContextOrBack],
+        b::context,
+    ),
+    builtin("contexts", &[], "contexts", "List the kubeconfig's contexts", &[], b::contexts),
+    builtin("namespaces", &[], "namespaces", "List the cluster's namespaces", &[], b::namespaces),
+    builtin("history", &[], "history [N]", "Show the command history", &[Arg::Free("N")], b::history),
+    builtin("help", &["?"], "help [VERB]", "Show the verbs, or one verb's flags", &[Arg::Verb], b::help),
+    builtin(
+        "notify",
+        &[],
+        "notify [on|off]",
+        "Announce phase changes of this session's pods at the prompt",
+        &[Arg::Choice(&["on", "off"])],
+        b::notify,
+    ),
+    builtin("clear", &[], "clear", "Clear the screen", &[], b::clear),
+    builtin("exit", &["quit"], "exit", "Leave the shell (Ctrl-D too)", &[], b::exit),
+];

@@ -1,0 +1,75 @@
+//! The one verb table: the native, built-in and kubectl rows joined, and lookups over
+//! them. Parsing, `help` and completion all start here.
+
+use super::verbs::Verb;
+use super::{builtin_verbs, kubectl_verbs, native_verbs};
+
+/// The whole table: native verbs, built-ins, then kubectl's own verbs.
+pub fn all() -> impl Iterator<Item = &'static Verb> {
+    native_verbs::VERBS.iter().chain(builtin_verbs::VERBS).chain(kubectl_verbs::VERBS)
+}
+
+/// The verbs this shell carries out itself (native and built-in), as `help` lists them.
+pub fn own() -> impl Iterator<Item = &'static Verb> {
+    native_verbs::VERBS.iter().chain(builtin_verbs::VERBS)
+}
+
+/// The verb named `word`, by name or alias. The shell's own verbs come first, so a
+/// built-in alias (`namespace`) is not mistaken for a kubectl word.
+pub fn find(word: &str) -> Option<&'static Verb> {
+    all().find(|v| v.name == word || v.aliases.contains(&word))
+}
+
+/// Every verb word the shell knows, native, built-in and pass-through.
+pub fn all_verb_words() -> impl Iterator<Item = &'static str> {
+    all().flat_map(|v| std::iter::once(v.name).chain(v.aliases.iter().copied()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::args::Arg;
+    use crate::common::spelling::nearest;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(nearest("gte", all_verb_words()), Some("get"));
+        assert_eq!(nearest("descrbe", all_verb_words()), Some("describe"));
+        assert_eq!(nearest("zzzzzz", all_verb_words()), None);
+        assert_eq!(find("log").map(|v| v.name), Some("logs"));
+    }
+
+    #[test]
+    fn flags_are_unique_per_verb() {
+        for v in all().chain(all().flat_map(|v| v.subverbs.iter())) {
+            for (i, f) in v.flags.iter().enumerate() {
+                assert!(
+                    !v.flags[i + 1..].iter().any(|g| g.long == f.long || (f.short.is_some() && g.short == f.short)),
+                    "{} --{}",
+                    v.name,
+                    f.long
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn verb_words_are_unique() {
+        let words: Vec<&str> = all_verb_words().collect();
+        for (i, w) in words.iter().enumerate() {
+            assert!(!words[i + 1..].contains(w), "{w} names two verbs");
+        }
+    }
+
+    #[test]
+    fn flag_lookup_by_long_and_short() {
+        let get = find("get").expect("get");
+        assert_eq!(get.flag("--selector").map(|f| f.long), Some("selector"));
+        assert_eq!(get.flag("-l").map(|f| f.long), Some("selector"));
+        assert_eq!(get.flag("-lx"), None, "a short flag is one letter");
+        assert_eq!(get.flag("--nope"), None);
+        assert_eq!(get.flag("l"), None);
+        assert_eq!(get.operand(0), Some(Arg::Resource));
+        assert_eq!(get.operand(7), Some(Arg::Name), "the last operand kind repeats");
+    }
+}

@@ -1,0 +1,247 @@
+//! Runs lines: split into statements, parse, open the destination, execute against the
+//! cluster (Ctrl-C racing native commands), finish the destination, and report errors —
+//! the same for the interactive shell, `-c` and scripts; only the wording of failures
+//! differs by mode. The runner owns the session, the settings and the streams, so it can
+//! run in-process against any streams (tests pass memory buffers).
+
+use std::io::Write;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::command::lex::{LexError, Sink, Statement, split};
+use crate::command::parse::{Command, parse};
+use crate::destination::Destination;
+use crate::error::Error;
+use crate::exec::{Flow, Io, execute};
+use crate::history::History;
+use crate::playground::Playground;
+use crate::render::errors::error_text;
+use crate::session::Session;
+use crate::settings::{Mode, Settings};
+use crate::streams::Streams;
+
+/// What a line did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineResult {
+    pub ok: bool,
+    pub exit: bool,
+}
+
+pub struct Runner {
+    session: Session,
+    settings: Settings,
+    streams: Streams,
+    history: Option<History>,
+    runtime: tokio::runtime::Handle,
+    interrupt: Arc<Notify>,
+    last_status: i32,
+    /// The in-process playground cluster, alive as long as the runner.
+    _playground: Option<Playground>,
+}
+
+impl Runner {
+    /// A runner over `session`; `interrupt` is notified on Ctrl-C. Interactive runs keep
+    /// history in `settings.history_file`.
+    pub fn new(
+        session: Session,
+        settings: Settings,
+        streams: Streams,
+        runtime: tokio::runtime::Handle,
+        interrupt: Arc<Notify>,
+        playground: Option<Playground>,
+    ) -> Self {
+        let history = match settings.mode {
+            Mode::Interactive => settings.history_file.clone().map(History::open),
+            Mode::Script => None,
+        };
+        Self { session, settings, streams, history, runtime, interrupt, last_status: 0, _playground: playground }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The exit status of the last command.
+    pub fn last_status(&self) -> i32 {
+        self.last_status
+    }
+
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    /// Saves an entered line to history at once (before it runs).
+    pub fn remember(&mut self, line: &str) {
+        if let Some(h) = self.history.as_mut() {
+            h.add(line);
+        }
+    }
+
+    /// Writes a message to the error stream (banners, notes).
+    pub fn note(&mut self, text: &str) {
+        let _ = self.streams.err.write_all(text.as_bytes());
+        let _ = self.streams.err.flush();
+    }
+
+    fn report(&mut self, e: &Error, line: &str, number: usize) {
+        let text = error_text(e, Some(line), self.settings.interactive());
+        let text = match (self.settings.mode, e) {
+            (Mode::Interactive, _) => text,
+            (Mode::Script, Error::Status(c)) => format!("line {number}: command failed with exit status {c}\n"),
+            (Mode::Script, Error::Interrupted) => format!("line {number}: interrupted\n"),
+            (Mode::Script, _) => format!("line {number}: {text}"),
+        };
+        self.note(&text);
+    }
+
+    fn fail(&mut self, e: &Error, line: &str, number: usize) -> LineResult {
+        self.report(e, line, number);
+        self.last_status = 1;
+        LineResult { ok: false, exit: false }
+    }
+
+    /// Runs every statement of `line` (numbered `number` for script diagnostics).
+    pub fn run_line(&mut self, line: &str, number: usize) -> LineResult {
+        let statements = match split(line) {
+            Ok(s) => s,
+            Err(e) => return self.fail(&lex_error(e), line, number),
+        };
+        for st in statements {
+            let (command, sink) = match st {
+                Statement::Host(cmd) => (Command::Host(cmd), Sink::Stdout),
+                Statement::Words { words, sink } => match parse(&words, sink) {
+                    Ok(Some(inv)) => (inv.command, inv.sink),
+                    Ok(None) => continue,
+                    Err(e) => return self.fail(&e.into(), line, number),
+                },
+            };
+            match self.run_command(command, &sink) {
+                Ok(Flow::Exit) => return LineResult { ok: true, exit: true },
+                Ok(Flow::Continue) => self.last_status = 0,
+                Err(e) => {
+                    if !matches!(e, Error::Interrupted) || self.settings.mode == Mode::Script {
+                        self.report(&e, line, number);
+                    } else {
+                        self.note("\n");
+                    }
+                    self.last_status = e.exit_code();
+                    return LineResult { ok: false, exit: false };
+                }
+            }
+        }
+        LineResult { ok: true, exit: false }
+    }
+
+    /// Script mode: runs `lines` (joining a line that ends inside a quote or after a
+    /// backslash with the next), stopping at the first failing line unless the settings
+    /// say keep going; returns the exit status.
+    pub fn run_script(&mut self, lines: impl Iterator<Item = String>) -> i32 {
+        let mut failed = false;
+        let mut pending = String::new();
+        let mut first_line = 0;
+        for (i, line) in lines.enumerate() {
+            if pending.is_empty() {
+                first_line = i + 1;
+            } else {
+                pending.push('\n');
+            }
+            pending.push_str(&line);
+            if matches!(split(&pending), Err(LexError::Incomplete)) {
+                continue;
+            }
+            let text = std::mem::take(&mut pending);
+            let r = self.run_line(&text, first_line);
+            if r.exit {
+                return if failed { 1 } else { self.last_status };
+            }
+            if !r.ok {
+                failed = true;
+                if !self.settings.keep_going {
+                    return 1;
+                }
+            }
+        }
+        if !pending.is_empty() && !self.run_line(&pending, first_line).ok {
+            failed = true;
+        }
+        i32::from(failed)
+    }
+
+    /// Notes the pods a command names, so their lifecycle can be announced later.
+    fn touch(&self, command: &Command) {
+        let s = &self.session;
+        match command {
+            Command::Run(r) => s.touch(&r.scope, &r.name),
+            Command::Describe(d) => d.names.iter().for_each(|n| s.touch(&d.scope, n)),
+            Command::Get(g) => g.names.iter().for_each(|n| s.touch(&g.scope, n)),
+            Command::Logs(l) => s.touch(&l.scope, &l.name),
+            Command::Wait(w) => s.touch(&w.scope, &w.name),
+            Command::Delete(d) => d.names.iter().for_each(|n| s.touch(&d.scope, n)),
+            _ => {}
+        }
+    }
+
+    fn run_command(&mut self, command: Command, sink: &Sink) -> Result<Flow, Error> {
+        self.touch(&command);
+        let hands_off = matches!(command, Command::Kubectl(_) | Command::Host(_));
+        let terminal = self.streams.terminal;
+        let mut dest = Destination::open(sink, &mut *self.streams.out, terminal.inherited)?;
+        let result = {
+            let mut io = Io {
+                out: &mut dest,
+                err: &mut *self.streams.err,
+                input: &mut *self.streams.input,
+                interactive: self.settings.interactive(),
+                out_is_terminal: matches!(sink, Sink::Stdout) && terminal.stdout && terminal.inherited,
+                terminal,
+            };
+            let fut = execute(&mut self.session, &self.settings, command, &mut io);
+            if hands_off {
+                // The child gets Ctrl-C itself; the shell waits for it to finish.
+                self.runtime.block_on(fut)
+            } else {
+                let interrupt = self.interrupt.clone();
+                self.runtime.block_on(async move {
+                    let stop = interrupt.notified();
+                    tokio::pin!(stop);
+                    tokio::select! {
+                        r = fut => r,
+                        _ = &mut stop => Err(Error::Interrupted),
+                    }
+                })
+            }
+        };
+        match dest.finish(result.is_ok()) {
+            Ok(Some(code)) if code != 0 && result.is_ok() => Err(Error::Status(code)),
+            Ok(_) => result,
+            Err(e) => result.and(Err(e)),
+        }
+    }
+}
+
+/// How a line that cannot be split reads as an error.
+fn lex_error(e: LexError) -> Error {
+    match e {
+        LexError::Incomplete => Error::with_hint(
+            "the line ends inside a quote or after a backslash",
+            "close the quote, or remove the trailing backslash",
+        ),
+        LexError::MissingTarget { at, op } => {
+            let hint = if op == "|" {
+                "e.g. get pods | grep nginx"
+            } else {
+                "e.g. run nginx --image=nginx --dry-run=client -o yaml > nginx-pod.yaml"
+            };
+            Error::Usage {
+                message: format!("{op} needs a target"),
+                hint: Some(hint.into()),
+                span: Some((at, at + op.len())),
+            }
+        }
+    }
+}

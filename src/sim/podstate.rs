@@ -1,0 +1,45 @@
+//! One pod's observable state, kept in step with its runtime: the status projected from
+//! the runtime, the events recorded about it, and the field path events name a container
+//! by. The scheduler (`lifecycle`) and the kubelet (`kubelet`) both write through here.
+
+use k8s_openapi::api::core::v1::Pod;
+
+use super::events::{self, Note, Subject};
+use super::store::{Key, Store, now_secs};
+
+pub(super) fn field_path(pod: &Pod, name: &str) -> String {
+    let is_init = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.init_containers.as_ref())
+        .is_some_and(|ics| ics.iter().any(|c| c.name == name));
+    if is_init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") }
+}
+
+pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {
+    let m = &pod.metadata;
+    let who = Subject {
+        namespace: m.namespace.as_deref().unwrap_or_default(),
+        name: m.name.as_deref().unwrap_or_default(),
+        uid: m.uid.as_deref().unwrap_or_default(),
+        resource_version: m.resource_version.clone(),
+    };
+    events::record(store, &who, note);
+}
+
+/// Re-projects a pod's status from its runtime and stores it if it changed.
+pub(super) fn refresh(store: &mut Store, key: &Key) {
+    let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key).cloned()) else { return };
+    let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
+    let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
+    let node_changed = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
+    if node_changed && let Some(spec) = pod.spec.as_mut() {
+        spec.node_name = rt.node.clone();
+    }
+    let changed = pod.status.as_ref() != Some(&status) || node_changed;
+    store.runtime.insert(key.clone(), rt);
+    if changed {
+        pod.status = Some(status);
+        store.update(pod);
+    }
+}
