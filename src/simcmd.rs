@@ -43,12 +43,24 @@ async fn terminated() {
     }
 }
 
+/// `VERB:RESOURCE` pairs of `--forbid`.
+fn forbidden(specs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    specs
+        .iter()
+        .map(|s| match s.split_once(':') {
+            Some((v, r)) if !v.is_empty() && !r.is_empty() => Ok((v.to_string(), r.to_string())),
+            _ => anyhow::bail!("--forbid {s:?}: expected VERB:RESOURCE, e.g. list:namespaces"),
+        })
+        .collect()
+}
+
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     let opts = SimOptions {
         nodes: args.nodes,
         pods: args.pods,
         timing: timing(&args),
         token: args.token.clone(),
+        forbid: forbidden(&args.forbid)?,
         ..SimOptions::default()
     };
     let sim =
@@ -63,4 +75,17 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     terminated().await;
     sim.stop().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbid_specs() {
+        let ok = forbidden(&["list:namespaces".into(), "get:pods".into()]).expect("valid");
+        assert_eq!(ok, [("list".to_string(), "namespaces".to_string()), ("get".into(), "pods".into())]);
+        assert!(forbidden(&["list".into()]).is_err());
+        assert!(forbidden(&[":pods".into()]).is_err());
+    }
 }

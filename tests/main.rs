@@ -5,6 +5,7 @@ mod util;
 
 mod cache;
 mod plugin;
+mod session;
 mod shell_parity;
 mod shell_script;
 mod sim_api;

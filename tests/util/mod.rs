@@ -224,3 +224,74 @@ impl TestCluster {
         panic!("`{line}` differs\n--- kubectl\n{}\n--- kubectl-podsh\n{}\n--- end", last.0, last.1);
     }
 }
+
+/// The shell's runner in this process, over memory streams, against a test cluster: a
+/// line in, its output, errors and status out, with no process spawned.
+pub struct InProcess {
+    pub runner: podsh::runner::Runner,
+    pub captured: podsh::streams::Captured,
+}
+
+impl InProcess {
+    /// Runs one line; returns what it printed and the shell's status after it.
+    pub fn line(&mut self, line: &str) -> Run {
+        self.runner.run_line(line, 1);
+        Run { stdout: self.captured.out.take(), stderr: self.captured.err.take(), code: self.runner.last_status() }
+    }
+
+    /// Runs a script; the code is the script's exit status.
+    pub fn script(&mut self, text: &str) -> Run {
+        let code = self.runner.run_script(text.lines().map(str::to_string));
+        Run { stdout: self.captured.out.take(), stderr: self.captured.err.take(), code }
+    }
+}
+
+impl TestCluster {
+    /// An in-process runner in `mode` with `input` as its stdin; state (remembered
+    /// namespaces) in the test's directory.
+    pub fn in_process(&self, mode: podsh::settings::Mode, input: &str) -> InProcess {
+        self.in_process_with(&self.kubeconfig, mode, input, false)
+    }
+
+    pub fn in_process_with(
+        &self,
+        kubeconfig: &std::path::Path,
+        mode: podsh::settings::Mode,
+        input: &str,
+        keep_going: bool,
+    ) -> InProcess {
+        let kc = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig");
+        let state = Some(self.dir.path().join("state"));
+        let session =
+            podsh::session::Session::new(kc, Some(kubeconfig.to_path_buf()), None, None, state).expect("a session");
+        let mut settings = podsh::settings::Settings::new(mode);
+        settings.keep_going = keep_going;
+        let (streams, captured) = podsh::streams::Streams::memory(input);
+        let interrupt = std::sync::Arc::new(tokio::sync::Notify::new());
+        let runner = podsh::runner::Runner::new(session, settings, streams, self.rt.handle().clone(), interrupt, None);
+        InProcess { runner, captured }
+    }
+
+    /// A kubeconfig beside the cluster's with a second context `other` on the same
+    /// cluster (listed first).
+    pub fn two_contexts(&self) -> PathBuf {
+        let text = std::fs::read_to_string(&self.kubeconfig).expect("kubeconfig");
+        let second = text.replace(
+            "contexts:\n- name: sim\n",
+            "contexts:\n- name: other\n  context:\n    cluster: sim\n    user: sim\n- name: sim\n",
+        );
+        self.file("two-contexts.yaml", &second)
+    }
+}
+
+/// Timings for in-process session tests: every step in tens of milliseconds.
+pub fn quick_timing() -> Timing {
+    Timing {
+        schedule: Duration::from_millis(10),
+        pull: Duration::from_millis(30),
+        kill: Duration::from_millis(30),
+        backoff: Duration::from_millis(300),
+        backoff_max: Duration::from_secs(2),
+        node_lost: Duration::from_millis(300),
+    }
+}
