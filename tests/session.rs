@@ -79,12 +79,7 @@ fn a_failed_command_leaves_the_redirected_file_alone() {
     let failed = sh.line(&format!("get pod nosuch -o yaml > {n}"));
     assert_eq!(failed.code, 1);
     assert_text(&std::fs::read_to_string(&names).expect("file"), "pod/web\n");
-    let leftovers = std::fs::read_dir(c.dir.path())
-        .expect("ls")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
-        .count();
-    assert_eq!(leftovers, 0, "no temporary file left behind");
+    assert_eq!(crate::util::temp_files_in(c.dir.path()), 0, "no temporary file left behind");
     assert_eq!(sh.line(&format!("get pods -o name >> {n}")).code, 0);
     assert_text(&std::fs::read_to_string(&names).expect("file"), "pod/web\npod/web\n");
 }

@@ -69,12 +69,7 @@ fn redirection_files_pipes_and_atomic_replace() {
     let failed = c.podsh("get pod nosuch -o yaml > names.txt");
     assert_eq!(failed.code, 1);
     assert_text(&std::fs::read_to_string(c.path("names.txt")).expect("file"), "pod/web\npod/web\n");
-    let leftovers = std::fs::read_dir(c.dir.path())
-        .expect("ls")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
-        .count();
-    assert_eq!(leftovers, 0, "no temporary file left behind");
+    assert_eq!(crate::util::temp_files_in(c.dir.path()), 0, "no temporary file left behind");
     let missing = c.podsh("get pods >");
     assert!(missing.stderr.starts_with("line 1: error: > needs a target\n"), "{}", missing.stderr);
 }

@@ -13,17 +13,7 @@ const fn builtin(
     operands: &'static [Arg],
     build: Build,
 ) -> Verb {
-    Verb {
-        name,
-        aliases,
-        exec: Exec::Builtin(build),
-        usage,
-        summary,
-        flags: &[],
-        kubectl_flags: &[],
-        operands,
-        subverbs: &[],
-    }
+    Verb { aliases, usage, summary, operands, ..Verb::new(name, Exec::Builtin(build)) }
 }
 
 pub const VERBS: &[Verb] = &[

@@ -5,17 +5,7 @@ use super::args::Arg;
 use super::verbs::{Exec, Verb};
 
 const fn kubectl(name: &'static str, summary: &'static str, operands: &'static [Arg]) -> Verb {
-    Verb {
-        name,
-        aliases: &[],
-        exec: Exec::Kubectl,
-        usage: "",
-        summary,
-        flags: &[],
-        kubectl_flags: &[],
-        operands,
-        subverbs: &[],
-    }
+    Verb { summary, operands, ..Verb::new(name, Exec::Kubectl) }
 }
 
 pub const VERBS: &[Verb] = &[

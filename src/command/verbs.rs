@@ -40,6 +40,22 @@ pub struct Verb {
 }
 
 impl Verb {
+    /// A row with a name and a way of running, and nothing else yet (rows fill in the
+    /// rest with struct update syntax).
+    pub const fn new(name: &'static str, exec: Exec) -> Verb {
+        Verb {
+            name,
+            aliases: &[],
+            exec,
+            usage: "",
+            summary: "",
+            flags: &[],
+            kubectl_flags: &[],
+            operands: &[],
+            subverbs: &[],
+        }
+    }
+
     /// The flag tables a line of this verb is read with: the shell's, then kubectl's.
     pub fn tables(&self) -> [&'static [Flag]; 2] {
         [self.flags, self.kubectl_flags]

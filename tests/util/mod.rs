@@ -157,6 +157,15 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// How many `.tmp` files (left by an atomic `> file`) are in `dir`.
+pub fn temp_files_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .count()
+}
+
 /// Splits a kubectl table row into its cells (columns are separated by 2+ spaces).
 pub fn cells(line: &str) -> Vec<String> {
     regex::Regex::new(r"\s{2,}").expect("valid regex").split(line.trim_end()).map(str::to_string).collect()
