@@ -6,36 +6,18 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use kube::config::Kubeconfig;
 use tokio::sync::Notify;
 
 use crate::cli::ShellArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::history;
+use crate::kubeconfig::Sources;
 use crate::playground::Playground;
 use crate::render::errors::error_text;
 use crate::runner::Runner;
 use crate::session::{Session, default_state_dir};
 use crate::settings::{Mode, Settings};
 use crate::streams::Streams;
-
-fn load_kubeconfig(args: &ShellArgs) -> Result<(Kubeconfig, Option<std::path::PathBuf>)> {
-    if let Some(path) = &args.kubeconfig {
-        let kc = Kubeconfig::read_from(path)
-            .map_err(|e| Error::msg(format!("cannot read kubeconfig {}: {e}", path.display())))?;
-        return Ok((kc, Some(path.clone())));
-    }
-    let env_set = std::env::var_os("KUBECONFIG").is_some_and(|v| !v.is_empty());
-    let home_config = dirs::home_dir().map(|h| h.join(".kube").join("config"));
-    if !env_set && !home_config.as_ref().is_some_and(|p| p.exists()) {
-        return Err(Error::with_hint(
-            "no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist",
-            "try the built-in cluster: kubectl podsh --playground",
-        ));
-    }
-    let kc = Kubeconfig::read().map_err(|e| Error::msg(format!("cannot read the kubeconfig: {e}")))?;
-    Ok((kc, None))
-}
 
 /// Runs the shell; returns the process exit status.
 pub fn run(args: ShellArgs) -> i32 {
@@ -68,14 +50,13 @@ fn settings(args: &ShellArgs, streams: &Streams, state_dir: Option<&std::path::P
 
 fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let state_dir = default_state_dir();
-    let (kubeconfig, file, playground) = if args.playground {
-        let (p, kc) = Playground::start(rt, state_dir.as_deref())?;
-        (kc, Some(p.kubeconfig_file().to_path_buf()), Some(p))
+    let (sources, playground) = if args.playground {
+        let p = Playground::start(rt, state_dir.as_deref())?;
+        (Sources::files(vec![p.kubeconfig_file().to_path_buf()]), Some(p))
     } else {
-        let (kc, path) = load_kubeconfig(&args)?;
-        (kc, path, None)
+        (Sources::locate(args.kubeconfig.clone())?, None)
     };
-    let session = Session::new(kubeconfig, file, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
+    let session = Session::new(sources, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
     let streams = Streams::process();
     let settings = settings(&args, &streams, state_dir.as_deref());
     let interrupt = Arc::new(Notify::new());

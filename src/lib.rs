@@ -24,6 +24,7 @@ pub mod destination;
 pub mod error;
 pub mod exec;
 pub mod history;
+pub mod kubeconfig;
 pub mod playground;
 pub mod plugin;
 pub mod render;

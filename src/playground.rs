@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use kube::config::Kubeconfig;
-
 use crate::error::{Error, Result};
 use crate::sim::{SimOptions, Simulator};
 
@@ -20,18 +18,16 @@ pub struct Playground {
 impl Playground {
     /// Starts the simulator on a loopback port and writes its kubeconfig into `dir`
     /// (the system's temporary directory without one).
-    pub fn start(rt: &tokio::runtime::Runtime, dir: Option<&Path>) -> Result<(Self, Kubeconfig)> {
+    pub fn start(rt: &tokio::runtime::Runtime, dir: Option<&Path>) -> Result<Self> {
         let sim = rt
             .block_on(Simulator::start("127.0.0.1:0", SimOptions { nodes: 2, ..SimOptions::default() }))
             .map_err(|e| Error::msg(format!("cannot start the playground: {e}")))?;
-        let kubeconfig = Kubeconfig::from_yaml(&sim.kubeconfig(CONTEXT))
-            .map_err(|e| Error::msg(format!("playground kubeconfig: {e}")))?;
         let dir = dir.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join(format!("playground-{}.kubeconfig", std::process::id()));
         sim.write_kubeconfig(&path, CONTEXT)
             .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
-        Ok((Self { _sim: sim, kubeconfig_file: path }, kubeconfig))
+        Ok(Self { _sim: sim, kubeconfig_file: path })
     }
 
     pub fn kubeconfig_file(&self) -> &Path {

@@ -4,7 +4,7 @@
 //! and one cluster connection per context. The user's kubeconfig is read, never written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use kube::config::Kubeconfig;
@@ -13,6 +13,7 @@ use crate::cluster::Cluster;
 use crate::command::parse::Scope;
 use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
+use crate::kubeconfig::Sources;
 
 /// Pods a session created or named: `(context, namespace, pod)`, shared with the notice
 /// thread.
@@ -20,8 +21,8 @@ pub type Touched = Arc<Mutex<BTreeSet<(String, String, String)>>>;
 
 pub struct Session {
     kubeconfig: Kubeconfig,
-    /// The kubeconfig file to hand to kubectl (explicit `--kubeconfig`, or the playground's).
-    kubeconfig_file: Option<PathBuf>,
+    /// The files the kubeconfig was read from, which kubectl reads too.
+    sources: Sources,
     context: String,
     namespace: String,
     prev_context: Option<String>,
@@ -50,16 +51,16 @@ pub fn default_state_dir() -> Option<PathBuf> {
 }
 
 impl Session {
-    /// A session on `kubeconfig` (read from `kubeconfig_file` when there is one), starting
-    /// in `context` (else the kubeconfig's current one) and `namespace` (else the
-    /// context's, else `default`); `state_dir` keeps the per-context namespace memory.
+    /// A session on the kubeconfig of `sources`, starting in `context` (else the
+    /// kubeconfig's current one) and `namespace` (else the context's, else `default`);
+    /// `state_dir` keeps the per-context namespace memory.
     pub fn new(
-        kubeconfig: Kubeconfig,
-        kubeconfig_file: Option<PathBuf>,
+        sources: Sources,
         context: Option<String>,
         namespace: Option<String>,
         state_dir: Option<PathBuf>,
     ) -> Result<Self> {
+        let kubeconfig = sources.load()?;
         let context = match context.or_else(|| kubeconfig.current_context.clone()).filter(|c| !c.is_empty()) {
             Some(c) => c,
             None => {
@@ -80,7 +81,7 @@ impl Session {
         let namespace = namespace.unwrap_or_else(|| context_namespace(&kubeconfig, &context));
         Ok(Self {
             kubeconfig,
-            kubeconfig_file,
+            sources,
             context,
             namespace,
             prev_context: None,
@@ -100,9 +101,27 @@ impl Session {
         &self.namespace
     }
 
-    /// The kubeconfig file kubectl must read for this session's contexts.
-    pub fn kubeconfig_file(&self) -> Option<&Path> {
-        self.kubeconfig_file.as_deref()
+    /// The kubeconfig files kubectl must read for this session's contexts.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// The namespace the kubeconfig gives `ctx` (what kubectl uses without `-n`).
+    pub fn kubeconfig_namespace(&self, ctx: &str) -> String {
+        context_namespace(&self.kubeconfig, ctx)
+    }
+
+    /// The kubeconfig's current context.
+    pub fn kubeconfig_current(&self) -> Option<&str> {
+        self.kubeconfig.current_context.as_deref()
+    }
+
+    /// Reads the kubeconfig files again (after kubectl changed them); connections are
+    /// made afresh.
+    pub fn reload(&mut self) -> Result<()> {
+        self.kubeconfig = self.sources.load()?;
+        self.clusters.clear();
+        Ok(())
     }
 
     /// The pods this session acted on, shared with the notice thread.

@@ -40,6 +40,9 @@ pub enum Arg {
     ContainerImage,
     /// One of a fixed list.
     Choice(&'static [&'static str]),
+    /// One of a fixed list, given as `--flag=value`; the flag alone means the second
+    /// field (pflag's NoOptDefVal: `--dry-run` is `--dry-run=unchanged`).
+    Bare(&'static [&'static str], &'static str),
     /// Anything; the text is the placeholder `help` shows.
     Free(&'static str),
 }
@@ -60,7 +63,7 @@ impl Arg {
             Arg::Verb => "VERB",
             Arg::CopyPath => "POD:PATH",
             Arg::ContainerImage => "CONTAINER=IMAGE",
-            Arg::Choice(_) => "VALUE",
+            Arg::Choice(_) | Arg::Bare(..) => "VALUE",
             Arg::Free(p) => p,
         })
     }
@@ -68,7 +71,7 @@ impl Arg {
     /// The fixed values of a choice, else none.
     pub fn choices(self) -> &'static [&'static str] {
         match self {
-            Arg::Choice(v) => v,
+            Arg::Choice(v) | Arg::Bare(v, _) => v,
             _ => &[],
         }
     }
@@ -201,6 +204,10 @@ impl Args {
     /// Records flag `f` with its value (inline, the next word, or `true` for a switch).
     fn take(&mut self, f: &'static Flag, w: &Word, inline: Option<String>, next: Option<&Word>) -> usize {
         let mut record = |value: String| self.given.push(Given { flag: f, value, at: w.clone() });
+        if let (Arg::Bare(_, bare), None) = (f.arg, &inline) {
+            record(bare.to_string());
+            return 0;
+        }
         match (f.takes_value(), inline) {
             (_, Some(v)) => {
                 record(v);
@@ -247,9 +254,11 @@ impl Args {
         &self.given
     }
 
-    /// `--namespace` and `--context` overrides of the session's scope.
+    /// `--namespace` and `--context` overrides of the session's scope; an empty value
+    /// is no override (kubectl then uses the kubeconfig's).
     pub fn scope(&self) -> Scope {
-        Scope { namespace: self.get("namespace").map(str::to_string), context: self.get("context").map(str::to_string) }
+        let given = |long| self.get(long).filter(|v| !v.is_empty()).map(str::to_string);
+        Scope { namespace: given("namespace"), context: given("context") }
     }
 
     /// The verb word, for carets.
@@ -273,6 +282,7 @@ mod tests {
         Flag { long: "tty", short: Some('t'), arg: Arg::Switch, help: "" },
         Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "" },
         Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["yaml"]), help: "" },
+        Flag { long: "dry-run", short: None, arg: Arg::Bare(&["client"], "unchanged"), help: "" },
     ];
 
     fn words(line: &str) -> Vec<Word> {
@@ -316,5 +326,8 @@ mod tests {
         let scope = split(&[FLAGS], &words("x -n dev")).scope();
         assert_eq!((scope.namespace.as_deref(), scope.context), (Some("dev"), None));
         assert_eq!(split(&[FLAGS], &words("x a")).raw(), ["x", "a"]);
+        let bare = split(&[FLAGS], &words("run --dry-run client --dry-run=server"));
+        assert_eq!(bare.all("dry-run"), ["unchanged", "server"], "a bare value never takes the next word");
+        assert_eq!(bare.positional.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["client"]);
     }
 }

@@ -1,11 +1,16 @@
 //! The builders of the native verbs' rows: typed commands from a statement's checked
-//! flags and operands (the second stage of parsing, after `args::split`). A line a
-//! builder does not fully understand becomes `Command::Kubectl`, whole.
+//! flags and operands (the second stage of parsing, after `args::split`). A builder
+//! takes a line natively only when it carries out every part of it as kubectl does;
+//! anything else (a format, an object kind, a form of an argument it does not
+//! implement, or a combination kubectl refuses) becomes `Command::Kubectl`, whole, so
+//! kubectl does it or words the refusal itself.
+
+use std::time::Duration;
 
 use super::args::Args;
-use super::lex::Word;
 use super::parse_error::ParseError;
 use super::types::*;
+use crate::common::goduration;
 
 /// The words that name pods (`pods`, `pod`, `po`).
 pub const POD_WORDS: &[&str] = &["pods", "pod", "po"];
@@ -19,53 +24,61 @@ pub fn pod_name(word: &str) -> Option<&str> {
     }
 }
 
-fn pass_through(a: &Args) -> Result<Command, ParseError> {
+fn kubectl(a: &Args) -> Result<Command, ParseError> {
     Ok(Command::Kubectl(a.raw()))
 }
 
-fn output(a: &Args, w: &[Word]) -> Result<Option<Format>, ParseError> {
-    let Some(o) = a.get("output") else { return Ok(None) };
-    Ok(Some(match o {
+/// A native `-o` format among `allowed`; `None` when the line asks for another.
+fn output(a: &Args, allowed: &[Format]) -> Option<Option<Format>> {
+    let Some(o) = a.get("output") else { return Some(None) };
+    let f = match o {
         "wide" => Format::Wide,
         "yaml" => Format::Yaml,
         "json" => Format::Json,
         "name" => Format::Name,
-        other => {
-            let at = w.iter().find(|x| x.text.contains(other)).or(w.first());
-            let msg = format!(
-                "unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,wide,yaml"
-            );
-            return Err(match at {
-                Some(x) => ParseError::at(x, msg),
-                None => ParseError::plain(msg),
-            });
-        }
-    }))
+        _ => return None,
+    };
+    allowed.contains(&f).then_some(Some(f))
 }
 
-fn dry_run(a: &Args) -> DryRun {
+/// The dry-run mode; `None` for the deprecated bare `--dry-run` (kubectl warns).
+fn dry_run(a: &Args) -> Option<DryRun> {
     match a.get("dry-run") {
-        Some("client") | Some("true") | Some("") => DryRun::Client,
-        Some("server") => DryRun::Server,
-        _ => DryRun::None,
+        None | Some("none") => Some(DryRun::None),
+        Some("client") => Some(DryRun::Client),
+        Some("server") => Some(DryRun::Server),
+        _ => None,
     }
 }
 
+/// Files named by `-f`, unless one of them is a URL or standard input where the verb
+/// cannot read it (kubectl reads those).
+fn local_files(a: &Args, stdin_ok: bool) -> Option<Vec<String>> {
+    let files = a.all("filename");
+    let remote = |f: &String| f.starts_with("http://") || f.starts_with("https://");
+    (!files.iter().any(|f| remote(f) || (f == "-" && !stdin_ok))).then_some(files)
+}
+
 pub fn get(a: &Args) -> Result<Command, ParseError> {
-    let Some(res) = a.positional.first() else {
-        return Err(ParseError::plain("you must specify the type of resource to get").hint("e.g. get pods"));
-    };
+    let Some(res) = a.positional.first() else { return kubectl(a) };
     let (kind, mut names) = match res.text.split_once('/') {
         Some((k, n)) => (Kind::from_word(k), vec![n.to_string()]),
         None => (Kind::from_word(&res.text), Vec::new()),
     };
-    let Some(kind) = kind else { return pass_through(a) };
+    let Some(kind) = kind else { return kubectl(a) };
     for w in &a.positional[1..] {
         match w.text.split_once('/') {
             Some((k, n)) if Kind::from_word(k) == Some(kind) => names.push(n.to_string()),
-            Some(_) => return pass_through(a),
+            Some(_) => return kubectl(a),
             None => names.push(w.text.clone()),
         }
+    }
+    let watch = a.on("watch");
+    let Some(output) = output(a, &[Format::Wide, Format::Yaml, Format::Json, Format::Name]) else { return kubectl(a) };
+    let streams_objects = watch && output.is_some_and(|f| f != Format::Wide);
+    let all = a.on("all-namespaces");
+    if streams_objects || (watch && !names.is_empty()) || (all && !names.is_empty()) {
+        return kubectl(a);
     }
     Ok(Command::Get(Get {
         scope: a.scope(),
@@ -73,9 +86,9 @@ pub fn get(a: &Args) -> Result<Command, ParseError> {
         names,
         selector: a.get("selector").map(str::to_string),
         field_selector: a.get("field-selector").map(str::to_string),
-        all_namespaces: a.on("all-namespaces"),
-        output: output(a, &a.words)?.unwrap_or(Format::Table),
-        watch: a.on("watch"),
+        all_namespaces: all,
+        output: output.unwrap_or(Format::Table),
+        watch,
         watch_events: a.on("output-watch-events"),
         show_labels: a.on("show-labels"),
         no_headers: a.on("no-headers"),
@@ -100,24 +113,38 @@ fn pod_targets(a: &Args) -> Option<Vec<String>> {
 }
 
 pub fn describe(a: &Args) -> Result<Command, ParseError> {
-    let Some(names) = pod_targets(a) else { return pass_through(a) };
-    if names.is_empty() && !a.has("selector") && a.positional.is_empty() {
-        return Err(
-            ParseError::plain("you must specify the type of resource to describe").hint("e.g. describe pod nginx")
-        );
+    let Some(names) = pod_targets(a) else { return kubectl(a) };
+    let all = a.on("all-namespaces");
+    if a.positional.is_empty() || (all && !names.is_empty()) {
+        return kubectl(a);
     }
+    let prefix = a.positional.len() == 2 && POD_WORDS.contains(&a.positional[0].text.as_str());
     Ok(Command::Describe(Describe {
         scope: a.scope(),
         names,
         selector: a.get("selector").map(str::to_string),
-        all_namespaces: a.on("all-namespaces"),
+        all_namespaces: all,
+        prefix,
     }))
 }
 
+/// `a=b,c=d` pairs are well formed (kubectl refuses others with its own words).
+fn pairs_ok(spec: &str) -> bool {
+    spec.split(',').filter(|p| !p.is_empty()).all(|p| p.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+}
+
 pub fn run(a: &Args) -> Result<Command, ParseError> {
-    let Some(name) = a.positional.first() else {
-        return Err(ParseError::plain("NAME is required for run").hint("e.g. run nginx --image=nginx:1.14.2"));
+    let Some(name) = a.positional.first() else { return kubectl(a) };
+    let (Some(dry_run), Some(output)) = (dry_run(a), output(a, &[Format::Yaml, Format::Json, Format::Name])) else {
+        return kubectl(a);
     };
+    let port_ok = a.get("port").is_none_or(|p| p.parse::<i32>().is_ok());
+    let labels_ok = a.get("labels").is_none_or(pairs_ok);
+    let env_ok = a.all("env").iter().all(|e| e.split_once('=').is_some_and(|(k, _)| !k.is_empty()));
+    let annotations_ok = a.all("annotations").iter().all(|s| pairs_ok(s));
+    if !(port_ok && labels_ok && env_ok && annotations_ok) {
+        return kubectl(a);
+    }
     let mut args: Vec<String> = a.positional[1..].iter().map(|w| w.text.clone()).collect();
     args.extend(a.after_dashes.iter().cloned());
     Ok(Command::Run(Box::new(Run {
@@ -133,8 +160,8 @@ pub fn run(a: &Args) -> Result<Command, ParseError> {
         command: a.on("command"),
         privileged: a.on("privileged"),
         args,
-        dry_run: dry_run(a),
-        output: output(a, &a.positional)?,
+        dry_run,
+        output,
     })))
 }
 
@@ -147,124 +174,123 @@ pub fn create(a: &Args) -> Result<Command, ParseError> {
 }
 
 fn manifests(create_only: bool, a: &Args) -> Result<Command, ParseError> {
-    let files = a.all("filename");
-    if files.is_empty() || a.on("server-side") || !a.positional.is_empty() {
-        if files.is_empty() && a.positional.is_empty() {
-            let verb = if create_only { "create" } else { "apply" };
-            return Err(
-                ParseError::plain("must specify one of -f and -k").hint(format!("e.g. {verb} -f nginx-pod.yaml"))
-            );
-        }
-        return pass_through(a);
+    let (Some(files), Some(dry_run)) = (local_files(a, true), dry_run(a)) else { return kubectl(a) };
+    let Some(output) = output(a, &[Format::Yaml, Format::Json, Format::Name]) else { return kubectl(a) };
+    if files.is_empty() || !a.positional.is_empty() {
+        return kubectl(a);
     }
     let validate = match a.get("validate").unwrap_or("strict") {
         "true" | "strict" => "Strict",
         "warn" => "Warn",
-        _ => "Ignore",
+        "false" | "ignore" => "Ignore",
+        _ => return kubectl(a),
     };
     Ok(Command::Apply(Apply {
         scope: a.scope(),
         create_only,
         files,
-        dry_run: dry_run(a),
+        dry_run,
         validate: validate.into(),
-        output: output(a, &a.words)?,
+        output,
+        line: a.raw(),
     }))
 }
 
-pub fn delete(a: &Args) -> Result<Command, ParseError> {
-    let files = a.all("filename");
-    let names = if files.is_empty() {
-        match pod_targets(a) {
-            Some(n) => n,
-            None => return pass_through(a),
-        }
-    } else {
-        Vec::new()
-    };
-    if names.is_empty() && files.is_empty() && !a.has("selector") && !a.on("all") {
-        return Err(ParseError::plain("resource(s) were provided, but no name was specified")
-            .hint("e.g. delete pod nginx, delete -f nginx-pod.yaml, delete pods -l app=web"));
-    }
-    let mut grace = match a.get("grace-period") {
-        Some(g) => Some(
-            g.parse::<i64>()
-                .map_err(|_| ParseError::plain(format!("invalid argument {g:?} for \"--grace-period\" flag")))?,
-        ),
+/// The grace period kubectl's delete sends: `--now` is 1, a 0 without `--force` is 1
+/// (kubectl protects against accidental immediate deletion), `--force` alone is 0; `None`
+/// when kubectl itself would refuse the combination or the number.
+fn grace_period(a: &Args) -> Option<Option<i64>> {
+    let given = match a.get("grace-period") {
+        Some(g) => Some(g.parse::<i64>().ok()?),
         None => None,
     };
+    let force = a.on("force");
+    let mut grace = given.filter(|g| *g >= 0);
     if a.on("now") {
+        if given.is_some() {
+            return None;
+        }
         grace = Some(1);
     }
-    let force = a.on("force");
+    if grace == Some(0) && !force {
+        grace = Some(1);
+    }
     if force && grace.is_none() {
         grace = Some(0);
     }
+    if force && grace.is_some_and(|g| g > 0) {
+        return None;
+    }
+    Some(grace)
+}
+
+pub fn delete(a: &Args) -> Result<Command, ParseError> {
+    let (Some(files), Some(dry_run), Some(grace)) = (local_files(a, false), dry_run(a), grace_period(a)) else {
+        return kubectl(a);
+    };
+    let names = if files.is_empty() {
+        match pod_targets(a) {
+            Some(n) => n,
+            None => return kubectl(a),
+        }
+    } else {
+        if !a.positional.is_empty() {
+            return kubectl(a);
+        }
+        Vec::new()
+    };
+    let selector = a.get("selector").map(str::to_string);
+    let all = a.on("all");
+    let ways = [!names.is_empty(), !files.is_empty(), selector.is_some() || all];
+    if ways.iter().filter(|w| **w).count() != 1 || (all && selector.is_some()) {
+        return kubectl(a);
+    }
+    let ignore_not_found = match a.get("ignore-not-found") {
+        Some(v) => v == "true",
+        None => all || selector.is_some(),
+    };
     Ok(Command::Delete(Delete {
         scope: a.scope(),
         names,
         files,
-        selector: a.get("selector").map(str::to_string),
-        all: a.on("all"),
+        selector,
+        all,
         grace,
-        force,
+        force: a.on("force"),
         wait: a.get("wait") != Some("false"),
-        ignore_not_found: a.on("ignore-not-found"),
-        dry_run: dry_run(a),
+        ignore_not_found,
+        dry_run,
+        line: a.raw(),
     }))
 }
 
-/// `5s`, `2m`, `1h` or plain seconds.
-pub fn seconds(s: &str) -> Option<i64> {
-    let (num, unit) = s.find(|c: char| c.is_ascii_alphabetic()).map_or((s, "s"), |i| (&s[..i], &s[i..]));
-    let n: i64 = num.parse().ok()?;
-    let scale = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => return None,
-    };
-    Some(n * scale)
-}
-
 pub fn logs(a: &Args) -> Result<Command, ParseError> {
-    let name = match a.positional.as_slice() {
-        [one] => pod_name(&one.text).map(str::to_string),
-        [kind, one] if POD_WORDS.contains(&kind.text.as_str()) => Some(one.text.clone()),
-        [pod, c] if !a.has("container") => {
-            let mut cmd = logs_options(a, pod_name(&pod.text).unwrap_or(&pod.text).to_string())?;
-            if let Command::Logs(l) = &mut cmd {
-                l.container = Some(c.text.clone());
-            }
-            return Ok(cmd);
-        }
-        [] => return Err(at_verb(a, "a pod name is required for logs").hint("e.g. logs nginx")),
-        _ => None,
+    let (name, container) = match a.positional.as_slice() {
+        [pod] => (pod, a.get("container")),
+        [pod, c] if !a.has("container") => (pod, Some(c.text.as_str())),
+        _ => return kubectl(a),
     };
-    let Some(name) = name else { return pass_through(a) };
-    logs_options(a, name)
-}
-
-/// The options of `logs` for pod `name`.
-fn logs_options(a: &Args, name: String) -> Result<Command, ParseError> {
+    let Some(name) = pod_name(&name.text) else { return kubectl(a) };
     let since = match a.get("since") {
-        Some(s) => Some(seconds(s).ok_or_else(|| {
-            ParseError::plain(format!("invalid argument {s:?} for \"--since\" flag")).hint("e.g. --since=5m")
-        })?),
+        Some(s) => match goduration::parse(s) {
+            Ok(0) => None,
+            Ok(ns) if ns > 0 => Some(goduration::round_secs(ns)),
+            _ => return kubectl(a),
+        },
         None => None,
     };
-    let tail = match a.get("tail") {
-        Some(t) => Some(
-            t.parse::<i64>().map_err(|_| ParseError::plain(format!("invalid argument {t:?} for \"--tail\" flag")))?,
-        ),
+    let tail = match a.get("tail").map(str::parse::<i64>) {
         None => None,
+        Some(Ok(-1)) => None,
+        Some(Ok(t)) if t >= 0 => Some(t),
+        Some(_) => return kubectl(a),
     };
     Ok(Command::Logs(Logs {
         scope: a.scope(),
-        name,
-        container: a.get("container").map(str::to_string),
+        name: name.to_string(),
+        container: container.map(str::to_string),
         follow: a.on("follow"),
-        tail: tail.filter(|t| *t >= 0),
+        tail,
         since,
         timestamps: a.on("timestamps"),
         previous: a.on("previous"),
@@ -272,58 +298,72 @@ fn logs_options(a: &Args, name: String) -> Result<Command, ParseError> {
 }
 
 pub fn events(a: &Args) -> Result<Command, ParseError> {
-    Ok(Command::Events(Events {
-        scope: a.scope(),
-        pod: a
-            .get("for")
-            .map(|f| f.trim_start_matches("pod/").to_string())
-            .or_else(|| a.positional.first().and_then(|w| pod_name(&w.text)).map(str::to_string)),
-        all_namespaces: a.on("all-namespaces"),
-    }))
+    if !a.positional.is_empty() {
+        return kubectl(a);
+    }
+    let pod = match a.get("for") {
+        Some(f) => match f.split_once('/') {
+            Some((k, n)) if POD_WORDS.contains(&k) && !n.is_empty() => Some(n.to_string()),
+            _ => return kubectl(a),
+        },
+        None => None,
+    };
+    Ok(Command::Events(Events { scope: a.scope(), pod, all_namespaces: a.on("all-namespaces") }))
 }
 
-/// An error at the verb word (or without a caret when there is none).
-fn at_verb(a: &Args, message: &str) -> ParseError {
-    match a.verb_word() {
-        Some(w) => ParseError::at(w, message),
-        None => ParseError::plain(message),
+/// `{.a.b[0].c}` (or without braces) as fields and indexes; `None` for anything richer
+/// (filters, wildcards, ranges), which kubectl's JSONPath evaluates.
+pub fn simple_path(path: &str) -> Option<Vec<PathStep>> {
+    let inner = path.trim();
+    let inner = inner.strip_prefix('{').and_then(|p| p.strip_suffix('}')).unwrap_or(inner);
+    let inner = inner.strip_prefix('.').unwrap_or(inner);
+    let mut steps = Vec::new();
+    for part in inner.split('.') {
+        let (field, rest) = part.split_once('[').map_or((part, None), |(f, r)| (f, Some(r)));
+        if field.is_empty() || !field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return None;
+        }
+        steps.push(PathStep::Field(field.to_string()));
+        if let Some(r) = rest {
+            let index = r.strip_suffix(']')?.parse::<usize>().ok()?;
+            steps.push(PathStep::Index(index));
+        }
     }
+    Some(steps)
+}
+
+/// A `--for` value the shell waits on natively.
+fn condition(spec: &str) -> Option<Condition> {
+    if spec.eq_ignore_ascii_case("delete") {
+        return Some(Condition::Delete);
+    }
+    if let Some(c) = spec.strip_prefix("condition=") {
+        let (name, value) = c.split_once('=').unwrap_or((c, "true"));
+        return (!name.is_empty()).then(|| Condition::Status { name: name.into(), value: value.into() });
+    }
+    let j = spec.strip_prefix("jsonpath=")?;
+    if j.contains("==") {
+        return None;
+    }
+    let (path, value) = j.rsplit_once('=')?;
+    let value = value.trim_matches(|c| c == '\'' || c == '"');
+    let path = simple_path(path.trim_matches('\''))?;
+    (!value.is_empty()).then(|| Condition::JsonPath { path, value: value.to_string() })
 }
 
 pub fn wait(a: &Args) -> Result<Command, ParseError> {
     let names = match pod_targets(a) {
         Some(n) => n,
         None if a.positional.len() == 1 => vec![a.positional[0].text.clone()],
-        None => return pass_through(a),
+        None => return kubectl(a),
     };
-    let [name] = names.as_slice() else {
-        return Err(at_verb(a, "wait needs exactly one pod").hint("e.g. wait nginx --for=condition=Ready"));
+    let specs = a.all("for");
+    let ([name], [spec]) = (names.as_slice(), specs.as_slice()) else { return kubectl(a) };
+    let Some(condition) = condition(spec) else { return kubectl(a) };
+    let timeout = match a.get("timeout").map(goduration::parse) {
+        None => Duration::from_secs(30),
+        Some(Ok(ns)) if ns >= 0 => Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX)),
+        Some(_) => return kubectl(a),
     };
-    let Some(spec) = a.get("for") else {
-        return Err(at_verb(a, "--for is required")
-            .hint("--for=condition=Ready, --for=delete or --for=jsonpath={.status.phase}=Running"));
-    };
-    let condition = if spec == "delete" {
-        Condition::Delete
-    } else if let Some(c) = spec.strip_prefix("condition=") {
-        Condition::Ready(c.split('=').next().unwrap_or(c).to_string())
-    } else if let Some(j) = spec.strip_prefix("jsonpath=") {
-        let (path, value) = j.rsplit_once('=').ok_or_else(|| {
-            ParseError::plain(format!(
-                "jsonpath wait format must be --for=jsonpath='{{.status.readyReplicas}}'=3: {spec}"
-            ))
-        })?;
-        Condition::JsonPath { path: path.trim_matches('\'').to_string(), value: value.to_string() }
-    } else {
-        return Err(ParseError::plain(format!("unrecognized condition: {spec:?}"))
-            .hint("--for=condition=Ready, --for=delete or --for=jsonpath={.status.phase}=Running"));
-    };
-    let timeout_secs = match a.get("timeout") {
-        Some(t) => seconds(t)
-            .filter(|s| *s >= 0)
-            .ok_or_else(|| ParseError::plain(format!("invalid argument {t:?} for \"--timeout\" flag")))?
-            as u64,
-        None => 30,
-    };
-    Ok(Command::Wait(Wait { scope: a.scope(), name: name.clone(), condition, timeout_secs }))
+    Ok(Command::Wait(Wait { scope: a.scope(), name: name.clone(), condition, timeout }))
 }

@@ -3,6 +3,7 @@
 
 use super::args::{Arg, Flag};
 use super::build;
+use super::kubectl_flags as kf;
 use super::verbs::{Exec, Verb};
 
 const fn flag(long: &'static str, short: Option<char>, arg: Arg, help: &'static str) -> Flag {
@@ -17,7 +18,7 @@ pub const NAMESPACE: Flag =
     flag("namespace", Some('n'), Arg::Namespace, "run in this namespace instead of the session's");
 pub const CONTEXT: Flag = flag("context", None, Arg::Context, "run against this context instead of the session's");
 pub const OUTPUT_FORMATS: &[&str] = &["wide", "yaml", "json", "name"];
-pub const DRY_RUN_VALUES: &[&str] = &["none", "client", "server"];
+pub const DRY_RUN: Arg = Arg::Bare(&["none", "client", "server"], "unchanged");
 pub const RESTART_VALUES: &[&str] = &["Always", "OnFailure", "Never"];
 
 const GET_FLAGS: &[Flag] = &[
@@ -52,7 +53,7 @@ const RUN_FLAGS: &[Flag] = &[
     flag("image-pull-policy", None, Arg::Choice(&["Always", "IfNotPresent", "Never"]), "image pull policy"),
     switch("command", None, "use the arguments after -- as the command, not args"),
     switch("privileged", None, "run the container privileged"),
-    flag("dry-run", None, Arg::Choice(DRY_RUN_VALUES), "none, client or server"),
+    flag("dry-run", None, DRY_RUN, "none, client or server"),
     flag("output", Some('o'), Arg::Choice(&["yaml", "json", "name"]), "print the pod as yaml, json or name"),
 ];
 
@@ -60,15 +61,14 @@ const APPLY_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
     flag("filename", Some('f'), Arg::File, "a file, directory, or - for standard input (repeatable)"),
-    flag("dry-run", None, Arg::Choice(DRY_RUN_VALUES), "none, client or server"),
+    flag("dry-run", None, DRY_RUN, "none, client or server"),
     flag(
         "validate",
         None,
-        Arg::Choice(&["strict", "warn", "ignore", "true", "false"]),
+        Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
         "field validation: strict, warn or ignore",
     ),
     flag("output", Some('o'), Arg::Choice(&["yaml", "json", "name"]), "print the result as yaml, json or name"),
-    switch("server-side", None, "server-side apply (handed to kubectl)"),
 ];
 
 const DELETE_FLAGS: &[Flag] = &[
@@ -82,7 +82,7 @@ const DELETE_FLAGS: &[Flag] = &[
     switch("force", None, "with --grace-period=0, remove at once without waiting"),
     switch("wait", None, "wait for the pods to be gone (default true; --wait=false to return at once)"),
     switch("ignore-not-found", None, "treat a missing pod as deleted"),
-    flag("dry-run", None, Arg::Choice(DRY_RUN_VALUES), "none, client or server"),
+    flag("dry-run", None, DRY_RUN, "none, client or server"),
 ];
 
 const LOGS_FLAGS: &[Flag] = &[
@@ -99,7 +99,7 @@ const LOGS_FLAGS: &[Flag] = &[
 const EVENTS_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
-    flag("for", None, Arg::Free("pod/NAME"), "only events about this pod"),
+    flag("for", None, Arg::Pod, "only events about this pod (pod/NAME)"),
     switch("all-namespaces", Some('A'), "across all namespaces"),
 ];
 
@@ -110,25 +110,18 @@ const WAIT_FLAGS: &[Flag] = &[
     flag("timeout", None, Arg::Free("DURATION"), "give up after DURATION (default 30s)"),
 ];
 
+/// A native row: the flags the shell implements, kubectl's flags for the verb (a line
+/// using one of those goes to kubectl whole), the operand kinds and the builder.
 const fn native(
     name: &'static str,
     usage: &'static str,
     summary: &'static str,
     flags: &'static [Flag],
+    kubectl_flags: &'static [Flag],
     operands: &'static [Arg],
     build: super::verbs::Build,
 ) -> Verb {
-    Verb {
-        name,
-        aliases: &[],
-        exec: Exec::Native(build),
-        usage,
-        summary,
-        flags,
-        kubectl_flags: &[],
-        operands,
-        subverbs: &[],
-    }
+    Verb { usage, summary, flags, kubectl_flags, operands, ..Verb::new(name, Exec::Native(build)) }
 }
 
 pub const VERBS: &[Verb] = &[
@@ -137,6 +130,7 @@ pub const VERBS: &[Verb] = &[
         "get pods [NAME...] [-l SEL] [--field-selector SEL] [-A] [-o wide|yaml|json|name] [-w]",
         "List pods (or namespaces, nodes, events) as kubectl does",
         GET_FLAGS,
+        kf::GET,
         &[Arg::Resource, Arg::Name],
         build::get,
     ),
@@ -145,6 +139,7 @@ pub const VERBS: &[Verb] = &[
         "describe pod NAME... | describe pods -l SEL",
         "Show a pod in detail, with its events",
         DESCRIBE_FLAGS,
+        kf::DESCRIBE,
         &[Arg::Resource, Arg::Name],
         build::describe,
     ),
@@ -153,6 +148,7 @@ pub const VERBS: &[Verb] = &[
         "run NAME --image=IMAGE [--port P] [--labels K=V] [--env K=V] [--restart R] [--command] [--dry-run=client -o yaml] [-- ARGS...]",
         "Create a pod running one container (or print its manifest)",
         RUN_FLAGS,
+        kf::RUN,
         &[Arg::Free("NAME"), Arg::Free("ARG")],
         build::run,
     ),
@@ -161,6 +157,7 @@ pub const VERBS: &[Verb] = &[
         "apply -f FILE|DIR|- [--dry-run=client|server] [--validate=strict|warn|ignore]",
         "Create or update pods from manifests",
         APPLY_FLAGS,
+        kf::APPLY,
         &[],
         build::apply,
     ),
@@ -169,20 +166,19 @@ pub const VERBS: &[Verb] = &[
         "create -f FILE|DIR|- [--dry-run=client|server]",
         "Create pods from manifests",
         APPLY_FLAGS,
+        kf::CREATE,
         &[],
         build::create,
     ),
-    Verb {
-        kubectl_flags: &[switch("all-namespaces", Some('A'), "delete the matching objects in every namespace")],
-        ..native(
-            "delete",
-            "delete pod NAME... | -f FILE | -l SEL | --all [--grace-period N] [--now] [--force] [--wait=false]",
-            "Delete pods",
-            DELETE_FLAGS,
-            &[Arg::Resource, Arg::Name],
-            build::delete,
-        )
-    },
+    native(
+        "delete",
+        "delete pod NAME... | -f FILE | -l SEL | --all [--grace-period N] [--now] [--force] [--wait=false]",
+        "Delete pods",
+        DELETE_FLAGS,
+        kf::DELETE,
+        &[Arg::Resource, Arg::Name],
+        build::delete,
+    ),
     Verb {
         aliases: &["log"],
         ..native(
@@ -190,16 +186,18 @@ pub const VERBS: &[Verb] = &[
             "logs NAME [-c CONTAINER] [-f] [--tail N] [--since 5m] [--timestamps] [--previous]",
             "Print or stream a container's logs",
             LOGS_FLAGS,
+            kf::LOGS,
             &[Arg::Pod, Arg::Container],
             build::logs,
         )
     },
     native(
         "events",
-        "events [NAME | --for pod/NAME] [-A]",
+        "events [--for pod/NAME] [-A]",
         "List events of the namespace or of one pod",
         EVENTS_FLAGS,
-        &[Arg::Pod],
+        kf::EVENTS,
+        &[],
         build::events,
     ),
     native(
@@ -207,6 +205,7 @@ pub const VERBS: &[Verb] = &[
         "wait [pod/]NAME --for=condition=Ready|--for=delete|--for=jsonpath={.status.phase}=Running [--timeout 30s]",
         "Wait until a pod meets a condition",
         WAIT_FLAGS,
+        kf::WAIT,
         &[Arg::Pod],
         build::wait,
     ),

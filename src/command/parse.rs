@@ -3,7 +3,7 @@
 //! no network, no printing. A leading `kubectl` or `k` is ignored so lines from docs
 //! paste straight in.
 
-use super::args::{self, Args};
+use super::args::{self, Arg, Args};
 use super::lex::{Sink, Word};
 pub use super::parse_error::ParseError;
 use super::table;
@@ -70,8 +70,8 @@ fn check_flags(verb: &Verb, a: &Args) -> Result<(), ParseError> {
         )));
     }
     for g in a.given() {
-        let choices = g.flag.arg.choices();
-        if !choices.is_empty() && !choices.contains(&g.value.as_str()) && g.flag.long != "output" {
+        let Arg::Choice(choices) = g.flag.arg else { continue };
+        if !choices.contains(&g.value.as_str()) && g.flag.long != "output" {
             return Err(ParseError::at(&g.at, format!("invalid value {:?} for --{}", g.value, g.flag.long))
                 .hint(format!("one of: {}", choices.join(", "))));
         }

@@ -73,6 +73,9 @@ pub struct Describe {
     pub names: Vec<String>,
     pub selector: Option<String>,
     pub all_namespaces: bool,
+    /// `describe TYPE NAME`: a NAME that is not found describes the pods whose names
+    /// start with it, as kubectl does.
+    pub prefix: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +111,9 @@ pub struct Apply {
     pub dry_run: DryRun,
     pub validate: String,
     pub output: Option<Format>,
+    /// The line as typed: the manifests decide (before anything is sent) whether it runs
+    /// natively or goes to kubectl whole.
+    pub line: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +128,8 @@ pub struct Delete {
     pub wait: bool,
     pub ignore_not_found: bool,
     pub dry_run: DryRun,
+    /// The line as typed, for handing `-f` manifests that are not all Pods to kubectl.
+    pub line: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,9 +153,25 @@ pub struct Events {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Condition {
-    Ready(String),
+    /// `condition=NAME[=VALUE]`: a status condition of type NAME with status VALUE
+    /// (default `true`), both compared ignoring case.
+    Status {
+        name: String,
+        value: String,
+    },
     Delete,
-    JsonPath { path: String, value: String },
+    /// `jsonpath={.a.b[0]}=VALUE`, with the path's dotted fields and indexes.
+    JsonPath {
+        path: Vec<PathStep>,
+        value: String,
+    },
+}
+
+/// One step of a simple JSONPath: a field, or an index into a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    Field(String),
+    Index(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +179,8 @@ pub struct Wait {
     pub scope: Scope,
     pub name: String,
     pub condition: Condition,
-    pub timeout_secs: u64,
+    /// Zero checks once without waiting.
+    pub timeout: std::time::Duration,
 }
 
 /// A parsed statement.

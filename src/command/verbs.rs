@@ -56,15 +56,16 @@ impl Verb {
         }
     }
 
-    /// The flag tables a line of this verb is read with: the shell's, then kubectl's.
-    pub fn tables(&self) -> [&'static [Flag]; 2] {
-        [self.flags, self.kubectl_flags]
+    /// The flag tables a line of this verb is read with: the shell's, then kubectl's for
+    /// the verb, then kubectl's global options.
+    pub fn tables(&self) -> [&'static [Flag]; 3] {
+        [self.flags, self.kubectl_flags, super::kubectl_flags::GLOBAL]
     }
 
-    /// The flag written `word` (`--long`, `-s`), if this verb has it (natively or as
-    /// kubectl's).
+    /// The flag written `word` (`--long`, `-s`), if this verb has it (natively, as
+    /// kubectl's, or as a global option).
     pub fn flag(&self, word: &str) -> Option<&'static Flag> {
-        let all = || self.flags.iter().chain(self.kubectl_flags);
+        let all = || self.tables().into_iter().flat_map(|t| t.iter());
         if let Some(long) = word.strip_prefix("--") {
             return all().find(|f| f.long == long);
         }

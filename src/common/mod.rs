@@ -6,7 +6,10 @@
 pub mod duration;
 pub mod fields;
 pub mod files;
+pub mod goduration;
 pub mod podstatus;
 pub mod qos;
+pub mod quantity;
+pub mod schema;
 pub mod selector;
 pub mod spelling;

@@ -7,7 +7,7 @@ use kube::core::DynamicObject;
 use kube::core::params::{Patch, ValidationDirective};
 use serde_json::{Map, Value, json};
 
-use super::manifests::{self, Doc};
+use super::manifests::{self, Doc, Unread};
 use super::{Io, emit, handoff};
 use crate::cluster::{Cluster, Resource, WriteParams, Written};
 use crate::command::parse::{Apply, DryRun, Format};
@@ -123,6 +123,26 @@ fn print_object(io: &mut Io<'_>, output: Option<Format>, mut obj: Value, line: S
     }
 }
 
+/// The object a client-side dry run prints: the manifest in its namespace; `apply`
+/// also carries the last-applied annotation, and (as kubectl's annotation step leaves
+/// it) no null creation timestamp.
+fn client_dry_run(doc: &Doc, ns: &str, create_only: bool) -> Value {
+    if !create_only {
+        let mut v = with_last_applied(&doc.value, ns);
+        if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut)
+            && m.get("creationTimestamp").is_some_and(Value::is_null)
+        {
+            m.remove("creationTimestamp");
+        }
+        return v;
+    }
+    let mut v = doc.value.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.entry("namespace").or_insert(json!(ns));
+    }
+    v
+}
+
 fn value(obj: DynamicObject) -> Value {
     serde_json::to_value(obj).unwrap_or(Value::Null)
 }
@@ -172,10 +192,10 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
         }
     };
     let Some(current) = existing else {
-        let body = if a.create_only { doc.value.clone() } else { with_last_applied(&doc.value, &ns) };
         let created = if a.dry_run == DryRun::Client {
-            body
+            client_dry_run(doc, &ns, a.create_only)
         } else {
+            let body = if a.create_only { doc.value.clone() } else { with_last_applied(&doc.value, &ns) };
             let written = cluster
                 .create(Resource::Pods, Some(&ns), &body, &params)
                 .await
@@ -183,7 +203,9 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
             warn(io, &written)?;
             value(written.object)
         };
-        return print_object(io, a.output, created, format!("pod/{name} created{}\n", suffix(a.dry_run)));
+        let name = created.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or(&name);
+        let line = format!("pod/{name} created{}\n", suffix(a.dry_run));
+        return print_object(io, a.output, created, line);
     };
     let original: Value = current
         .metadata
@@ -211,33 +233,10 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
     print_object(io, a.output, result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
 }
 
-/// Non-Pod documents of an `apply`/`create` go to kubectl in one temporary file.
-async fn apply_others(session: &mut Session, a: &Apply, docs: &[Doc], io: &mut Io<'_>) -> Result<i32> {
-    let dir = tempfile::tempdir().map_err(|e| Error::msg(format!("temp dir: {e}")))?;
-    let path = dir.path().join("objects.yaml");
-    let text: Vec<String> = docs.iter().map(|d| to_yaml(&d.value)).collect();
-    std::fs::write(&path, text.join("---\n")).map_err(|e| Error::msg(format!("temp file: {e}")))?;
-    let mut words = vec![
-        if a.create_only { "create" } else { "apply" }.to_string(),
-        "-f".into(),
-        path.to_string_lossy().into_owned(),
-    ];
-    match a.dry_run {
-        DryRun::Client => words.push("--dry-run=client".into()),
-        DryRun::Server => words.push("--dry-run=server".into()),
-        DryRun::None => {}
-    }
-    if let Some(ns) = &a.scope.namespace {
-        words.push(format!("--namespace={ns}"));
-    }
-    match handoff::kubectl(session, &words, io).await {
-        Ok(()) => Ok(0),
-        Err(Error::Status(c)) => Ok(c),
-        Err(e) => {
-            emit(io.err, &error_text(&e, None, false))?;
-            Ok(1)
-        }
-    }
+/// Whether every document is one the shell applies itself: a v1 Pod with a name (or,
+/// for `create`, a generated name).
+fn all_native(docs: &[Doc], create_only: bool) -> bool {
+    docs.iter().all(|d| d.is_pod() && (!d.name().is_empty() || (create_only && d.generate_name().is_some())))
 }
 
 pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mut Io<'_>) -> Result<()> {
@@ -254,31 +253,28 @@ pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mu
         input.read_to_string(&mut s).map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
         Ok(s)
     };
-    let docs = manifests::read(&a.files, &mut stdin)?;
-    let (pods, others): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(Doc::is_pod);
+    let m = match manifests::read(&a.files, &mut stdin) {
+        Ok(m) if all_native(&m.docs, a.create_only) => m,
+        Ok(m) => return handoff::kubectl_with_input(session, &a.line, m.stdin.as_deref(), io).await,
+        Err(Unread::Ours(e)) => return Err(e),
+        Err(Unread::Kubectl(text)) => return handoff::kubectl_with_input(session, &a.line, text.as_deref(), io).await,
+    };
     let (cluster, ns, _) = session.resolve(&a.scope).await?;
-    let mut failed = 0;
-    for doc in &pods {
+    let mut failed = false;
+    for doc in &m.docs {
         session.touch(&a.scope, &doc.name());
-        let r = apply_pod(&cluster, &ns, doc, &a, io).await;
-        if let Err(e) = r {
-            if matches!(e, Error::Interrupted) {
-                return Err(e);
+        match apply_pod(&cluster, &ns, doc, &a, io).await {
+            Err(Error::Interrupted) => return Err(Error::Interrupted),
+            Err(e) => {
+                emit(io.err, &error_text(&e, None, false))?;
+                hints(io, doc)?;
+                failed = true;
             }
-            emit(io.err, &error_text(&e, None, false))?;
-            hints(io, doc)?;
-            failed += 1;
-        } else if a.validate != "Strict" {
-            hints(io, doc)?;
+            Ok(()) if a.validate != "Strict" || a.dry_run == DryRun::Client => hints(io, doc)?,
+            Ok(()) => {}
         }
     }
-    if !others.is_empty() {
-        let code = apply_others(session, &a, &others, io).await?;
-        if code != 0 {
-            failed += 1;
-        }
-    }
-    if failed > 0 { Err(Error::Status(1)) } else { Ok(()) }
+    if failed { Err(Error::Status(1)) } else { Ok(()) }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::core::params::{DeleteParams, ListParams, PropagationPolicy};
 
-use super::manifests;
-use super::{Io, emit};
+use super::manifests::{self, Unread};
+use super::{Io, emit, handoff};
 use crate::api::Watched;
 use crate::cluster::{Cluster, Resource};
 use crate::command::parse::{Delete, DryRun};
@@ -23,20 +23,31 @@ struct Target {
     source: Option<String>,
 }
 
-async fn targets(cluster: &Cluster, ns: &str, d: &Delete) -> Result<Vec<Target>> {
-    if !d.files.is_empty() {
-        let mut no_stdin = || -> Result<String> { Err(Error::msg("delete -f - is not supported; name a file")) };
-        let docs = manifests::read(&d.files, &mut no_stdin)?;
-        return Ok(docs
+/// The pods the `-f` manifests name; `None` when they name anything else (or cannot be
+/// read natively), so kubectl deletes them.
+fn file_targets(ns: &str, d: &Delete) -> Result<Option<Vec<Target>>> {
+    let mut no_stdin = || -> Result<String> { Err(Error::msg("standard input is read by kubectl")) };
+    let m = match manifests::read(&d.files, &mut no_stdin) {
+        Ok(m) => m,
+        Err(Unread::Ours(e)) => return Err(e),
+        Err(Unread::Kubectl(_)) => return Ok(None),
+    };
+    if !m.docs.iter().all(|doc| doc.is_pod() && !doc.name().is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(
+        m.docs
             .iter()
-            .filter(|doc| doc.is_pod())
             .map(|doc| Target {
                 name: doc.name(),
                 namespace: doc.namespace().unwrap_or_else(|| ns.to_string()),
                 source: Some(doc.source.clone()),
             })
-            .collect());
-    }
+            .collect(),
+    ))
+}
+
+async fn targets(cluster: &Cluster, ns: &str, d: &Delete) -> Result<Vec<Target>> {
     if !d.names.is_empty() {
         return Ok(d
             .names
@@ -136,7 +147,14 @@ async fn delete_each<'t>(
 
 pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result<()> {
     let (cluster, ns, _) = session.resolve(&d.scope).await?;
-    let targets = targets(&cluster, &ns, &d).await?;
+    let targets = if d.files.is_empty() {
+        targets(&cluster, &ns, &d).await?
+    } else {
+        match file_targets(&ns, &d)? {
+            Some(t) => t,
+            None => return handoff::kubectl(session, &d.line, io).await,
+        }
+    };
     if targets.is_empty() {
         if d.files.is_empty() {
             emit(io.err, &format!("No resources found in {ns} namespace.\n"))?;

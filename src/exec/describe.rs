@@ -1,5 +1,7 @@
-//! `describe pod NAME...` / `describe pods -l SEL`: the pod, its events (selected by
-//! involvedObject name, namespace and uid, as kubectl does), and kubectl's layout.
+//! `describe pod NAME...` / `describe pods [-l SEL]`: the pods, their events (selected
+//! by involvedObject name, namespace and uid, as kubectl does) and kubectl's layout.
+//! As kubectl, events are shown only when exactly one pod is described without errors,
+//! and `describe pod PREFIX` of a missing name describes the pods whose names start so.
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
@@ -18,11 +20,34 @@ pub async fn pod_events(cluster: &Cluster, ns: &str, name: &str, uid: &str) -> R
     Ok(cluster.list::<Event>(Resource::Events, Some(ns), &lp).await?.items)
 }
 
-async fn one(cluster: &Cluster, ns: &str, pod: &Pod) -> Result<String> {
-    let name = pod.metadata.name.clone().unwrap_or_default();
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let events = pod_events(cluster, ns, &name, &uid).await?;
-    Ok(describe_pod(pod, &events, Timestamp::now(), &TimeZone::system()))
+/// One pod's text, with its events when `with_events`.
+async fn one(cluster: &Cluster, pod: &Pod, with_events: bool) -> Result<String> {
+    let events = if with_events {
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        // kubectl describes the pod even when its events cannot be read.
+        Some(pod_events(cluster, &ns, &name, &uid).await.unwrap_or_default())
+    } else {
+        None
+    };
+    Ok(describe_pod(pod, events.as_deref(), Timestamp::now(), &TimeZone::system()))
+}
+
+/// Pods whose names start with `prefix`, described one after another, each followed by
+/// a blank line (kubectl's `DescribeMatchingResources`); `None` when none match.
+async fn by_prefix(cluster: &Cluster, ns: &str, prefix: &str, io: &mut Io<'_>) -> Result<Option<()>> {
+    let pods = cluster.list::<Pod>(Resource::Pods, Some(ns), &ListParams::default()).await?.items;
+    let matching: Vec<&Pod> =
+        pods.iter().filter(|p| p.metadata.name.as_deref().is_some_and(|n| n.starts_with(prefix))).collect();
+    if matching.is_empty() {
+        return Ok(None);
+    }
+    for pod in matching {
+        let text = one(cluster, pod, false).await?;
+        emit(io.out, &format!("{text}\n"))?;
+    }
+    Ok(Some(()))
 }
 
 pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Result<()> {
@@ -34,9 +59,12 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
         let lp = ListParams { label_selector: d.selector.clone(), ..ListParams::default() };
         pods = cluster.list::<Pod>(Resource::Pods, scope, &lp).await?.items;
         if pods.is_empty() {
-            let where_ = if d.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
-            emit(io.err, &format!("No resources found{where_}.\n"))?;
-            return Ok(());
+            let text = if d.all_namespaces {
+                "No resources found\n".into()
+            } else {
+                format!("No resources found in {ns} namespace.\n")
+            };
+            return emit(io.err, &text);
         }
     } else {
         for name in &d.names {
@@ -46,12 +74,16 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
             }
         }
     }
-    let mut first = true;
-    for pod in &pods {
-        let pod_ns = pod.metadata.namespace.clone().unwrap_or_else(|| ns.clone());
-        let text = one(&cluster, &pod_ns, pod).await?;
-        emit(io.out, &if first { text } else { format!("\n\n{text}") })?;
-        first = false;
+    if d.prefix && errors.first().is_some_and(Error::not_found) {
+        return match by_prefix(&cluster, &ns, &d.names[0], io).await? {
+            Some(()) => Ok(()),
+            None => Err(errors.remove(0)),
+        };
+    }
+    let with_events = errors.is_empty() && pods.len() == 1;
+    for (i, pod) in pods.iter().enumerate() {
+        let text = one(&cluster, pod, with_events).await?;
+        emit(io.out, &if i == 0 { text } else { format!("\n\n{text}") })?;
     }
     super::finish_errors(errors, io)
 }

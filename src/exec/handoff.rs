@@ -1,14 +1,20 @@
-//! Hand-offs: lines the shell does not carry out itself run in the real kubectl with the
-//! session's kubeconfig, context and namespace; `!cmd` runs in `sh -c`. A child inherits
-//! the terminal when the shell's streams are the process's own (so `exec -it` works and
-//! Ctrl-C reaches the child, not the shell); otherwise its output is copied into them.
+//! Hand-offs: lines the shell does not carry out itself run in the real kubectl, whole
+//! and unchanged; `!cmd` runs in `sh -c`. kubectl reads the session's kubeconfig files
+//! (`KUBECONFIG`); when the session's context or namespace differs from the files', a
+//! private overlay file listed first makes them kubectl's current context and namespace,
+//! so kubectl behaves exactly as it would had the user switched there (no `--namespace`
+//! flag, so no "not scoped to the provided namespace" warnings and no extra fields in
+//! its output). A child inherits the terminal when the shell's streams are the process's
+//! own (so `exec -it` works and Ctrl-C reaches the child); otherwise its output is copied.
 
+use std::io::Write as _;
 use std::process::Stdio;
 
-use tokio::io::{AsyncRead, AsyncReadExt};
+use serde_json::json;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
-use super::Io;
+use super::{Io, emit};
 use crate::error::{Error, Result};
 use crate::session::Session;
 
@@ -17,26 +23,29 @@ pub fn kubectl_available() -> bool {
     std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("kubectl").is_file()))
 }
 
-fn has_flag(words: &[String], names: &[&str]) -> bool {
-    words.iter().any(|w| names.iter().any(|n| w == n || w.starts_with(&format!("{n}="))))
+/// A line names its own kubeconfig: kubectl gets nothing from the session.
+fn own_kubeconfig(words: &[String]) -> bool {
+    words.iter().any(|w| w == "--kubeconfig" || w.starts_with("--kubeconfig="))
 }
 
-/// kubectl's arguments for `words` in the session's scope.
-pub fn kubectl_args(session: &Session, words: &[String]) -> Vec<String> {
-    let mut args = Vec::new();
-    if let Some(f) = session.kubeconfig_file() {
-        args.push(format!("--kubeconfig={}", f.display()));
+/// The overlay kubeconfig that makes the session's context current with the session's
+/// namespace; `None` when the files already say so.
+fn overlay(session: &Session) -> Result<Option<tempfile::NamedTempFile>> {
+    let ctx = session.context();
+    let same_ns = session.kubeconfig_namespace(ctx) == session.namespace();
+    if session.kubeconfig_current() == Some(ctx) && same_ns {
+        return Ok(None);
     }
-    if !has_flag(words, &["--context"]) {
-        args.push(format!("--context={}", session.context()));
-    }
-    if !has_flag(words, &["-n", "--namespace", "-A", "--all-namespaces"])
-        && !words.iter().any(|w| w.starts_with("-n") && w.len() > 2)
-    {
-        args.push(format!("--namespace={}", session.namespace()));
-    }
-    args.extend(words.iter().cloned());
-    args
+    let Some(named) = session.kubeconfig().contexts.iter().find(|c| c.name == ctx) else { return Ok(None) };
+    let mut context = serde_json::to_value(named).map_err(|e| Error::msg(format!("kubeconfig overlay: {e}")))?;
+    context["context"]["namespace"] = json!(session.namespace());
+    let doc = json!({"apiVersion": "v1", "kind": "Config", "current-context": ctx, "contexts": [context]});
+    let mut file = tempfile::Builder::new()
+        .prefix(".podsh-kubeconfig-")
+        .tempfile()
+        .map_err(|e| Error::msg(format!("kubeconfig overlay: {e}")))?;
+    file.write_all(doc.to_string().as_bytes()).map_err(|e| Error::msg(format!("kubeconfig overlay: {e}")))?;
+    Ok(Some(file))
 }
 
 /// Copies a child's stream into `to` until it ends.
@@ -52,9 +61,14 @@ async fn copy(from: Option<impl AsyncRead + Unpin>, to: &mut dyn std::io::Write,
     }
 }
 
-async fn run_child(mut cmd: Command, io: &mut Io<'_>, what: &str) -> Result<()> {
+/// Runs the child; `input` (text the shell already read from stdin) becomes its stdin.
+async fn run_child(mut cmd: Command, io: &mut Io<'_>, what: &str, input: Option<&str>) -> Result<()> {
     let own = io.terminal.inherited;
-    cmd.stdin(if own { Stdio::inherit() } else { Stdio::null() });
+    cmd.stdin(match (input, own) {
+        (Some(_), _) => Stdio::piped(),
+        (None, true) => Stdio::inherit(),
+        (None, false) => Stdio::null(),
+    });
     cmd.stdout(if io.out_is_terminal { Stdio::inherit() } else { Stdio::piped() });
     cmd.stderr(if own { Stdio::inherit() } else { Stdio::piped() });
     let mut child = cmd.spawn().map_err(|e| {
@@ -67,6 +81,9 @@ async fn run_child(mut cmd: Command, io: &mut Io<'_>, what: &str) -> Result<()> 
             Error::msg(format!("cannot run {what}: {e}"))
         }
     })?;
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(text.as_bytes()).await.map_err(|e| Error::msg(format!("writing to {what}: {e}")))?;
+    }
     let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     let (out, err) = (&mut *io.out, &mut *io.err);
     let (o, e) = tokio::join!(copy(stdout, out, what), copy(stderr, err, what));
@@ -79,10 +96,62 @@ async fn run_child(mut cmd: Command, io: &mut Io<'_>, what: &str) -> Result<()> 
     }
 }
 
-pub async fn kubectl(session: &mut Session, words: &[String], io: &mut Io<'_>) -> Result<()> {
+/// Runs `words` in kubectl in the session's scope; `input` is stdin text the shell read
+/// already (a manifest given with `-f -`).
+pub async fn kubectl_with_input(
+    session: &mut Session,
+    words: &[String],
+    input: Option<&str>,
+    io: &mut Io<'_>,
+) -> Result<()> {
     let mut cmd = Command::new("kubectl");
-    cmd.args(kubectl_args(session, words));
-    run_child(cmd, io, "kubectl").await
+    cmd.args(words);
+    let config = words.first().is_some_and(|w| w == "config");
+    let mut _overlay = None;
+    if !own_kubeconfig(words) {
+        let mut list = session.sources().env_value();
+        if !config && let Some(file) = overlay(session)? {
+            let mut joined = file.path().as_os_str().to_os_string();
+            joined.push(if cfg!(windows) { ";" } else { ":" });
+            joined.push(&list);
+            list = joined;
+            _overlay = Some(file);
+        }
+        cmd.env("KUBECONFIG", list);
+    }
+    let before = (session.kubeconfig_current().map(str::to_string), session.kubeconfig_namespace(session.context()));
+    let result = run_child(cmd, io, "kubectl", input).await;
+    if config && !own_kubeconfig(words) {
+        follow(session, before, io)?;
+    }
+    result
+}
+
+pub async fn kubectl(session: &mut Session, words: &[String], io: &mut Io<'_>) -> Result<()> {
+    kubectl_with_input(session, words, None, io).await
+}
+
+/// After a `config` line: when kubectl changed the kubeconfig's current context, or
+/// the namespace of the session's context, the session follows and says so.
+fn follow(session: &mut Session, before: (Option<String>, String), io: &mut Io<'_>) -> Result<()> {
+    if let Err(e) = session.reload() {
+        return emit(io.err, &format!("warning: cannot re-read the kubeconfig: {e}\n"));
+    }
+    let current = session.kubeconfig_current().map(str::to_string);
+    if current != before.0
+        && let Some(ctx) = current.filter(|c| c != session.context())
+    {
+        let ns = session.kubeconfig_namespace(&ctx);
+        session.set_context(&ctx)?;
+        session.set_namespace(&ns)?;
+        return emit(io.err, &format!("note: the session follows kubectl to context {ctx:?} (namespace {ns:?})\n"));
+    }
+    let ns = session.kubeconfig_namespace(session.context());
+    if ns != before.1 && ns != session.namespace() {
+        session.set_namespace(&ns)?;
+        emit(io.err, &format!("note: the session follows kubectl to namespace {ns:?}\n"))?;
+    }
+    Ok(())
 }
 
 pub async fn host(line: &str, io: &mut Io<'_>) -> Result<()> {
@@ -91,5 +160,5 @@ pub async fn host(line: &str, io: &mut Io<'_>) -> Result<()> {
     }
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(line);
-    run_child(cmd, io, "sh").await
+    run_child(cmd, io, "sh", None).await
 }

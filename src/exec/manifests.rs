@@ -1,7 +1,8 @@
 //! Reading manifests for `apply`, `create` and `delete -f`: files, directories (their
 //! `.yaml`, `.yml` and `.json` files in name order) and `-`; several YAML documents per
-//! file, `kind: List` unrolled. Also names unknown fields before the server does, with
-//! the field the author most likely meant (`metadata.lables` -> `labels`).
+//! file, `kind: List` unrolled. Also names unknown fields before the server does, from
+//! the Pod schema, with the field the author most likely meant (`metadata.lables` ->
+//! `labels`).
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::Value;
 
 use crate::common::fields::{Seg, display, dropped};
+use crate::common::schema::pod_fields_at;
 use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
 
@@ -23,6 +25,13 @@ impl Doc {
     pub fn is_pod(&self) -> bool {
         self.value.get("kind").and_then(Value::as_str) == Some("Pod")
             && self.value.get("apiVersion").and_then(Value::as_str) == Some("v1")
+    }
+
+    /// `metadata.generateName`, when the document has no name of its own.
+    pub fn generate_name(&self) -> Option<&str> {
+        let m = self.value.get("metadata")?;
+        let named = m.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+        m.get("generateName").and_then(Value::as_str).filter(|g| !g.is_empty() && !named)
     }
     pub fn name(&self) -> String {
         self.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string()
@@ -72,61 +81,44 @@ pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>> {
     Ok(docs)
 }
 
+/// The documents a line's `-f` arguments name, and the text read from standard input
+/// for `-` (so the line can still be handed to kubectl after reading it).
+#[derive(Debug, Default)]
+pub struct Manifests {
+    pub docs: Vec<Doc>,
+    pub stdin: Option<String>,
+}
+
+/// Why manifests were not read natively.
+#[derive(Debug)]
+pub enum Unread {
+    /// An error the shell words as kubectl does (a path that does not exist).
+    Ours(Error),
+    /// Something kubectl must read and word itself (a document that does not parse, no
+    /// documents at all); carries what was read from stdin.
+    Kubectl(Option<String>),
+}
+
 /// Every document named by the `-f` arguments; `stdin` supplies `-`.
-pub fn read(args: &[String], stdin: &mut dyn FnMut() -> Result<String>) -> Result<Vec<Doc>> {
-    let mut docs = Vec::new();
+pub fn read(args: &[String], stdin: &mut dyn FnMut() -> Result<String>) -> Result<Manifests, Unread> {
+    let mut m = Manifests::default();
     for arg in args {
         if arg == "-" {
-            docs.extend(parse_docs(&stdin()?, "STDIN")?);
+            let text = stdin().map_err(Unread::Ours)?;
+            let parsed = parse_docs(&text, "STDIN");
+            m.stdin = Some(text);
+            m.docs.extend(parsed.map_err(|_| Unread::Kubectl(m.stdin.clone()))?);
             continue;
         }
-        for f in files_of(arg)? {
-            let text =
-                std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("cannot read {}: {e}", f.display())))?;
-            docs.extend(parse_docs(&text, &f.to_string_lossy())?);
+        for f in files_of(arg).map_err(Unread::Ours)? {
+            let text = std::fs::read_to_string(&f).map_err(|_| Unread::Kubectl(m.stdin.clone()))?;
+            m.docs.extend(parse_docs(&text, &f.to_string_lossy()).map_err(|_| Unread::Kubectl(m.stdin.clone()))?);
         }
     }
-    if docs.is_empty() {
-        return Err(Error::msg("no objects passed to apply"));
+    if m.docs.is_empty() {
+        return Err(Unread::Kubectl(m.stdin));
     }
-    Ok(docs)
-}
-
-/// The fields each schema level declares, taken from a fully populated typed object so
-/// the list follows k8s-openapi rather than a hand-kept copy.
-fn known_keys(parent: &[Seg]) -> Vec<String> {
-    let full = sample_pod();
-    let mut cur = &full;
-    for seg in parent {
-        let next = match (cur, seg) {
-            (Value::Object(m), Seg::Key(k)) => m.get(k),
-            (Value::Array(a), Seg::Index(_)) => a.first(),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return Vec::new(),
-        }
-    }
-    let cur = if let Value::Array(a) = cur { a.first().unwrap_or(cur) } else { cur };
-    cur.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
-}
-
-/// A pod with the commonly written fields present, used as a schema for suggestions.
-fn sample_pod() -> Value {
-    serde_json::json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": "", "generateName": "", "namespace": "", "labels": {}, "annotations": {}, "ownerReferences": [], "finalizers": []},
-        "spec": {
-            "containers": [{"name": "", "image": "", "command": [], "args": [], "workingDir": "", "ports": [{"containerPort": 0, "name": "", "protocol": "", "hostPort": 0}],
-                "env": [{"name": "", "value": "", "valueFrom": {}}], "envFrom": [], "resources": {"limits": {}, "requests": {}}, "volumeMounts": [{"name": "", "mountPath": "", "readOnly": false, "subPath": ""}],
-                "livenessProbe": {}, "readinessProbe": {}, "startupProbe": {}, "lifecycle": {}, "imagePullPolicy": "", "securityContext": {}, "stdin": false, "tty": false}],
-            "initContainers": [], "volumes": [], "restartPolicy": "", "terminationGracePeriodSeconds": 0, "activeDeadlineSeconds": 0, "dnsPolicy": "",
-            "nodeSelector": {}, "serviceAccountName": "", "automountServiceAccountToken": false, "nodeName": "", "hostNetwork": false, "hostPID": false,
-            "securityContext": {}, "imagePullSecrets": [], "hostname": "", "subdomain": "", "affinity": {}, "schedulerName": "", "tolerations": [],
-            "priorityClassName": "", "priority": 0, "readinessGates": [], "enableServiceLinks": false, "topologySpreadConstraints": []
-        }
-    })
+    Ok(m)
 }
 
 /// `(path, suggestion)` for each field of a Pod manifest the schema does not declare.
@@ -137,7 +129,7 @@ pub fn unknown_pod_fields(doc: &Value) -> Vec<(String, Option<String>)> {
         .into_iter()
         .filter_map(|path| {
             let (Seg::Key(key), parent) = path.split_last()? else { return None };
-            let candidates = known_keys(parent);
+            let candidates = pod_fields_at(parent);
             let hint = nearest(key, candidates.iter().map(String::as_str)).map(str::to_string);
             Some((display(&path), hint))
         })

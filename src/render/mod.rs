@@ -2,8 +2,6 @@
 //! what kubectl prints.
 
 pub mod describe;
-mod describe_containers;
-mod describe_text;
 pub mod errors;
 pub mod json;
 pub mod table;

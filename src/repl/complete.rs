@@ -116,7 +116,7 @@ impl<'a> Place<'a> {
                 _ => Vec::new(),
             },
             Arg::Verb => plain(owned(table::own().map(|v| v.name)), word),
-            Arg::Choice(values) => plain(owned(values.iter().copied()), word),
+            Arg::Choice(values) | Arg::Bare(values, _) => plain(owned(values.iter().copied()), word),
             Arg::Switch | Arg::Port | Arg::ContainerImage | Arg::Free(_) => Vec::new(),
         };
         Completion { candidates, ..Completion::default() }

@@ -269,10 +269,9 @@ impl TestCluster {
         input: &str,
         keep_going: bool,
     ) -> InProcess {
-        let kc = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig");
         let state = Some(self.dir.path().join("state"));
-        let session =
-            podsh::session::Session::new(kc, Some(kubeconfig.to_path_buf()), None, None, state).expect("a session");
+        let sources = podsh::kubeconfig::Sources::files(vec![kubeconfig.to_path_buf()]);
+        let session = podsh::session::Session::new(sources, None, None, state).expect("a session");
         let mut settings = podsh::settings::Settings::new(mode);
         settings.keep_going = keep_going;
         let (streams, captured) = podsh::streams::Streams::memory(input);

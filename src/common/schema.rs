@@ -1,0 +1,77 @@
+//! The Pod's schema as k8s-openapi states it (its `schemars` JSON Schema, generated from
+//! the Kubernetes OpenAPI): which fields each level of a Pod manifest declares. Used to
+//! name an unknown field together with the field most likely meant.
+
+use schemars::SchemaGenerator;
+use serde_json::Value;
+
+use super::fields::Seg;
+
+/// The Pod schema with every definition it refers to.
+fn pod_schema() -> Value {
+    let root = SchemaGenerator::default().into_root_schema_for::<k8s_openapi::api::core::v1::Pod>();
+    serde_json::to_value(root).unwrap_or(Value::Null)
+}
+
+/// Follows a `$ref` within the root schema's definitions.
+fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        let Some(r) = node.get("$ref").and_then(Value::as_str) else { return node };
+        let Some(name) = r.strip_prefix("#/$defs/").or_else(|| r.strip_prefix("#/definitions/")) else { return node };
+        let defs = root.get("$defs").or_else(|| root.get("definitions"));
+        match defs.and_then(|d| d.get(name)) {
+            Some(n) => node = n,
+            None => return node,
+        }
+    }
+    node
+}
+
+/// The field names declared at `path` of a Pod (empty when the path leaves the schema or
+/// reaches a free-form map).
+pub fn pod_fields_at(path: &[Seg]) -> Vec<String> {
+    let root = pod_schema();
+    let mut node = resolve(&root, &root);
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => node
+                .get("properties")
+                .and_then(|p| p.get(k.as_str()))
+                .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
+            Seg::Index(_) => node.get("items"),
+        };
+        match next {
+            Some(n) => node = resolve(&root, n),
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &[Seg]) -> Vec<String> {
+        pod_fields_at(path)
+    }
+
+    #[test]
+    fn fields_by_level() {
+        let top = at(&[]);
+        assert!(["apiVersion", "kind", "metadata", "spec", "status"].iter().all(|f| top.contains(&f.to_string())));
+        let meta = at(&[Seg::Key("metadata".into())]);
+        assert!(meta.contains(&"labels".to_string()) && meta.contains(&"generateName".to_string()));
+        let container = at(&[Seg::Key("spec".into()), Seg::Key("containers".into()), Seg::Index(0)]);
+        assert!(container.contains(&"imagePullPolicy".to_string()) && container.contains(&"resizePolicy".to_string()));
+        let probe = at(&[
+            Seg::Key("spec".into()),
+            Seg::Key("containers".into()),
+            Seg::Index(0),
+            Seg::Key("livenessProbe".into()),
+        ]);
+        assert!(probe.contains(&"initialDelaySeconds".to_string()), "{probe:?}");
+        assert!(at(&[Seg::Key("nope".into())]).is_empty());
+        assert!(at(&[Seg::Key("metadata".into()), Seg::Key("labels".into())]).is_empty(), "labels are a free map");
+    }
+}
