@@ -64,6 +64,9 @@ pub enum Error {
     /// Anything else, worded for the user.
     #[error("{message}")]
     Message { message: String, hint: Option<String> },
+    /// A message printed exactly as it is, because kubectl prints it so (no `error:`).
+    #[error("{0}")]
+    Plain(String),
     /// The command already printed its own diagnostics; this is its exit status.
     #[error("exit status {0}")]
     Status(i32),

@@ -153,11 +153,10 @@ impl Session {
             return Ok(c.clone());
         }
         if !self.kubeconfig.contexts.iter().any(|c| c.name == ctx) {
-            let mut e = Error::msg(format!("context {ctx:?} does not exist"));
-            if let Some(s) = nearest(ctx, self.kubeconfig.contexts.iter().map(|c| c.name.as_str())) {
-                e = Error::with_hint(format!("context {ctx:?} does not exist"), format!("did you mean {s:?}?"));
-            }
-            return Err(e);
+            // kubectl's words for `--context` naming no context.
+            return Err(Error::Plain(format!(
+                "Error in configuration: context was not found for specified context: {ctx}"
+            )));
         }
         let c = Cluster::connect(&self.kubeconfig, ctx).await?;
         self.clusters.insert(ctx.to_string(), c.clone());

@@ -4,11 +4,12 @@
 mod util;
 
 mod cache;
+mod conformance;
 mod plugin;
 mod session;
 mod shell_parity;
 mod shell_script;
-mod sim_api;
+pub mod sim_api;
 mod sim_binary;
 mod sim_kubectl_errors;
 mod sim_kubectl_get;

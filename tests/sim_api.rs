@@ -14,7 +14,7 @@ use proptest::prelude::*;
 
 use crate::util::{TestCluster, fast_timing};
 
-fn client(c: &TestCluster) -> Client {
+pub fn client(c: &TestCluster) -> Client {
     c.runtime().block_on(async {
         let kc = Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig parses");
         let cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.expect("config");

@@ -24,7 +24,7 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
         Exec::Builtin(build) => build(&builtin_args(verb, words)?)?,
         Exec::Native(build) => {
             let a = args::split(&verb.tables(), words);
-            if uses_kubectl_flags(verb, &a) {
+            if uses_kubectl_flags(verb, &a) || outside_choices(&a) {
                 return Ok(Some(Invocation { command: Command::Kubectl(a.raw()), sink }));
             }
             check_flags(verb, &a)?;
@@ -58,9 +58,13 @@ fn builtin_args(verb: &Verb, words: &[Word]) -> Result<Args, ParseError> {
     Ok(a)
 }
 
-/// Rejects a flag without its value, a value outside a flag's choices, and an unknown
-/// flag that is a near miss of one of the verb's flags. Other unknown flags are
-/// kubectl's: the whole line goes to kubectl.
+/// Whether a value lies outside its flag's fixed choices (kubectl words that refusal).
+fn outside_choices(a: &Args) -> bool {
+    a.given().iter().any(|g| matches!(g.flag.arg, Arg::Choice(c) if !c.contains(&g.value.as_str())))
+}
+
+/// Rejects a flag without its value, and an unknown flag that is a near miss of one of
+/// the verb's flags. Other unknown flags are kubectl's: the whole line goes to kubectl.
 fn check_flags(verb: &Verb, a: &Args) -> Result<(), ParseError> {
     if let Some((f, w)) = &a.missing_value {
         return Err(ParseError::at(w, format!("flag needs an argument: {}", w.text)).hint(format!(
@@ -68,13 +72,6 @@ fn check_flags(verb: &Verb, a: &Args) -> Result<(), ParseError> {
             w.text,
             f.arg.placeholder().unwrap_or("VALUE")
         )));
-    }
-    for g in a.given() {
-        let Arg::Choice(choices) = g.flag.arg else { continue };
-        if !choices.contains(&g.value.as_str()) && g.flag.long != "output" {
-            return Err(ParseError::at(&g.at, format!("invalid value {:?} for --{}", g.value, g.flag.long))
-                .hint(format!("one of: {}", choices.join(", "))));
-        }
     }
     if let Some(bad) = a.unknown.first() {
         let name = bad.text.split('=').next().unwrap_or(&bad.text);
@@ -159,8 +156,10 @@ mod tests {
         );
         let e = p("get pods --selctor app=web").expect_err("typo");
         assert_eq!(e.hint.as_deref(), Some("did you mean --selector?"));
-        let e = p("run x --image=y --restart=Sometimes").expect_err("bad value");
-        assert!(e.message.contains("--restart"), "{e:?}");
+        assert!(
+            matches!(p("run x --image=y --restart=Sometimes"), Ok(Command::Kubectl(_))),
+            "kubectl words a value outside the choices"
+        );
         assert!(p("get pods -o").is_err());
         assert!(matches!(p("ns -"), Ok(Command::Namespace(Some(n))) if n == "-"));
     }

@@ -106,20 +106,54 @@ fn with_last_applied(doc: &Value, ns: &str) -> Value {
     annotated
 }
 
-/// Prints the object (as the server returned it, or the manifest in a client-side dry
-/// run) as `-o` asks, else kubectl's one-line summary.
-fn print_object(io: &mut Io<'_>, output: Option<Format>, mut obj: Value, line: String) -> Result<()> {
-    if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-        m.remove("managedFields");
+/// What `-o` makes of the objects a run applied: kubectl's apply prints `yaml`/`json`
+/// once at the end (one object, or a `List` of them), create prints each as it goes
+/// (YAML documents separated by `---`); `name` and the default print a line each.
+struct Printer {
+    format: Option<Format>,
+    create_only: bool,
+    printed: usize,
+    collected: Vec<Value>,
+}
+
+impl Printer {
+    fn new(format: Option<Format>, create_only: bool) -> Self {
+        Self { format, create_only, printed: 0, collected: Vec::new() }
     }
-    match output {
-        Some(Format::Yaml) => emit(io.out, &to_yaml(&obj)),
-        Some(Format::Json) => emit(io.out, &to_json_sorted(&obj)),
-        Some(Format::Name) => {
-            let name = obj.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
-            emit(io.out, &format!("pod/{name}\n"))
+
+    /// One applied object: the server's answer (or the manifest in a client-side dry
+    /// run) and kubectl's one-line summary.
+    fn object(&mut self, io: &mut Io<'_>, mut obj: Value, line: &str) -> Result<()> {
+        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("managedFields");
         }
-        _ => emit(io.out, &line),
+        match self.format {
+            Some(Format::Yaml | Format::Json) if !self.create_only => {
+                self.collected.push(obj);
+                Ok(())
+            }
+            Some(Format::Yaml) => {
+                let sep = if self.printed > 0 { "---\n" } else { "" };
+                self.printed += 1;
+                emit(io.out, &format!("{sep}{}", to_yaml(&obj)))
+            }
+            Some(Format::Json) => emit(io.out, &to_json_sorted(&obj)),
+            Some(Format::Name) => {
+                let name = obj.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
+                emit(io.out, &format!("pod/{name}\n"))
+            }
+            _ => emit(io.out, line),
+        }
+    }
+
+    /// Prints what apply collected: the one object, or a `List` of them.
+    fn finish(mut self, io: &mut Io<'_>) -> Result<()> {
+        let doc = match self.collected.len() {
+            0 => return Ok(()),
+            1 => self.collected.remove(0),
+            _ => json!({"apiVersion": "v1", "items": self.collected, "kind": "List", "metadata": {}}),
+        };
+        emit(io.out, &if self.format == Some(Format::Json) { to_json_sorted(&doc) } else { to_yaml(&doc) })
     }
 }
 
@@ -173,7 +207,11 @@ fn hints(io: &mut Io<'_>, doc: &Doc) -> Result<()> {
     Ok(())
 }
 
-async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<()> {
+/// kubectl's warning before it patches an object that no apply created.
+const NO_LAST_APPLIED: &str = "Warning: resource pods/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n";
+
+/// Applies one Pod document; returns the object to print and kubectl's summary line.
+async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<(Value, String)> {
     let name = doc.name();
     let ns = doc.namespace().unwrap_or_else(|| ns.to_string());
     let manager = if a.create_only { "kubectl-create" } else { "kubectl-client-side-apply" };
@@ -203,34 +241,35 @@ async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut I
             warn(io, &written)?;
             value(written.object)
         };
-        let name = created.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or(&name);
+        let given = created.get("metadata").and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or(&name);
+        // kubectl names an object without a name `<unknown>` (a generated name in a
+        // client-side dry run).
+        let name = if given.is_empty() { "<unknown>" } else { given };
         let line = format!("pod/{name} created{}\n", suffix(a.dry_run));
-        return print_object(io, a.output, created, line);
+        return Ok((created, line));
     };
-    let original: Value = current
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(LAST_APPLIED))
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or(Value::Null);
+    let configured = format!("pod/{name} configured{}\n", suffix(a.dry_run));
+    if a.dry_run == DryRun::Client {
+        // kubectl computes no patch in a client-side dry run: always "configured".
+        return Ok((value(current), configured));
+    }
+    let last = current.metadata.annotations.as_ref().and_then(|a| a.get(LAST_APPLIED));
+    if last.is_none() {
+        emit(io.err, &NO_LAST_APPLIED.replace("{name}", &name))?;
+    }
+    let original: Value = last.and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
     let modified = with_last_applied(&doc.value, &ns);
     let live = value(current);
     let patch = three_way(&original, &modified, &live);
     if patch.as_object().is_none_or(Map::is_empty) {
-        return print_object(io, a.output, live, format!("pod/{name} unchanged{}\n", suffix(a.dry_run)));
+        return Ok((live, format!("pod/{name} unchanged{}\n", suffix(a.dry_run))));
     }
-    let result = if a.dry_run == DryRun::Client {
-        live
-    } else {
-        let written = cluster
-            .patch(Resource::Pods, Some(&ns), &name, &Patch::Strategic(patch), &params)
-            .await
-            .map_err(|e| e.during("patching", &doc.source))?;
-        warn(io, &written)?;
-        value(written.object)
-    };
-    print_object(io, a.output, result, format!("pod/{name} configured{}\n", suffix(a.dry_run)))
+    let written = cluster
+        .patch(Resource::Pods, Some(&ns), &name, &Patch::Strategic(patch), &params)
+        .await
+        .map_err(|e| e.during("patching", &doc.source))?;
+    warn(io, &written)?;
+    Ok((value(written.object), configured))
 }
 
 /// Whether every document is one the shell applies itself: a v1 Pod with a name (or,
@@ -261,6 +300,7 @@ pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mu
     };
     let (cluster, ns, _) = session.resolve(&a.scope).await?;
     let mut failed = false;
+    let mut printer = Printer::new(a.output, a.create_only);
     for doc in &m.docs {
         session.touch(&a.scope, &doc.name());
         match apply_pod(&cluster, &ns, doc, &a, io).await {
@@ -270,10 +310,17 @@ pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mu
                 hints(io, doc)?;
                 failed = true;
             }
-            Ok(()) if a.validate != "Strict" || a.dry_run == DryRun::Client => hints(io, doc)?,
-            Ok(()) => {}
+            Ok((obj, line)) => {
+                printer.object(io, obj, &line)?;
+                // Named when the server warned, or when no server looked (client dry run);
+                // never when the user asked to ignore unknown fields.
+                if a.validate == "Warn" || (a.validate == "Strict" && a.dry_run == DryRun::Client) {
+                    hints(io, doc)?;
+                }
+            }
         }
     }
+    printer.finish(io)?;
     if failed { Err(Error::Status(1)) } else { Ok(()) }
 }
 

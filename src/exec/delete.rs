@@ -156,10 +156,8 @@ pub async fn delete(session: &mut Session, d: Delete, io: &mut Io<'_>) -> Result
         }
     };
     if targets.is_empty() {
-        if d.files.is_empty() {
-            emit(io.err, &format!("No resources found in {ns} namespace.\n"))?;
-        }
-        return Ok(());
+        // kubectl says so on stdout when a selector or --all matched nothing.
+        return emit(io.out, "No resources found\n");
     }
     let by_selector = d.names.is_empty() && d.files.is_empty();
     if by_selector && targets.len() > 1 && io.interactive && d.dry_run == DryRun::None {

@@ -1,7 +1,7 @@
 //! `describe pod NAME...` / `describe pods [-l SEL]`: the pods, their events (selected
 //! by involvedObject name, namespace and uid, as kubectl does) and kubectl's layout.
-//! As kubectl, events are shown only when exactly one pod is described without errors,
-//! and `describe pod PREFIX` of a missing name describes the pods whose names start so.
+//! As kubectl 1.33, `describe pod PREFIX` of a missing name describes the pods whose
+//! names start so.
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
@@ -44,7 +44,7 @@ async fn by_prefix(cluster: &Cluster, ns: &str, prefix: &str, io: &mut Io<'_>) -
         return Ok(None);
     }
     for pod in matching {
-        let text = one(cluster, pod, false).await?;
+        let text = one(cluster, pod, true).await?;
         emit(io.out, &format!("{text}\n"))?;
     }
     Ok(Some(()))
@@ -80,9 +80,8 @@ pub async fn describe(session: &mut Session, d: Describe, io: &mut Io<'_>) -> Re
             None => Err(errors.remove(0)),
         };
     }
-    let with_events = errors.is_empty() && pods.len() == 1;
     for (i, pod) in pods.iter().enumerate() {
-        let text = one(&cluster, pod, with_events).await?;
+        let text = one(&cluster, pod, true).await?;
         emit(io.out, &if i == 0 { text } else { format!("\n\n{text}") })?;
     }
     super::finish_errors(errors, io)

@@ -206,9 +206,6 @@ async fn objects(place: &Place<'_>, g: &Get, io: &mut Io<'_>) -> Result<()> {
             }
         }
     }
-    if items.is_empty() && errors.is_empty() && g.output == Format::Name {
-        return emit(io.err, &no_resources(g, place.ns));
-    }
     let single = g.names.len() == 1 && items.len() == 1;
     let text = match g.output {
         Format::Name => items

@@ -1,9 +1,10 @@
-//! `logs NAME`: kubectl's container choice (`kubectl.kubernetes.io/default-container`,
-//! else the first, announced on stderr), its client-side check of `-c`, and the log
-//! stream written chunk by chunk (`-f` runs until the container stops or Ctrl-C).
+//! `logs NAME`: kubectl's container choice (`-c`, the `kubectl.kubernetes.io/default-container`
+//! annotation, else the first, announced on stderr), its client-side check of the name,
+//! and the log stream written chunk by chunk (`-f` runs until the container stops or
+//! Ctrl-C).
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Pod, PodSpec};
 use kube::core::subresource::LogParams;
 
 use super::{Io, emit};
@@ -11,6 +12,56 @@ use crate::cluster::Resource;
 use crate::command::parse::Logs;
 use crate::error::{Error, Result};
 use crate::session::Session;
+
+/// Every container name of the pod, kubectl's way: containers, then ephemeral, then init.
+fn all_names(spec: &PodSpec) -> String {
+    let ephemeral = spec.ephemeral_containers.iter().flatten().map(|c| format!("{} (ephem)", c.name));
+    let init = spec.init_containers.iter().flatten().map(|c| format!("{} (init)", c.name));
+    spec.containers.iter().map(|c| c.name.clone()).chain(ephemeral).chain(init).collect::<Vec<_>>().join(", ")
+}
+
+fn exists(spec: &PodSpec, name: &str) -> bool {
+    spec.containers.iter().any(|c| c.name == name)
+        || spec.init_containers.iter().flatten().any(|c| c.name == name)
+        || spec.ephemeral_containers.iter().flatten().any(|c| c.name == name)
+}
+
+/// kubectl's choice (polymorphichelpers `logsForObject`): `-c`, else the
+/// `kubectl.kubernetes.io/default-container` annotation when it names a container, else
+/// the first container, announced when there was a choice.
+fn choose_container(pod: &Pod, given: Option<&str>, io: &mut Io<'_>) -> Result<String> {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let mut chosen = given.map(str::to_string);
+    if chosen.is_none() {
+        let annotated =
+            pod.metadata.annotations.as_ref().and_then(|a| a.get("kubectl.kubernetes.io/default-container"));
+        if let Some(d) = annotated.filter(|d| !d.is_empty()) {
+            if exists(&spec, d) {
+                chosen = Some(d.clone());
+            } else {
+                emit(io.err, &format!("Default container name {d:?} not found in pod {name}\n"))?;
+            }
+        }
+    }
+    let chosen = match chosen {
+        Some(c) => c,
+        None => {
+            let first = spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+            let others = spec.containers.len() > 1
+                || spec.init_containers.as_ref().is_some_and(|i| !i.is_empty())
+                || spec.ephemeral_containers.as_ref().is_some_and(|e| !e.is_empty());
+            if others {
+                emit(io.err, &format!("Defaulted container \"{first}\" out of: {}\n", all_names(&spec)))?;
+            }
+            first
+        }
+    };
+    if !exists(&spec, &chosen) {
+        return Err(Error::msg(format!("container {chosen} is not valid for pod {name}")));
+    }
+    Ok(chosen)
+}
 
 pub async fn logs(session: &mut Session, l: Logs, io: &mut Io<'_>) -> Result<()> {
     let (cluster, ns, _) = session.resolve(&l.scope).await?;
@@ -21,35 +72,7 @@ pub async fn logs(session: &mut Session, l: Logs, io: &mut Io<'_>) -> Result<()>
         }
         Err(e) => return Err(e),
     };
-    let spec = pod.spec.clone().unwrap_or_default();
-    let container = match &l.container {
-        Some(c) => {
-            let known = spec.containers.iter().chain(spec.init_containers.iter().flatten()).any(|x| x.name == *c);
-            if !known {
-                return Err(Error::msg(format!("container {c} is not valid for pod {}", l.name)));
-            }
-            c.clone()
-        }
-        None => {
-            let annotated = pod
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
-                .cloned();
-            let chosen = annotated.or_else(|| spec.containers.first().map(|c| c.name.clone())).unwrap_or_default();
-            let all: Vec<String> = spec
-                .containers
-                .iter()
-                .map(|c| c.name.clone())
-                .chain(spec.init_containers.iter().flatten().map(|c| format!("{} (init)", c.name)))
-                .collect();
-            if all.len() > 1 {
-                emit(io.err, &format!("Defaulted container \"{chosen}\" out of: {}\n", all.join(", ")))?;
-            }
-            chosen
-        }
-    };
+    let container = choose_container(&pod, l.container.as_deref(), io)?;
     let lp = LogParams {
         container: Some(container),
         follow: l.follow,

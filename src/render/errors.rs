@@ -84,6 +84,7 @@ pub fn error_text(e: &Error, line: Option<&str>, caret: bool) -> String {
             }
             s
         }
+        Error::Plain(text) => format!("{text}\n"),
         Error::Message { message, hint } => {
             let mut s = format!("error: {message}\n");
             if let Some(h) = hint {

@@ -49,6 +49,7 @@ use tokio::task::JoinHandle;
 
 pub use kubelet::MISSING_IMAGE_MARK;
 pub use shared::{Logged, Shared};
+pub use store::Snapshot;
 pub use timing::Timing;
 
 use store::{Store, new_uid, now_secs};
@@ -261,6 +262,19 @@ impl Simulator {
 
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
+    }
+
+    /// The whole cluster state now, to `restore` later (tests compare two clients on the
+    /// same state this way).
+    pub fn snapshot(&self) -> store::Snapshot {
+        self.shared.lock().snapshot()
+    }
+
+    /// Returns the cluster to `snapshot`: objects, revisions and pod lifecycles.
+    pub fn restore(&self, snapshot: &store::Snapshot) {
+        let mut store = self.shared.lock();
+        store.restore(snapshot);
+        self.shared.committed(store);
     }
 
     /// A kubeconfig with one context, `context`, pointing at this server.

@@ -91,7 +91,51 @@ pub struct Store {
     tx: broadcast::Sender<Arc<WatchEvent>>,
 }
 
+/// A copy of the whole cluster state, to return to later (see `Store::restore`).
+#[derive(Clone)]
+pub struct Snapshot {
+    rv: u64,
+    pods: BTreeMap<Key, Pod>,
+    namespaces: BTreeMap<Key, Namespace>,
+    events: BTreeMap<Key, Event>,
+    nodes: BTreeMap<Key, Node>,
+    runtime: BTreeMap<Key, PodRuntime>,
+    timers: BTreeSet<(Instant, Key)>,
+    event_index: std::collections::HashMap<String, Key>,
+    ips_assigned: u64,
+}
+
 impl Store {
+    /// The state as it is now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            rv: self.rv,
+            pods: self.pods.clone(),
+            namespaces: self.namespaces.clone(),
+            events: self.events.clone(),
+            nodes: self.nodes.clone(),
+            runtime: self.runtime.clone(),
+            timers: self.timers.clone(),
+            event_index: self.event_index.clone(),
+            ips_assigned: self.ips_assigned,
+        }
+    }
+
+    /// Goes back to `s`, revisions included. The watch history is dropped, so a client
+    /// resuming a watch re-lists (410 Gone), as after an etcd restore.
+    pub fn restore(&mut self, s: &Snapshot) {
+        self.rv = s.rv;
+        self.pods = s.pods.clone();
+        self.namespaces = s.namespaces.clone();
+        self.events = s.events.clone();
+        self.nodes = s.nodes.clone();
+        self.runtime = s.runtime.clone();
+        self.timers = s.timers.clone();
+        self.event_index = s.event_index.clone();
+        self.ips_assigned = s.ips_assigned;
+        self.history.clear();
+    }
+
     pub fn new(history_cap: usize) -> Self {
         let (tx, _) = broadcast::channel(65_536);
         Self {
