@@ -38,6 +38,7 @@ fn main() {
             status: "Running".into(),
             phase: "Running".into(),
             containers: vec!["app".into()],
+            ports: vec![80],
             labels: [("app".to_string(), format!("svc-{}", i % 50))].into_iter().collect(),
             detail: None,
         };

@@ -25,6 +25,8 @@ pub struct PodInfo {
     /// Why it ended, for failed pods: `Error, exit code 1`.
     pub detail: Option<String>,
     pub containers: Vec<String>,
+    /// The containers' declared ports (`containerPort`), for `port-forward`.
+    pub ports: Vec<i32>,
     pub labels: BTreeMap<String, String>,
 }
 
@@ -49,6 +51,7 @@ impl PodInfo {
             phase: st.phase.unwrap_or_default(),
             detail,
             containers,
+            ports: spec.containers.iter().flat_map(|c| c.ports.iter().flatten().map(|p| p.container_port)).collect(),
             labels: p.metadata.labels.clone().unwrap_or_default(),
         }
     }
@@ -329,6 +332,17 @@ impl Cache {
             None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
         };
         found.map(|v| v.containers.clone()).unwrap_or_default()
+    }
+
+    /// Declared container ports of one cached pod.
+    pub fn ports(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<i32> {
+        let s = self.lock();
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
+        let found = match namespace {
+            Some(ns) => e.items.get(&format!("{ns}/{pod}")),
+            None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
+        };
+        found.map(|v| v.ports.clone()).unwrap_or_default()
     }
 
     /// `key=value` label pairs on cached pods that start with `prefix`.

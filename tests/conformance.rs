@@ -235,6 +235,13 @@ impl Bench {
             cluster.kubectl(&["create", "-f", &path]).ok();
             settle(&cluster);
         }
+        // kubectl lines that finish the fixture (e.g. status set through the subresource).
+        let after = std::fs::read_to_string(manifest.with_extension("after")).unwrap_or_default();
+        for line in after.lines().filter(|l| !l.trim().is_empty()) {
+            let args = words(line);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cluster.kubectl(&args).ok();
+        }
         let work = tempfile::tempdir().expect("work dir");
         copy_dir(&Path::new(DIR).join("files"), work.path());
         let snapshot = cluster.sim.snapshot();
@@ -364,4 +371,9 @@ fn conformance_seed() {
 #[test]
 fn conformance_pods() {
     check_fixture("pods");
+}
+
+#[test]
+fn conformance_rich() {
+    check_fixture("rich");
 }

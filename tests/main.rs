@@ -3,8 +3,10 @@
 
 mod util;
 
+mod boundary;
 mod cache;
 mod conformance;
+mod connection_errors;
 mod plugin;
 mod session;
 mod shell_parity;

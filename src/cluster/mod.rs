@@ -7,6 +7,7 @@
 
 mod ops;
 mod resource;
+mod transport;
 mod watch;
 
 use std::time::Duration;
@@ -50,18 +51,6 @@ fn warnings(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-/// Whether an I/O error anywhere in `e`'s chain of causes is a refused connection.
-fn refused(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(e);
-    while let Some(c) = cause {
-        if c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused) {
-            return true;
-        }
-        cause = c.source();
-    }
-    false
-}
-
 /// A successful response's body and warnings.
 struct Reply {
     body: bytes::Bytes,
@@ -91,7 +80,9 @@ impl Cluster {
     }
 
     fn transport_error(&self, e: &(dyn std::error::Error + 'static)) -> Error {
-        Error::Connection { server: self.host_port(), cause: e.to_string(), refused: refused(e) }
+        let server = self.host_port();
+        let c = transport::cause(e, &server);
+        Error::Connection { server, cause: c.text, refused: c.refused }
     }
 
     /// Sends a built request; a non-2xx answer becomes `Error::Api` from its Status.
@@ -128,26 +119,5 @@ mod tests {
         let mut h = HeaderMap::new();
         h.append("warning", r#"299 - "unknown field \"metadata.lables\"""#.parse().expect("header"));
         assert_eq!(warnings(&h), ["unknown field \"metadata.lables\""]);
-    }
-
-    #[derive(Debug)]
-    struct Wrapped(std::io::Error);
-    impl std::fmt::Display for Wrapped {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("client error (Connect)")
-        }
-    }
-    impl std::error::Error for Wrapped {
-        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            Some(&self.0)
-        }
-    }
-
-    #[test]
-    fn refused_is_found_in_the_chain_of_causes() {
-        let deep = Wrapped(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
-        assert!(refused(&deep));
-        let other = Wrapped(std::io::Error::from(std::io::ErrorKind::TimedOut));
-        assert!(!refused(&other));
     }
 }

@@ -3,6 +3,7 @@
 //! edit by hand (a test regenerates it and compares).
 
 use super::args::{Arg, Flag};
+use super::verbs::{Exec, Verb};
 
 /// Every kubectl command and sub-command with its one-line summary.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -11,10 +12,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("api-versions", "Print the supported API versions on the server, in the form of \"group/version\""),
     ("apply", "Apply a configuration to a resource by file name or stdin"),
     ("apply edit-last-applied", "Edit latest last-applied-configuration annotations of a resource/object"),
-    (
-        "apply set-last-applied",
-        "Set the last-applied-configuration annotation on a live object to match the contents of a file",
-    ),
+    ("apply set-last-applied", "Set the last-applied-configuration annotation on a live object to match the contents of a file"),
     ("apply view-last-applied", "View the latest last-applied-configuration annotations of a resource/object"),
     ("attach", "Attach to a running container"),
     ("auth", "Inspect authorization"),
@@ -112,1075 +110,338 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// `kubectl options`: accepted by every command.
 pub const GLOBAL: &[Flag] = &[
     Flag { long: "as", short: None, arg: Arg::Free("AS"), help: "Username to impersonate for the operation" },
-    Flag {
-        long: "as-group",
-        short: None,
-        arg: Arg::Free("AS_GROUP"),
-        help: "Group to impersonate for the operation, this flag can be repeated to specify multiple groups",
-    },
+    Flag { long: "as-group", short: None, arg: Arg::Free("AS_GROUP"), help: "Group to impersonate for the operation, this flag can be repeated to specify multiple groups" },
     Flag { long: "as-uid", short: None, arg: Arg::Free("AS_UID"), help: "UID to impersonate for the operation" },
-    Flag {
-        long: "certificate-authority",
-        short: None,
-        arg: Arg::File,
-        help: "Path to a cert file for the certificate authority",
-    },
+    Flag { long: "certificate-authority", short: None, arg: Arg::File, help: "Path to a cert file for the certificate authority" },
     Flag { long: "client-certificate", short: None, arg: Arg::File, help: "Path to a client certificate file for TLS" },
     Flag { long: "client-key", short: None, arg: Arg::File, help: "Path to a client key file for TLS" },
     Flag { long: "cluster", short: None, arg: Arg::Free("CLUSTER"), help: "The name of the kubeconfig cluster to use" },
     Flag { long: "context", short: None, arg: Arg::Context, help: "The name of the kubeconfig context to use" },
-    Flag {
-        long: "disable-compression",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, opt-out of response compression for all requests to the server",
-    },
-    Flag {
-        long: "insecure-skip-tls-verify",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the server's certificate will not be checked for validity",
-    },
-    Flag {
-        long: "kubeconfig",
-        short: None,
-        arg: Arg::File,
-        help: "Path to the kubeconfig file to use for CLI requests",
-    },
-    Flag {
-        long: "log-flush-frequency",
-        short: None,
-        arg: Arg::Free("LOG_FLUSH_FREQUENCY"),
-        help: "Maximum number of seconds between log flushes",
-    },
-    Flag {
-        long: "match-server-version",
-        short: None,
-        arg: Arg::Switch,
-        help: "Require server version to match client version",
-    },
-    Flag {
-        long: "namespace",
-        short: Some('n'),
-        arg: Arg::Namespace,
-        help: "If present, the namespace scope for this CLI request",
-    },
-    Flag {
-        long: "password",
-        short: None,
-        arg: Arg::Free("PASSWORD"),
-        help: "Password for basic authentication to the API server",
-    },
+    Flag { long: "disable-compression", short: None, arg: Arg::Switch, help: "If true, opt-out of response compression for all requests to the server" },
+    Flag { long: "insecure-skip-tls-verify", short: None, arg: Arg::Switch, help: "If true, the server's certificate will not be checked for validity" },
+    Flag { long: "kubeconfig", short: None, arg: Arg::File, help: "Path to the kubeconfig file to use for CLI requests" },
+    Flag { long: "log-flush-frequency", short: None, arg: Arg::Free("LOG_FLUSH_FREQUENCY"), help: "Maximum number of seconds between log flushes" },
+    Flag { long: "match-server-version", short: None, arg: Arg::Switch, help: "Require server version to match client version" },
+    Flag { long: "namespace", short: Some('n'), arg: Arg::Namespace, help: "If present, the namespace scope for this CLI request" },
+    Flag { long: "password", short: None, arg: Arg::Free("PASSWORD"), help: "Password for basic authentication to the API server" },
     Flag { long: "profile", short: None, arg: Arg::Free("PROFILE"), help: "Name of profile to capture" },
     Flag { long: "profile-output", short: None, arg: Arg::File, help: "Name of the file to write the profile to" },
-    Flag {
-        long: "request-timeout",
-        short: None,
-        arg: Arg::Free("REQUEST_TIMEOUT"),
-        help: "The length of time to wait before giving up on a single server request",
-    },
-    Flag {
-        long: "server",
-        short: Some('s'),
-        arg: Arg::Free("SERVER"),
-        help: "The address and port of the Kubernetes API server",
-    },
-    Flag {
-        long: "tls-server-name",
-        short: None,
-        arg: Arg::Free("TLS_SERVER_NAME"),
-        help: "Server name to use for server certificate validation",
-    },
-    Flag {
-        long: "token",
-        short: None,
-        arg: Arg::Free("TOKEN"),
-        help: "Bearer token for authentication to the API server",
-    },
+    Flag { long: "request-timeout", short: None, arg: Arg::Free("REQUEST_TIMEOUT"), help: "The length of time to wait before giving up on a single server request" },
+    Flag { long: "server", short: Some('s'), arg: Arg::Free("SERVER"), help: "The address and port of the Kubernetes API server" },
+    Flag { long: "tls-server-name", short: None, arg: Arg::Free("TLS_SERVER_NAME"), help: "Server name to use for server certificate validation" },
+    Flag { long: "token", short: None, arg: Arg::Free("TOKEN"), help: "Bearer token for authentication to the API server" },
     Flag { long: "user", short: None, arg: Arg::Free("USER"), help: "The name of the kubeconfig user to use" },
-    Flag {
-        long: "username",
-        short: None,
-        arg: Arg::Free("USERNAME"),
-        help: "Username for basic authentication to the API server",
-    },
+    Flag { long: "username", short: None, arg: Arg::Free("USERNAME"), help: "Username for basic authentication to the API server" },
     Flag { long: "v", short: Some('v'), arg: Arg::Free("V"), help: "number for the log level verbosity" },
-    Flag {
-        long: "vmodule",
-        short: None,
-        arg: Arg::Free("VMODULE"),
-        help: "comma-separated list of pattern=N settings for file-filtered logging (only works for the default text log format)",
-    },
-    Flag {
-        long: "warnings-as-errors",
-        short: None,
-        arg: Arg::Switch,
-        help: "Treat warnings received from the server as errors and exit with a non-zero exit code",
-    },
+    Flag { long: "vmodule", short: None, arg: Arg::Free("VMODULE"), help: "comma-separated list of pattern=N settings for file-filtered logging (only works for the default text log format)" },
+    Flag { long: "warnings-as-errors", short: None, arg: Arg::Switch, help: "Treat warnings received from the server as errors and exit with a non-zero exit code" },
     Flag { long: "cache-dir", short: None, arg: Arg::File, help: "Default cache directory" },
 ];
 
 /// `kubectl annotate`: Update the annotations on a resource
 pub const ANNOTATE: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If true, check the specified action in all namespaces",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to update the annotation",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If true, check the specified action in all namespaces" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to update the annotation" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
     Flag { long: "list", short: None, arg: Arg::Switch, help: "If true, display the annotations for a given resource" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, annotation will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "overwrite",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, allow annotations to be overwritten, otherwise reject annotation updates that overwrite existing annotations",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "resource-version",
-        short: None,
-        arg: Arg::Free("RESOURCE_VERSION"),
-        help: "If non-empty, the annotation update will only succeed if this is the current resource-version for the object",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, annotation will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "overwrite", short: None, arg: Arg::Switch, help: "If true, allow annotations to be overwritten, otherwise reject annotation updates that overwrite existing annotations" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "resource-version", short: None, arg: Arg::Free("RESOURCE_VERSION"), help: "If non-empty, the annotation update will only succeed if this is the current resource-version for the object" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl api-resources`: Print the supported API resources on the server
 pub const API_RESOURCES: &[Flag] = &[
-    Flag {
-        long: "api-group",
-        short: None,
-        arg: Arg::Free("API_GROUP"),
-        help: "Limit to resources in the specified API group",
-    },
+    Flag { long: "api-group", short: None, arg: Arg::Free("API_GROUP"), help: "Limit to resources in the specified API group" },
     Flag { long: "cached", short: None, arg: Arg::Switch, help: "Use the cached list of resources if available" },
-    Flag {
-        long: "categories",
-        short: None,
-        arg: Arg::Free("CATEGORIES"),
-        help: "Limit to resources that belong to the specified categories",
-    },
-    Flag {
-        long: "namespaced",
-        short: None,
-        arg: Arg::Switch,
-        help: "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default",
-    },
-    Flag {
-        long: "no-headers",
-        short: None,
-        arg: Arg::Switch,
-        help: "When using the default or custom-column output format, don't print headers (default print headers)",
-    },
+    Flag { long: "categories", short: None, arg: Arg::Free("CATEGORIES"), help: "Limit to resources that belong to the specified categories" },
+    Flag { long: "namespaced", short: None, arg: Arg::Switch, help: "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default" },
+    Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "When using the default or custom-column output format, don't print headers (default print headers)" },
     Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["name", "wide"]), help: "Output format" },
-    Flag {
-        long: "sort-by",
-        short: None,
-        arg: Arg::Free("SORT_BY"),
-        help: "If non-empty, sort list of resources using specified field",
-    },
-    Flag {
-        long: "verbs",
-        short: None,
-        arg: Arg::Free("VERBS"),
-        help: "Limit to resources that support the specified verbs",
-    },
+    Flag { long: "sort-by", short: None, arg: Arg::Free("SORT_BY"), help: "If non-empty, sort list of resources using specified field" },
+    Flag { long: "verbs", short: None, arg: Arg::Free("VERBS"), help: "Limit to resources that support the specified verbs" },
 ];
 
 /// `kubectl api-versions`: Print the supported API versions on the server, in the form of "group/version"
-pub const API_VERSIONS: &[Flag] = &[];
+pub const API_VERSIONS: &[Flag] = &[
+
+];
 
 /// `kubectl apply`: Apply a configuration to a resource by file name or stdin
 pub const APPLY: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "cascade",
-        short: None,
-        arg: Arg::Bare(&["background", "orphan", "foreground"], "background"),
-        help: "Must be \"background\", \"orphan\", or \"foreground\"",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "The files that contain the configurations to apply",
-    },
-    Flag {
-        long: "force",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, immediately remove resources from API and bypass graceful deletion",
-    },
-    Flag {
-        long: "force-conflicts",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, server-side apply will force the changes against conflicts",
-    },
-    Flag {
-        long: "grace-period",
-        short: None,
-        arg: Arg::Free("GRACE_PERIOD"),
-        help: "Period of time in seconds given to the resource to terminate gracefully",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "cascade", short: None, arg: Arg::Bare(&["background", "orphan", "foreground"], "background"), help: "Must be \"background\", \"orphan\", or \"foreground\"" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "The files that contain the configurations to apply" },
+    Flag { long: "force", short: None, arg: Arg::Switch, help: "If true, immediately remove resources from API and bypass graceful deletion" },
+    Flag { long: "force-conflicts", short: None, arg: Arg::Switch, help: "If true, server-side apply will force the changes against conflicts" },
+    Flag { long: "grace-period", short: None, arg: Arg::Free("GRACE_PERIOD"), help: "Period of time in seconds given to the resource to terminate gracefully" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process a kustomization directory" },
-    Flag {
-        long: "openapi-patch",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, use openapi to calculate diff when the openapi presents and the resource can be found in the openapi spec",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "overwrite",
-        short: None,
-        arg: Arg::Switch,
-        help: "Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration",
-    },
-    Flag {
-        long: "prune",
-        short: None,
-        arg: Arg::Switch,
-        help: "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config",
-    },
-    Flag {
-        long: "prune-allowlist",
-        short: None,
-        arg: Arg::Free("PRUNE_ALLOWLIST"),
-        help: "Overwrite the default allowlist with <group/version/kind> for --prune",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "server-side",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, apply runs in the server instead of the client",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "If specified, apply will operate on the subresource of the requested object",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "wait",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for resources to be gone before returning",
-    },
+    Flag { long: "openapi-patch", short: None, arg: Arg::Switch, help: "If true, use openapi to calculate diff when the openapi presents and the resource can be found in the openapi spec" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "overwrite", short: None, arg: Arg::Switch, help: "Automatically resolve conflicts between the modified and live configuration by using values from the modified configuration" },
+    Flag { long: "prune", short: None, arg: Arg::Switch, help: "Automatically delete resource objects, that do not appear in the configs and are created by either apply or create --save-config" },
+    Flag { long: "prune-allowlist", short: None, arg: Arg::Free("PRUNE_ALLOWLIST"), help: "Overwrite the default allowlist with <group/version/kind> for --prune" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "server-side", short: None, arg: Arg::Switch, help: "If true, apply runs in the server instead of the client" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "If specified, apply will operate on the subresource of the requested object" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "wait", short: None, arg: Arg::Switch, help: "If true, wait for resources to be gone before returning" },
 ];
 
 /// `kubectl apply edit-last-applied`: Edit latest last-applied-configuration annotations of a resource/object
 pub const APPLY_EDIT_LAST_APPLIED: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files to use to edit the resource",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files to use to edit the resource" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "windows-line-endings",
-        short: None,
-        arg: Arg::Switch,
-        help: "Defaults to the line ending native to your platform",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "windows-line-endings", short: None, arg: Arg::Switch, help: "Defaults to the line ending native to your platform" },
 ];
 
 /// `kubectl apply set-last-applied`: Set the last-applied-configuration annotation on a live object to match the contents of a file
 pub const APPLY_SET_LAST_APPLIED: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "create-annotation",
-        short: None,
-        arg: Arg::Switch,
-        help: "Will create 'last-applied-configuration' annotations if current objects doesn't have one",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files that contains the last-applied-configuration annotations",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "create-annotation", short: None, arg: Arg::Switch, help: "Will create 'last-applied-configuration' annotations if current objects doesn't have one" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files that contains the last-applied-configuration annotations" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl apply view-last-applied`: View the latest last-applied-configuration annotations of a resource/object
 pub const APPLY_VIEW_LAST_APPLIED: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files that contains the last-applied-configuration annotations",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources in the namespace of the specified resource types" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files that contains the last-applied-configuration annotations" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
     Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml"]), help: "Output format" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+];
+
+/// The sub-commands of `kubectl apply`.
+pub const APPLY_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Edit latest last-applied-configuration annotations of a resource/object", kubectl_flags: APPLY_EDIT_LAST_APPLIED, operands: &[Arg::Resource, Arg::Name], ..Verb::new("edit-last-applied", Exec::Kubectl) },
+    Verb { summary: "Set the last-applied-configuration annotation on a live object to match the contents of a file", kubectl_flags: APPLY_SET_LAST_APPLIED, operands: &[], ..Verb::new("set-last-applied", Exec::Kubectl) },
+    Verb { summary: "View the latest last-applied-configuration annotations of a resource/object", kubectl_flags: APPLY_VIEW_LAST_APPLIED, operands: &[Arg::Resource, Arg::Name], ..Verb::new("view-last-applied", Exec::Kubectl) },
 ];
 
 /// `kubectl attach`: Attach to a running container
 pub const ATTACH: &[Flag] = &[
     Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "Container name" },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
     Flag { long: "quiet", short: Some('q'), arg: Arg::Switch, help: "Only print output from the remote session" },
     Flag { long: "stdin", short: Some('i'), arg: Arg::Switch, help: "Pass stdin to the container" },
     Flag { long: "tty", short: Some('t'), arg: Arg::Switch, help: "Stdin is a TTY" },
 ];
 
 /// `kubectl auth`: Inspect authorization
-pub const AUTH: &[Flag] = &[];
+pub const AUTH: &[Flag] = &[
+
+];
 
 /// `kubectl auth can-i`: Check whether an action is allowed
 pub const AUTH_CAN_I: &[Flag] = &[
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If true, check the specified action in all namespaces",
-    },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If true, check the specified action in all namespaces" },
     Flag { long: "list", short: None, arg: Arg::Switch, help: "If true, prints all allowed actions" },
     Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "If true, prints allowed actions without headers" },
-    Flag {
-        long: "quiet",
-        short: Some('q'),
-        arg: Arg::Switch,
-        help: "If true, suppress output and just return the exit code",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "SubResource such as pod/log or deployment/scale",
-    },
+    Flag { long: "quiet", short: Some('q'), arg: Arg::Switch, help: "If true, suppress output and just return the exit code" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "SubResource such as pod/log or deployment/scale" },
 ];
 
 /// `kubectl auth reconcile`: Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
 pub const AUTH_RECONCILE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to reconcile",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to reconcile" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "remove-extra-permissions",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, removes extra permissions added to roles",
-    },
-    Flag {
-        long: "remove-extra-subjects",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, removes extra subjects added to rolebindings",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "remove-extra-permissions", short: None, arg: Arg::Switch, help: "If true, removes extra permissions added to roles" },
+    Flag { long: "remove-extra-subjects", short: None, arg: Arg::Switch, help: "If true, removes extra subjects added to rolebindings" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl auth whoami`: Experimental: Check self subject attributes
 pub const AUTH_WHOAMI: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+];
+
+/// The sub-commands of `kubectl auth`.
+pub const AUTH_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Check whether an action is allowed", kubectl_flags: AUTH_CAN_I, operands: &[Arg::Free("VERB"), Arg::Resource], ..Verb::new("can-i", Exec::Kubectl) },
+    Verb { summary: "Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects", kubectl_flags: AUTH_RECONCILE, operands: &[], ..Verb::new("reconcile", Exec::Kubectl) },
+    Verb { summary: "Experimental: Check self subject attributes", kubectl_flags: AUTH_WHOAMI, operands: &[], ..Verb::new("whoami", Exec::Kubectl) },
 ];
 
 /// `kubectl autoscale`: Auto-scale a deployment, replica set, stateful set, or replication controller
 pub const AUTOSCALE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "cpu-percent",
-        short: None,
-        arg: Arg::Free("CPU_PERCENT"),
-        help: "The target average CPU utilization (represented as a percent of requested CPU) over all the pods",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to autoscale",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "cpu-percent", short: None, arg: Arg::Free("CPU_PERCENT"), help: "The target average CPU utilization (represented as a percent of requested CPU) over all the pods" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to autoscale" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "max",
-        short: None,
-        arg: Arg::Free("MAX"),
-        help: "The upper limit for the number of pods that can be set by the autoscaler",
-    },
-    Flag {
-        long: "min",
-        short: None,
-        arg: Arg::Free("MIN"),
-        help: "The lower limit for the number of pods that can be set by the autoscaler",
-    },
+    Flag { long: "max", short: None, arg: Arg::Free("MAX"), help: "The upper limit for the number of pods that can be set by the autoscaler" },
+    Flag { long: "min", short: None, arg: Arg::Free("MIN"), help: "The lower limit for the number of pods that can be set by the autoscaler" },
     Flag { long: "name", short: None, arg: Arg::Free("NAME"), help: "The name for the newly created object" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl certificate`: Modify certificate resources
-pub const CERTIFICATE: &[Flag] = &[];
+pub const CERTIFICATE: &[Flag] = &[
+
+];
 
 /// `kubectl certificate approve`: Approve a certificate signing request
 pub const CERTIFICATE_APPROVE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to update",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to update" },
     Flag { long: "force", short: None, arg: Arg::Switch, help: "Update the CSR even if it is already approved" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl certificate deny`: Deny a certificate signing request
 pub const CERTIFICATE_DENY: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to update",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to update" },
     Flag { long: "force", short: None, arg: Arg::Switch, help: "Update the CSR even if it is already denied" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+];
+
+/// The sub-commands of `kubectl certificate`.
+pub const CERTIFICATE_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Approve a certificate signing request", kubectl_flags: CERTIFICATE_APPROVE, operands: &[], ..Verb::new("approve", Exec::Kubectl) },
+    Verb { summary: "Deny a certificate signing request", kubectl_flags: CERTIFICATE_DENY, operands: &[], ..Verb::new("deny", Exec::Kubectl) },
 ];
 
 /// `kubectl cluster-info`: Display cluster information
-pub const CLUSTER_INFO: &[Flag] = &[];
+pub const CLUSTER_INFO: &[Flag] = &[
+
+];
 
 /// `kubectl cluster-info dump`: Dump relevant information for debugging and diagnosis
 pub const CLUSTER_INFO_DUMP: &[Flag] = &[
     Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If true, dump all namespaces" },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "namespaces",
-        short: None,
-        arg: Arg::Free("NAMESPACES"),
-        help: "A comma separated list of namespaces to dump",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "output-directory",
-        short: None,
-        arg: Arg::Free("OUTPUT_DIRECTORY"),
-        help: "Where to output the files",
-    },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "namespaces", short: None, arg: Arg::Free("NAMESPACES"), help: "A comma separated list of namespaces to dump" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "output-directory", short: None, arg: Arg::Free("OUTPUT_DIRECTORY"), help: "Where to output the files" },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+];
+
+/// The sub-commands of `kubectl cluster-info`.
+pub const CLUSTER_INFO_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Dump relevant information for debugging and diagnosis", kubectl_flags: CLUSTER_INFO_DUMP, operands: &[], ..Verb::new("dump", Exec::Kubectl) },
 ];
 
 /// `kubectl completion`: Output shell completion code for the specified shell (bash, zsh, fish, or powershell)
-pub const COMPLETION: &[Flag] = &[];
+pub const COMPLETION: &[Flag] = &[
+
+];
 
 /// `kubectl config`: Modify kubeconfig files
-pub const CONFIG: &[Flag] = &[];
+pub const CONFIG: &[Flag] = &[
+
+];
 
 /// `kubectl config current-context`: Display the current-context
-pub const CONFIG_CURRENT_CONTEXT: &[Flag] = &[];
+pub const CONFIG_CURRENT_CONTEXT: &[Flag] = &[
+
+];
 
 /// `kubectl config delete-cluster`: Delete the specified cluster from the kubeconfig
-pub const CONFIG_DELETE_CLUSTER: &[Flag] = &[];
+pub const CONFIG_DELETE_CLUSTER: &[Flag] = &[
+
+];
 
 /// `kubectl config delete-context`: Delete the specified context from the kubeconfig
-pub const CONFIG_DELETE_CONTEXT: &[Flag] = &[];
+pub const CONFIG_DELETE_CONTEXT: &[Flag] = &[
+
+];
 
 /// `kubectl config delete-user`: Delete the specified user from the kubeconfig
-pub const CONFIG_DELETE_USER: &[Flag] = &[];
+pub const CONFIG_DELETE_USER: &[Flag] = &[
+
+];
 
 /// `kubectl config get-clusters`: Display clusters defined in the kubeconfig
-pub const CONFIG_GET_CLUSTERS: &[Flag] = &[];
+pub const CONFIG_GET_CLUSTERS: &[Flag] = &[
+
+];
 
 /// `kubectl config get-contexts`: Describe one or many contexts
 pub const CONFIG_GET_CONTEXTS: &[Flag] = &[
-    Flag {
-        long: "no-headers",
-        short: None,
-        arg: Arg::Switch,
-        help: "When using the default or custom-column output format, don't print headers (default print headers)",
-    },
+    Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "When using the default or custom-column output format, don't print headers (default print headers)" },
     Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["name"]), help: "Output format" },
 ];
 
 /// `kubectl config get-users`: Display users defined in the kubeconfig
-pub const CONFIG_GET_USERS: &[Flag] = &[];
+pub const CONFIG_GET_USERS: &[Flag] = &[
+
+];
 
 /// `kubectl config rename-context`: Rename a context from the kubeconfig file
-pub const CONFIG_RENAME_CONTEXT: &[Flag] = &[];
+pub const CONFIG_RENAME_CONTEXT: &[Flag] = &[
+
+];
 
 /// `kubectl config set`: Set an individual value in a kubeconfig file
-pub const CONFIG_SET: &[Flag] = &[Flag {
-    long: "set-raw-bytes",
-    short: None,
-    arg: Arg::Switch,
-    help: "When writing a []byte PROPERTY_VALUE, write the given string directly without base64 decoding",
-}];
+pub const CONFIG_SET: &[Flag] = &[
+    Flag { long: "set-raw-bytes", short: None, arg: Arg::Switch, help: "When writing a []byte PROPERTY_VALUE, write the given string directly without base64 decoding" },
+];
 
 /// `kubectl config set-cluster`: Set a cluster entry in kubeconfig
 pub const CONFIG_SET_CLUSTER: &[Flag] = &[
-    Flag {
-        long: "certificate-authority",
-        short: None,
-        arg: Arg::File,
-        help: "Path to certificate-authority file for the cluster entry in kubeconfig",
-    },
-    Flag {
-        long: "embed-certs",
-        short: None,
-        arg: Arg::Switch,
-        help: "embed-certs for the cluster entry in kubeconfig",
-    },
-    Flag {
-        long: "insecure-skip-tls-verify",
-        short: None,
-        arg: Arg::Switch,
-        help: "insecure-skip-tls-verify for the cluster entry in kubeconfig",
-    },
-    Flag {
-        long: "proxy-url",
-        short: None,
-        arg: Arg::Free("PROXY_URL"),
-        help: "proxy-url for the cluster entry in kubeconfig",
-    },
+    Flag { long: "certificate-authority", short: None, arg: Arg::File, help: "Path to certificate-authority file for the cluster entry in kubeconfig" },
+    Flag { long: "embed-certs", short: None, arg: Arg::Switch, help: "embed-certs for the cluster entry in kubeconfig" },
+    Flag { long: "insecure-skip-tls-verify", short: None, arg: Arg::Switch, help: "insecure-skip-tls-verify for the cluster entry in kubeconfig" },
+    Flag { long: "proxy-url", short: None, arg: Arg::Free("PROXY_URL"), help: "proxy-url for the cluster entry in kubeconfig" },
     Flag { long: "server", short: None, arg: Arg::Free("SERVER"), help: "server for the cluster entry in kubeconfig" },
-    Flag {
-        long: "tls-server-name",
-        short: None,
-        arg: Arg::Free("TLS_SERVER_NAME"),
-        help: "tls-server-name for the cluster entry in kubeconfig",
-    },
+    Flag { long: "tls-server-name", short: None, arg: Arg::Free("TLS_SERVER_NAME"), help: "tls-server-name for the cluster entry in kubeconfig" },
 ];
 
 /// `kubectl config set-context`: Set a context entry in kubeconfig
 pub const CONFIG_SET_CONTEXT: &[Flag] = &[
-    Flag {
-        long: "cluster",
-        short: None,
-        arg: Arg::Free("CLUSTER"),
-        help: "cluster for the context entry in kubeconfig",
-    },
+    Flag { long: "cluster", short: None, arg: Arg::Free("CLUSTER"), help: "cluster for the context entry in kubeconfig" },
     Flag { long: "current", short: None, arg: Arg::Switch, help: "Modify the current context" },
     Flag { long: "namespace", short: None, arg: Arg::Namespace, help: "namespace for the context entry in kubeconfig" },
     Flag { long: "user", short: None, arg: Arg::Free("USER"), help: "user for the context entry in kubeconfig" },
@@ -1188,1922 +449,476 @@ pub const CONFIG_SET_CONTEXT: &[Flag] = &[
 
 /// `kubectl config set-credentials`: Set a user entry in kubeconfig
 pub const CONFIG_SET_CREDENTIALS: &[Flag] = &[
-    Flag {
-        long: "auth-provider",
-        short: None,
-        arg: Arg::Free("AUTH_PROVIDER"),
-        help: "Auth provider for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "auth-provider-arg",
-        short: None,
-        arg: Arg::Free("AUTH_PROVIDER_ARG"),
-        help: "'key=value' arguments for the auth provider",
-    },
-    Flag {
-        long: "client-certificate",
-        short: None,
-        arg: Arg::File,
-        help: "Path to client-certificate file for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "client-key",
-        short: None,
-        arg: Arg::File,
-        help: "Path to client-key file for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "embed-certs",
-        short: None,
-        arg: Arg::Switch,
-        help: "Embed client cert/key for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "exec-api-version",
-        short: None,
-        arg: Arg::Free("EXEC_API_VERSION"),
-        help: "API version of the exec credential plugin for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "exec-arg",
-        short: None,
-        arg: Arg::Free("EXEC_ARG"),
-        help: "New arguments for the exec credential plugin command for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "exec-command",
-        short: None,
-        arg: Arg::Free("EXEC_COMMAND"),
-        help: "Command for the exec credential plugin for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "exec-env",
-        short: None,
-        arg: Arg::Free("EXEC_ENV"),
-        help: "'key=value' environment values for the exec credential plugin",
-    },
-    Flag {
-        long: "exec-interactive-mode",
-        short: None,
-        arg: Arg::Free("EXEC_INTERACTIVE_MODE"),
-        help: "InteractiveMode of the exec credentials plugin for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "exec-provide-cluster-info",
-        short: None,
-        arg: Arg::Switch,
-        help: "ProvideClusterInfo of the exec credentials plugin for the user entry in kubeconfig",
-    },
-    Flag {
-        long: "password",
-        short: None,
-        arg: Arg::Free("PASSWORD"),
-        help: "password for the user entry in kubeconfig",
-    },
+    Flag { long: "auth-provider", short: None, arg: Arg::Free("AUTH_PROVIDER"), help: "Auth provider for the user entry in kubeconfig" },
+    Flag { long: "auth-provider-arg", short: None, arg: Arg::Free("AUTH_PROVIDER_ARG"), help: "'key=value' arguments for the auth provider" },
+    Flag { long: "client-certificate", short: None, arg: Arg::File, help: "Path to client-certificate file for the user entry in kubeconfig" },
+    Flag { long: "client-key", short: None, arg: Arg::File, help: "Path to client-key file for the user entry in kubeconfig" },
+    Flag { long: "embed-certs", short: None, arg: Arg::Switch, help: "Embed client cert/key for the user entry in kubeconfig" },
+    Flag { long: "exec-api-version", short: None, arg: Arg::Free("EXEC_API_VERSION"), help: "API version of the exec credential plugin for the user entry in kubeconfig" },
+    Flag { long: "exec-arg", short: None, arg: Arg::Free("EXEC_ARG"), help: "New arguments for the exec credential plugin command for the user entry in kubeconfig" },
+    Flag { long: "exec-command", short: None, arg: Arg::Free("EXEC_COMMAND"), help: "Command for the exec credential plugin for the user entry in kubeconfig" },
+    Flag { long: "exec-env", short: None, arg: Arg::Free("EXEC_ENV"), help: "'key=value' environment values for the exec credential plugin" },
+    Flag { long: "exec-interactive-mode", short: None, arg: Arg::Free("EXEC_INTERACTIVE_MODE"), help: "InteractiveMode of the exec credentials plugin for the user entry in kubeconfig" },
+    Flag { long: "exec-provide-cluster-info", short: None, arg: Arg::Switch, help: "ProvideClusterInfo of the exec credentials plugin for the user entry in kubeconfig" },
+    Flag { long: "password", short: None, arg: Arg::Free("PASSWORD"), help: "password for the user entry in kubeconfig" },
     Flag { long: "token", short: None, arg: Arg::Free("TOKEN"), help: "token for the user entry in kubeconfig" },
-    Flag {
-        long: "username",
-        short: None,
-        arg: Arg::Free("USERNAME"),
-        help: "username for the user entry in kubeconfig",
-    },
+    Flag { long: "username", short: None, arg: Arg::Free("USERNAME"), help: "username for the user entry in kubeconfig" },
 ];
 
 /// `kubectl config unset`: Unset an individual value in a kubeconfig file
-pub const CONFIG_UNSET: &[Flag] = &[];
+pub const CONFIG_UNSET: &[Flag] = &[
+
+];
 
 /// `kubectl config use-context`: Set the current-context in a kubeconfig file
-pub const CONFIG_USE_CONTEXT: &[Flag] = &[];
+pub const CONFIG_USE_CONTEXT: &[Flag] = &[
+
+];
 
 /// `kubectl config view`: Display merged kubeconfig settings or a specified kubeconfig file
 pub const CONFIG_VIEW: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "flatten",
-        short: None,
-        arg: Arg::Switch,
-        help: "Flatten the resulting kubeconfig file into self-contained output (useful for creating portable kubeconfig files)",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "flatten", short: None, arg: Arg::Switch, help: "Flatten the resulting kubeconfig file into self-contained output (useful for creating portable kubeconfig files)" },
     Flag { long: "merge", short: None, arg: Arg::Switch, help: "Merge the full hierarchy of kubeconfig files" },
-    Flag {
-        long: "minify",
-        short: None,
-        arg: Arg::Switch,
-        help: "Remove all information not used by current-context from the output",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "minify", short: None, arg: Arg::Switch, help: "Remove all information not used by current-context from the output" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "raw", short: None, arg: Arg::Switch, help: "Display raw byte data and sensitive data" },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+];
+
+/// The sub-commands of `kubectl config`.
+pub const CONFIG_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Display the current-context", kubectl_flags: CONFIG_CURRENT_CONTEXT, operands: &[], ..Verb::new("current-context", Exec::Kubectl) },
+    Verb { summary: "Delete the specified cluster from the kubeconfig", kubectl_flags: CONFIG_DELETE_CLUSTER, operands: &[], ..Verb::new("delete-cluster", Exec::Kubectl) },
+    Verb { summary: "Delete the specified context from the kubeconfig", kubectl_flags: CONFIG_DELETE_CONTEXT, operands: &[Arg::Context], ..Verb::new("delete-context", Exec::Kubectl) },
+    Verb { summary: "Delete the specified user from the kubeconfig", kubectl_flags: CONFIG_DELETE_USER, operands: &[], ..Verb::new("delete-user", Exec::Kubectl) },
+    Verb { summary: "Display clusters defined in the kubeconfig", kubectl_flags: CONFIG_GET_CLUSTERS, operands: &[], ..Verb::new("get-clusters", Exec::Kubectl) },
+    Verb { summary: "Describe one or many contexts", kubectl_flags: CONFIG_GET_CONTEXTS, operands: &[Arg::Context], ..Verb::new("get-contexts", Exec::Kubectl) },
+    Verb { summary: "Display users defined in the kubeconfig", kubectl_flags: CONFIG_GET_USERS, operands: &[], ..Verb::new("get-users", Exec::Kubectl) },
+    Verb { summary: "Rename a context from the kubeconfig file", kubectl_flags: CONFIG_RENAME_CONTEXT, operands: &[Arg::Context], ..Verb::new("rename-context", Exec::Kubectl) },
+    Verb { summary: "Set an individual value in a kubeconfig file", kubectl_flags: CONFIG_SET, operands: &[], ..Verb::new("set", Exec::Kubectl) },
+    Verb { summary: "Set a cluster entry in kubeconfig", kubectl_flags: CONFIG_SET_CLUSTER, operands: &[], ..Verb::new("set-cluster", Exec::Kubectl) },
+    Verb { summary: "Set a context entry in kubeconfig", kubectl_flags: CONFIG_SET_CONTEXT, operands: &[Arg::Context], ..Verb::new("set-context", Exec::Kubectl) },
+    Verb { summary: "Set a user entry in kubeconfig", kubectl_flags: CONFIG_SET_CREDENTIALS, operands: &[], ..Verb::new("set-credentials", Exec::Kubectl) },
+    Verb { summary: "Unset an individual value in a kubeconfig file", kubectl_flags: CONFIG_UNSET, operands: &[], ..Verb::new("unset", Exec::Kubectl) },
+    Verb { summary: "Set the current-context in a kubeconfig file", kubectl_flags: CONFIG_USE_CONTEXT, operands: &[Arg::Context], ..Verb::new("use-context", Exec::Kubectl) },
+    Verb { summary: "Display merged kubeconfig settings or a specified kubeconfig file", kubectl_flags: CONFIG_VIEW, operands: &[], ..Verb::new("view", Exec::Kubectl) },
 ];
 
 /// `kubectl cordon`: Mark node as unschedulable
 pub const CORDON: &[Flag] = &[
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
 ];
 
 /// `kubectl cp`: Copy files and directories to and from containers
 pub const CP: &[Flag] = &[
     Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "Container name" },
-    Flag {
-        long: "no-preserve",
-        short: None,
-        arg: Arg::Switch,
-        help: "The copied file/directory's ownership and permissions will not be preserved in the container",
-    },
-    Flag {
-        long: "retries",
-        short: None,
-        arg: Arg::Free("RETRIES"),
-        help: "Set number of retries to complete a copy operation from a container",
-    },
+    Flag { long: "no-preserve", short: None, arg: Arg::Switch, help: "The copied file/directory's ownership and permissions will not be preserved in the container" },
+    Flag { long: "retries", short: None, arg: Arg::Free("RETRIES"), help: "Set number of retries to complete a copy operation from a container" },
 ];
 
 /// `kubectl create`: Create a resource from a file or from stdin
 pub const CREATE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
     Flag { long: "edit", short: None, arg: Arg::Switch, help: "Edit the API resource before creating" },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files to use to create the resource",
-    },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files to use to create the resource" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "raw", short: None, arg: Arg::Free("RAW"), help: "Raw URI to POST to the server" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
     Flag { long: "windows-line-endings", short: None, arg: Arg::Switch, help: "Only relevant if --edit=true" },
 ];
 
 /// `kubectl create clusterrole`: Create a cluster role
 pub const CREATE_CLUSTERROLE: &[Flag] = &[
-    Flag {
-        long: "aggregation-rule",
-        short: None,
-        arg: Arg::Free("AGGREGATION_RULE"),
-        help: "An aggregation label selector for combining ClusterRoles",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "non-resource-url",
-        short: None,
-        arg: Arg::Free("NON_RESOURCE_URL"),
-        help: "A partial url that user should have access to",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "aggregation-rule", short: None, arg: Arg::Free("AGGREGATION_RULE"), help: "An aggregation label selector for combining ClusterRoles" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "non-resource-url", short: None, arg: Arg::Free("NON_RESOURCE_URL"), help: "A partial url that user should have access to" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "resource", short: None, arg: Arg::Free("RESOURCE"), help: "Resource that the rule applies to" },
-    Flag {
-        long: "resource-name",
-        short: None,
-        arg: Arg::Free("RESOURCE_NAME"),
-        help: "Resource in the white list that the rule applies to, repeat this flag for multiple items",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "verb",
-        short: None,
-        arg: Arg::Free("VERB"),
-        help: "Verb that applies to the resources contained in the rule",
-    },
+    Flag { long: "resource-name", short: None, arg: Arg::Free("RESOURCE_NAME"), help: "Resource in the white list that the rule applies to, repeat this flag for multiple items" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "verb", short: None, arg: Arg::Free("VERB"), help: "Verb that applies to the resources contained in the rule" },
 ];
 
 /// `kubectl create clusterrolebinding`: Create a cluster role binding for a particular cluster role
 pub const CREATE_CLUSTERROLEBINDING: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "clusterrole",
-        short: None,
-        arg: Arg::Free("CLUSTERROLE"),
-        help: "ClusterRole this ClusterRoleBinding should reference",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "clusterrole", short: None, arg: Arg::Free("CLUSTERROLE"), help: "ClusterRole this ClusterRoleBinding should reference" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "group", short: None, arg: Arg::Free("GROUP"), help: "Groups to bind to the clusterrole" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "serviceaccount",
-        short: None,
-        arg: Arg::Free("SERVICEACCOUNT"),
-        help: "Service accounts to bind to the clusterrole, in the format <namespace>:<name>",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "serviceaccount", short: None, arg: Arg::Free("SERVICEACCOUNT"), help: "Service accounts to bind to the clusterrole, in the format <namespace>:<name>" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
     Flag { long: "user", short: None, arg: Arg::Free("USER"), help: "Usernames to bind to the clusterrole" },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create configmap`: Create a config map from a local file, directory or literal value
 pub const CREATE_CONFIGMAP: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
     Flag { long: "append-hash", short: None, arg: Arg::Switch, help: "Append a hash of the configmap to its name" },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "from-env-file",
-        short: None,
-        arg: Arg::Free("FROM_ENV_FILE"),
-        help: "Specify the path to a file to read lines of key=val pairs to create a configmap",
-    },
-    Flag {
-        long: "from-file",
-        short: None,
-        arg: Arg::Free("FROM_FILE"),
-        help: "Key file can be specified using its file path, in which case file basename will be used as configmap key, or optionally with a key and file path, in which case the given key will be used",
-    },
-    Flag {
-        long: "from-literal",
-        short: None,
-        arg: Arg::Free("FROM_LITERAL"),
-        help: "Specify a key and literal value to insert in configmap (i.e. mykey=somevalue)",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "from-env-file", short: None, arg: Arg::Free("FROM_ENV_FILE"), help: "Specify the path to a file to read lines of key=val pairs to create a configmap" },
+    Flag { long: "from-file", short: None, arg: Arg::Free("FROM_FILE"), help: "Key file can be specified using its file path, in which case file basename will be used as configmap key, or optionally with a key and file path, in which case the given key will be used" },
+    Flag { long: "from-literal", short: None, arg: Arg::Free("FROM_LITERAL"), help: "Specify a key and literal value to insert in configmap (i.e. mykey=somevalue)" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create cronjob`: Create a cron job with the specified name
 pub const CREATE_CRONJOB: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "image", short: None, arg: Arg::Free("IMAGE"), help: "Image name to run" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "restart",
-        short: None,
-        arg: Arg::Choice(&["Always", "OnFailure", "Never"]),
-        help: "job's restart policy. supported values: OnFailure, Never",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "schedule",
-        short: None,
-        arg: Arg::Free("SCHEDULE"),
-        help: "A schedule in the Cron format the job should be run with",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "restart", short: None, arg: Arg::Choice(&["Always", "OnFailure", "Never"]), help: "job's restart policy. supported values: OnFailure, Never" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "schedule", short: None, arg: Arg::Free("SCHEDULE"), help: "A schedule in the Cron format the job should be run with" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create deployment`: Create a deployment with the specified name
 pub const CREATE_DEPLOYMENT: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "image", short: None, arg: Arg::Free("IMAGE"), help: "Image names to run" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "port", short: None, arg: Arg::Free("PORT"), help: "The containerPort that this deployment exposes" },
     Flag { long: "replicas", short: Some('r'), arg: Arg::Free("REPLICAS"), help: "Number of replicas to create" },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create ingress`: Create an ingress with the specified name
 pub const CREATE_INGRESS: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "annotation",
-        short: None,
-        arg: Arg::Free("ANNOTATION"),
-        help: "Annotation to insert in the ingress object, in the format annotation=value",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "annotation", short: None, arg: Arg::Free("ANNOTATION"), help: "Annotation to insert in the ingress object, in the format annotation=value" },
     Flag { long: "class", short: None, arg: Arg::Free("CLASS"), help: "Ingress Class to be used" },
-    Flag {
-        long: "default-backend",
-        short: None,
-        arg: Arg::Free("DEFAULT_BACKEND"),
-        help: "Default service for backend, in format of svcname:port",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "rule",
-        short: None,
-        arg: Arg::Free("RULE"),
-        help: "Rule in format host/path=service:port[,tls=secretname]",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "default-backend", short: None, arg: Arg::Free("DEFAULT_BACKEND"), help: "Default service for backend, in format of svcname:port" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "rule", short: None, arg: Arg::Free("RULE"), help: "Rule in format host/path=service:port[,tls=secretname]" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create job`: Create a job with the specified name
 pub const CREATE_JOB: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "from",
-        short: None,
-        arg: Arg::Free("FROM"),
-        help: "The name of the resource to create a Job from (only cronjob is supported)",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "from", short: None, arg: Arg::Free("FROM"), help: "The name of the resource to create a Job from (only cronjob is supported)" },
     Flag { long: "image", short: None, arg: Arg::Free("IMAGE"), help: "Image name to run" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create namespace`: Create a namespace with the specified name
 pub const CREATE_NAMESPACE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create poddisruptionbudget`: Create a pod disruption budget with the specified name
 pub const CREATE_PODDISRUPTIONBUDGET: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "max-unavailable",
-        short: None,
-        arg: Arg::Free("MAX_UNAVAILABLE"),
-        help: "The maximum number or percentage of unavailable pods this budget requires",
-    },
-    Flag {
-        long: "min-available",
-        short: None,
-        arg: Arg::Free("MIN_AVAILABLE"),
-        help: "The minimum number or percentage of available pods this budget requires",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "max-unavailable", short: None, arg: Arg::Free("MAX_UNAVAILABLE"), help: "The maximum number or percentage of unavailable pods this budget requires" },
+    Flag { long: "min-available", short: None, arg: Arg::Free("MIN_AVAILABLE"), help: "The minimum number or percentage of available pods this budget requires" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
     Flag { long: "selector", short: None, arg: Arg::Selector, help: "A label selector to use for this budget" },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create priorityclass`: Create a priority class with the specified name
 pub const CREATE_PRIORITYCLASS: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "description",
-        short: None,
-        arg: Arg::Free("DESCRIPTION"),
-        help: "description is an arbitrary string that usually provides guidelines on when this priority class should be used",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "global-default",
-        short: None,
-        arg: Arg::Switch,
-        help: "global-default specifies whether this PriorityClass should be considered as the default priority",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "preemption-policy",
-        short: None,
-        arg: Arg::Free("PREEMPTION_POLICY"),
-        help: "preemption-policy is the policy for preempting pods with lower priority",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "description", short: None, arg: Arg::Free("DESCRIPTION"), help: "description is an arbitrary string that usually provides guidelines on when this priority class should be used" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "global-default", short: None, arg: Arg::Switch, help: "global-default specifies whether this PriorityClass should be considered as the default priority" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "preemption-policy", short: None, arg: Arg::Free("PREEMPTION_POLICY"), help: "preemption-policy is the policy for preempting pods with lower priority" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
     Flag { long: "value", short: None, arg: Arg::Free("VALUE"), help: "the value of this priority class" },
 ];
 
 /// `kubectl create quota`: Create a quota with the specified name
 pub const CREATE_QUOTA: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "hard",
-        short: None,
-        arg: Arg::Free("HARD"),
-        help: "A comma-delimited set of resource=quantity pairs that define a hard limit",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "scopes",
-        short: None,
-        arg: Arg::Free("SCOPES"),
-        help: "A comma-delimited set of quota scopes that must all match each object tracked by the quota",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "hard", short: None, arg: Arg::Free("HARD"), help: "A comma-delimited set of resource=quantity pairs that define a hard limit" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "scopes", short: None, arg: Arg::Free("SCOPES"), help: "A comma-delimited set of quota scopes that must all match each object tracked by the quota" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create role`: Create a role with single rule
 pub const CREATE_ROLE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "resource", short: None, arg: Arg::Free("RESOURCE"), help: "Resource that the rule applies to" },
-    Flag {
-        long: "resource-name",
-        short: None,
-        arg: Arg::Free("RESOURCE_NAME"),
-        help: "Resource in the white list that the rule applies to, repeat this flag for multiple items",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "verb",
-        short: None,
-        arg: Arg::Free("VERB"),
-        help: "Verb that applies to the resources contained in the rule",
-    },
+    Flag { long: "resource-name", short: None, arg: Arg::Free("RESOURCE_NAME"), help: "Resource in the white list that the rule applies to, repeat this flag for multiple items" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "verb", short: None, arg: Arg::Free("VERB"), help: "Verb that applies to the resources contained in the rule" },
 ];
 
 /// `kubectl create rolebinding`: Create a role binding for a particular role or cluster role
 pub const CREATE_ROLEBINDING: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "clusterrole",
-        short: None,
-        arg: Arg::Free("CLUSTERROLE"),
-        help: "ClusterRole this RoleBinding should reference",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "clusterrole", short: None, arg: Arg::Free("CLUSTERROLE"), help: "ClusterRole this RoleBinding should reference" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "group", short: None, arg: Arg::Free("GROUP"), help: "Groups to bind to the role" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "role", short: None, arg: Arg::Free("ROLE"), help: "Role this RoleBinding should reference" },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "serviceaccount",
-        short: None,
-        arg: Arg::Free("SERVICEACCOUNT"),
-        help: "Service accounts to bind to the role, in the format <namespace>:<name>",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "serviceaccount", short: None, arg: Arg::Free("SERVICEACCOUNT"), help: "Service accounts to bind to the role, in the format <namespace>:<name>" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
     Flag { long: "user", short: None, arg: Arg::Free("USER"), help: "Usernames to bind to the role" },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create secret`: Create a secret using a specified subcommand
-pub const CREATE_SECRET: &[Flag] = &[];
+pub const CREATE_SECRET: &[Flag] = &[
+
+];
 
 /// `kubectl create service`: Create a service using a specified subcommand
-pub const CREATE_SERVICE: &[Flag] = &[];
+pub const CREATE_SERVICE: &[Flag] = &[
+
+];
 
 /// `kubectl create serviceaccount`: Create a service account with the specified name
 pub const CREATE_SERVICEACCOUNT: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl create token`: Request a service account token
 pub const CREATE_TOKEN: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
     Flag { long: "audience", short: None, arg: Arg::Free("AUDIENCE"), help: "Audience of the requested token" },
-    Flag {
-        long: "bound-object-kind",
-        short: None,
-        arg: Arg::Free("BOUND_OBJECT_KIND"),
-        help: "Kind of an object to bind the token to",
-    },
-    Flag {
-        long: "bound-object-name",
-        short: None,
-        arg: Arg::Free("BOUND_OBJECT_NAME"),
-        help: "Name of an object to bind the token to",
-    },
-    Flag {
-        long: "bound-object-uid",
-        short: None,
-        arg: Arg::Free("BOUND_OBJECT_UID"),
-        help: "UID of an object to bind the token to",
-    },
+    Flag { long: "bound-object-kind", short: None, arg: Arg::Free("BOUND_OBJECT_KIND"), help: "Kind of an object to bind the token to" },
+    Flag { long: "bound-object-name", short: None, arg: Arg::Free("BOUND_OBJECT_NAME"), help: "Name of an object to bind the token to" },
+    Flag { long: "bound-object-uid", short: None, arg: Arg::Free("BOUND_OBJECT_UID"), help: "UID of an object to bind the token to" },
     Flag { long: "duration", short: None, arg: Arg::Free("DURATION"), help: "Requested lifetime of the issued token" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+];
+
+/// The sub-commands of `kubectl create`.
+pub const CREATE_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Create a cluster role", kubectl_flags: CREATE_CLUSTERROLE, operands: &[], ..Verb::new("clusterrole", Exec::Kubectl) },
+    Verb { summary: "Create a cluster role binding for a particular cluster role", kubectl_flags: CREATE_CLUSTERROLEBINDING, operands: &[], ..Verb::new("clusterrolebinding", Exec::Kubectl) },
+    Verb { summary: "Create a config map from a local file, directory or literal value", kubectl_flags: CREATE_CONFIGMAP, operands: &[], ..Verb::new("configmap", Exec::Kubectl) },
+    Verb { summary: "Create a cron job with the specified name", kubectl_flags: CREATE_CRONJOB, operands: &[], ..Verb::new("cronjob", Exec::Kubectl) },
+    Verb { summary: "Create a deployment with the specified name", kubectl_flags: CREATE_DEPLOYMENT, operands: &[], ..Verb::new("deployment", Exec::Kubectl) },
+    Verb { summary: "Create an ingress with the specified name", kubectl_flags: CREATE_INGRESS, operands: &[], ..Verb::new("ingress", Exec::Kubectl) },
+    Verb { summary: "Create a job with the specified name", kubectl_flags: CREATE_JOB, operands: &[], ..Verb::new("job", Exec::Kubectl) },
+    Verb { summary: "Create a namespace with the specified name", kubectl_flags: CREATE_NAMESPACE, operands: &[], ..Verb::new("namespace", Exec::Kubectl) },
+    Verb { summary: "Create a pod disruption budget with the specified name", kubectl_flags: CREATE_PODDISRUPTIONBUDGET, operands: &[], ..Verb::new("poddisruptionbudget", Exec::Kubectl) },
+    Verb { summary: "Create a priority class with the specified name", kubectl_flags: CREATE_PRIORITYCLASS, operands: &[], ..Verb::new("priorityclass", Exec::Kubectl) },
+    Verb { summary: "Create a quota with the specified name", kubectl_flags: CREATE_QUOTA, operands: &[], ..Verb::new("quota", Exec::Kubectl) },
+    Verb { summary: "Create a role with single rule", kubectl_flags: CREATE_ROLE, operands: &[], ..Verb::new("role", Exec::Kubectl) },
+    Verb { summary: "Create a role binding for a particular role or cluster role", kubectl_flags: CREATE_ROLEBINDING, operands: &[], ..Verb::new("rolebinding", Exec::Kubectl) },
+    Verb { summary: "Create a secret using a specified subcommand", kubectl_flags: CREATE_SECRET, operands: &[], ..Verb::new("secret", Exec::Kubectl) },
+    Verb { summary: "Create a service using a specified subcommand", kubectl_flags: CREATE_SERVICE, operands: &[], ..Verb::new("service", Exec::Kubectl) },
+    Verb { summary: "Create a service account with the specified name", kubectl_flags: CREATE_SERVICEACCOUNT, operands: &[], ..Verb::new("serviceaccount", Exec::Kubectl) },
+    Verb { summary: "Request a service account token", kubectl_flags: CREATE_TOKEN, operands: &[], ..Verb::new("token", Exec::Kubectl) },
 ];
 
 /// `kubectl debug`: Create debugging sessions for troubleshooting workloads and nodes
 pub const DEBUG: &[Flag] = &[
-    Flag {
-        long: "arguments-only",
-        short: None,
-        arg: Arg::Switch,
-        help: "If specified, everything after -- will be passed to the new container as Args instead of Command",
-    },
-    Flag {
-        long: "attach",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for the container to start running, and then attach as if 'kubectl attach ...' were called",
-    },
-    Flag {
-        long: "container",
-        short: Some('c'),
-        arg: Arg::Container,
-        help: "Container name to use for debug container",
-    },
-    Flag {
-        long: "copy-to",
-        short: None,
-        arg: Arg::Free("COPY_TO"),
-        help: "Create a copy of the target Pod with this name",
-    },
-    Flag {
-        long: "custom",
-        short: None,
-        arg: Arg::Free("CUSTOM"),
-        help: "Path to a JSON or YAML file containing a partial container spec to customize built-in debug profiles",
-    },
+    Flag { long: "arguments-only", short: None, arg: Arg::Switch, help: "If specified, everything after -- will be passed to the new container as Args instead of Command" },
+    Flag { long: "attach", short: None, arg: Arg::Switch, help: "If true, wait for the container to start running, and then attach as if 'kubectl attach ...' were called" },
+    Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "Container name to use for debug container" },
+    Flag { long: "copy-to", short: None, arg: Arg::Free("COPY_TO"), help: "Create a copy of the target Pod with this name" },
+    Flag { long: "custom", short: None, arg: Arg::Free("CUSTOM"), help: "Path to a JSON or YAML file containing a partial container spec to customize built-in debug profiles" },
     Flag { long: "env", short: None, arg: Arg::Free("ENV"), help: "Environment variables to set in the container" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "identifying the resource to debug" },
     Flag { long: "image", short: None, arg: Arg::Free("IMAGE"), help: "Container image to use for debug container" },
-    Flag {
-        long: "image-pull-policy",
-        short: None,
-        arg: Arg::Choice(&["Always", "IfNotPresent", "Never"]),
-        help: "The image pull policy for the container",
-    },
-    Flag {
-        long: "keep-annotations",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the original pod annotations.(This flag only works when used with '--copy-to')",
-    },
+    Flag { long: "image-pull-policy", short: None, arg: Arg::Choice(&["Always", "IfNotPresent", "Never"]), help: "The image pull policy for the container" },
+    Flag { long: "keep-annotations", short: None, arg: Arg::Switch, help: "If true, keep the original pod annotations.(This flag only works when used with '--copy-to')" },
     Flag { long: "keep-init-containers", short: None, arg: Arg::Switch, help: "Run the init containers for the pod" },
-    Flag {
-        long: "keep-labels",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the original pod labels.(This flag only works when used with '--copy-to')",
-    },
-    Flag {
-        long: "keep-liveness",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the original pod liveness probes.(This flag only works when used with '--copy-to')",
-    },
-    Flag {
-        long: "keep-readiness",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the original pod readiness probes.(This flag only works when used with '--copy-to')",
-    },
-    Flag {
-        long: "keep-startup",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the original startup probes.(This flag only works when used with '--copy-to')",
-    },
-    Flag {
-        long: "profile",
-        short: None,
-        arg: Arg::Free("PROFILE"),
-        help: "Options are \"legacy\", \"general\", \"baseline\", \"netadmin\", \"restricted\" or \"sysadmin\"",
-    },
+    Flag { long: "keep-labels", short: None, arg: Arg::Switch, help: "If true, keep the original pod labels.(This flag only works when used with '--copy-to')" },
+    Flag { long: "keep-liveness", short: None, arg: Arg::Switch, help: "If true, keep the original pod liveness probes.(This flag only works when used with '--copy-to')" },
+    Flag { long: "keep-readiness", short: None, arg: Arg::Switch, help: "If true, keep the original pod readiness probes.(This flag only works when used with '--copy-to')" },
+    Flag { long: "keep-startup", short: None, arg: Arg::Switch, help: "If true, keep the original startup probes.(This flag only works when used with '--copy-to')" },
+    Flag { long: "profile", short: None, arg: Arg::Free("PROFILE"), help: "Options are \"legacy\", \"general\", \"baseline\", \"netadmin\", \"restricted\" or \"sysadmin\"" },
     Flag { long: "quiet", short: Some('q'), arg: Arg::Switch, help: "If true, suppress informational messages" },
-    Flag {
-        long: "replace",
-        short: None,
-        arg: Arg::Switch,
-        help: "When used with '--copy-to', delete the original Pod",
-    },
-    Flag {
-        long: "same-node",
-        short: None,
-        arg: Arg::Switch,
-        help: "When used with '--copy-to', schedule the copy of target Pod on the same node",
-    },
-    Flag {
-        long: "set-image",
-        short: None,
-        arg: Arg::Free("SET_IMAGE"),
-        help: "When used with '--copy-to', a list of name=image pairs for changing container images, similar to how 'kubectl set image' works",
-    },
-    Flag {
-        long: "share-processes",
-        short: None,
-        arg: Arg::Switch,
-        help: "When used with '--copy-to', enable process namespace sharing in the copy",
-    },
-    Flag {
-        long: "stdin",
-        short: Some('i'),
-        arg: Arg::Switch,
-        help: "Keep stdin open on the container(s) in the pod, even if nothing is attached",
-    },
-    Flag {
-        long: "target",
-        short: None,
-        arg: Arg::Free("TARGET"),
-        help: "When using an ephemeral container, target processes in this container name",
-    },
+    Flag { long: "replace", short: None, arg: Arg::Switch, help: "When used with '--copy-to', delete the original Pod" },
+    Flag { long: "same-node", short: None, arg: Arg::Switch, help: "When used with '--copy-to', schedule the copy of target Pod on the same node" },
+    Flag { long: "set-image", short: None, arg: Arg::Free("SET_IMAGE"), help: "When used with '--copy-to', a list of name=image pairs for changing container images, similar to how 'kubectl set image' works" },
+    Flag { long: "share-processes", short: None, arg: Arg::Switch, help: "When used with '--copy-to', enable process namespace sharing in the copy" },
+    Flag { long: "stdin", short: Some('i'), arg: Arg::Switch, help: "Keep stdin open on the container(s) in the pod, even if nothing is attached" },
+    Flag { long: "target", short: None, arg: Arg::Free("TARGET"), help: "When using an ephemeral container, target processes in this container name" },
     Flag { long: "tty", short: Some('t'), arg: Arg::Switch, help: "Allocate a TTY for the debugging container" },
 ];
 
 /// `kubectl delete`: Delete resources by file names, stdin, resources and names, or by resources and label selector
 pub const DELETE: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Delete all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "cascade",
-        short: None,
-        arg: Arg::Bare(&["background", "orphan", "foreground"], "background"),
-        help: "Must be \"background\", \"orphan\", or \"foreground\"",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Delete all resources, in the namespace of the specified resource types" },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "cascade", short: None, arg: Arg::Bare(&["background", "orphan", "foreground"], "background"), help: "Must be \"background\", \"orphan\", or \"foreground\"" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "containing the resource to delete" },
-    Flag {
-        long: "force",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, immediately remove resources from API and bypass graceful deletion",
-    },
-    Flag {
-        long: "grace-period",
-        short: None,
-        arg: Arg::Free("GRACE_PERIOD"),
-        help: "Period of time in seconds given to the resource to terminate gracefully",
-    },
-    Flag {
-        long: "ignore-not-found",
-        short: None,
-        arg: Arg::Switch,
-        help: "Treat \"resource not found\" as a successful delete",
-    },
-    Flag {
-        long: "interactive",
-        short: Some('i'),
-        arg: Arg::Switch,
-        help: "If true, delete resource only when user confirms",
-    },
+    Flag { long: "force", short: None, arg: Arg::Switch, help: "If true, immediately remove resources from API and bypass graceful deletion" },
+    Flag { long: "grace-period", short: None, arg: Arg::Free("GRACE_PERIOD"), help: "Period of time in seconds given to the resource to terminate gracefully" },
+    Flag { long: "ignore-not-found", short: None, arg: Arg::Switch, help: "Treat \"resource not found\" as a successful delete" },
+    Flag { long: "interactive", short: Some('i'), arg: Arg::Switch, help: "If true, delete resource only when user confirms" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process a kustomization directory" },
-    Flag {
-        long: "now",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, resources are signaled for immediate shutdown (same as --grace-period=1)",
-    },
+    Flag { long: "now", short: None, arg: Arg::Switch, help: "If true, resources are signaled for immediate shutdown (same as --grace-period=1)" },
     Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["name"]), help: "Output mode" },
     Flag { long: "raw", short: None, arg: Arg::Free("RAW"), help: "Raw URI to DELETE to the server" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-    },
-    Flag {
-        long: "wait",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for resources to be gone before returning",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object" },
+    Flag { long: "wait", short: None, arg: Arg::Switch, help: "If true, wait for resources to be gone before returning" },
 ];
 
 /// `kubectl describe`: Show details of a specific resource or group of resources
 pub const DESCRIBE: &[Flag] = &[
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "chunk-size",
-        short: None,
-        arg: Arg::Free("CHUNK_SIZE"),
-        help: "Return large lists in chunks rather than all at once",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files containing the resource to describe",
-    },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "chunk-size", short: None, arg: Arg::Free("CHUNK_SIZE"), help: "Return large lists in chunks rather than all at once" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files containing the resource to describe" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-events",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, display events related to the described object",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-events", short: None, arg: Arg::Switch, help: "If true, display events related to the described object" },
 ];
 
 /// `kubectl diff`: Diff the live version against a would-be applied version
 pub const DIFF: &[Flag] = &[
-    Flag {
-        long: "concurrency",
-        short: None,
-        arg: Arg::Free("CONCURRENCY"),
-        help: "Number of objects to process in parallel when diffing against the live version",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files contains the configuration to diff",
-    },
-    Flag {
-        long: "force-conflicts",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, server-side apply will force the changes against conflicts",
-    },
+    Flag { long: "concurrency", short: None, arg: Arg::Free("CONCURRENCY"), help: "Number of objects to process in parallel when diffing against the live version" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files contains the configuration to diff" },
+    Flag { long: "force-conflicts", short: None, arg: Arg::Switch, help: "If true, server-side apply will force the changes against conflicts" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
     Flag { long: "prune", short: None, arg: Arg::Switch, help: "Include resources that would be deleted by pruning" },
-    Flag {
-        long: "prune-allowlist",
-        short: None,
-        arg: Arg::Free("PRUNE_ALLOWLIST"),
-        help: "Overwrite the default allowlist with <group/version/kind> for --prune",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "server-side",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, apply runs in the server instead of the client",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, include managed fields in the diff",
-    },
+    Flag { long: "prune-allowlist", short: None, arg: Arg::Free("PRUNE_ALLOWLIST"), help: "Overwrite the default allowlist with <group/version/kind> for --prune" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "server-side", short: None, arg: Arg::Switch, help: "If true, apply runs in the server instead of the client" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, include managed fields in the diff" },
 ];
 
 /// `kubectl drain`: Drain node in preparation for maintenance
 pub const DRAIN: &[Flag] = &[
-    Flag {
-        long: "chunk-size",
-        short: None,
-        arg: Arg::Free("CHUNK_SIZE"),
-        help: "Return large lists in chunks rather than all at once",
-    },
-    Flag {
-        long: "delete-emptydir-data",
-        short: None,
-        arg: Arg::Switch,
-        help: "Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained)",
-    },
-    Flag {
-        long: "disable-eviction",
-        short: None,
-        arg: Arg::Switch,
-        help: "Force drain to use delete, even if eviction is supported",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "force",
-        short: None,
-        arg: Arg::Switch,
-        help: "Continue even if there are pods that do not declare a controller",
-    },
-    Flag {
-        long: "grace-period",
-        short: None,
-        arg: Arg::Free("GRACE_PERIOD"),
-        help: "Period of time in seconds given to each pod to terminate gracefully",
-    },
+    Flag { long: "chunk-size", short: None, arg: Arg::Free("CHUNK_SIZE"), help: "Return large lists in chunks rather than all at once" },
+    Flag { long: "delete-emptydir-data", short: None, arg: Arg::Switch, help: "Continue even if there are pods using emptyDir (local data that will be deleted when the node is drained)" },
+    Flag { long: "disable-eviction", short: None, arg: Arg::Switch, help: "Force drain to use delete, even if eviction is supported" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "force", short: None, arg: Arg::Switch, help: "Continue even if there are pods that do not declare a controller" },
+    Flag { long: "grace-period", short: None, arg: Arg::Free("GRACE_PERIOD"), help: "Period of time in seconds given to each pod to terminate gracefully" },
     Flag { long: "ignore-daemonsets", short: None, arg: Arg::Switch, help: "Ignore DaemonSet-managed pods" },
-    Flag {
-        long: "pod-selector",
-        short: None,
-        arg: Arg::Free("POD_SELECTOR"),
-        help: "Label selector to filter pods on the node",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "skip-wait-for-delete-timeout",
-        short: None,
-        arg: Arg::Free("SKIP_WAIT_FOR_DELETE_TIMEOUT"),
-        help: "If pod DeletionTimestamp older than N seconds, skip waiting for the pod",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up, zero means infinite",
-    },
+    Flag { long: "pod-selector", short: None, arg: Arg::Free("POD_SELECTOR"), help: "Label selector to filter pods on the node" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "skip-wait-for-delete-timeout", short: None, arg: Arg::Free("SKIP_WAIT_FOR_DELETE_TIMEOUT"), help: "If pod DeletionTimestamp older than N seconds, skip waiting for the pod" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up, zero means infinite" },
 ];
 
 /// `kubectl edit`: Edit a resource on the server
 pub const EDIT: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files to use to edit the resource",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files to use to edit the resource" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "output-patch", short: None, arg: Arg::Switch, help: "Output the patch if the resource is edited" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "If specified, edit will operate on the subresource of the requested object",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "windows-line-endings",
-        short: None,
-        arg: Arg::Switch,
-        help: "Defaults to the line ending native to your platform",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "If specified, edit will operate on the subresource of the requested object" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "windows-line-endings", short: None, arg: Arg::Switch, help: "Defaults to the line ending native to your platform" },
 ];
 
 /// `kubectl events`: List events
 pub const EVENTS: &[Flag] = &[
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "chunk-size",
-        short: None,
-        arg: Arg::Free("CHUNK_SIZE"),
-        help: "Return large lists in chunks rather than all at once",
-    },
-    Flag {
-        long: "for",
-        short: None,
-        arg: Arg::Free("FOR"),
-        help: "Filter events to only those pertaining to the specified resource",
-    },
-    Flag {
-        long: "no-headers",
-        short: None,
-        arg: Arg::Switch,
-        help: "When using the default output format, don't print headers",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "chunk-size", short: None, arg: Arg::Free("CHUNK_SIZE"), help: "Return large lists in chunks rather than all at once" },
+    Flag { long: "for", short: None, arg: Arg::Free("FOR"), help: "Filter events to only those pertaining to the specified resource" },
+    Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "When using the default output format, don't print headers" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
     Flag { long: "types", short: None, arg: Arg::Free("TYPES"), help: "Output only events of given types" },
-    Flag {
-        long: "watch",
-        short: Some('w'),
-        arg: Arg::Switch,
-        help: "After listing the requested events, watch for more events",
-    },
+    Flag { long: "watch", short: Some('w'), arg: Arg::Switch, help: "After listing the requested events, watch for more events" },
 ];
 
 /// `kubectl exec`: Execute a command in a container
 pub const EXEC: &[Flag] = &[
     Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "Container name" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "to use to exec into the resource" },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
     Flag { long: "quiet", short: Some('q'), arg: Arg::Switch, help: "Only print output from the remote session" },
     Flag { long: "stdin", short: Some('i'), arg: Arg::Switch, help: "Pass stdin to the container" },
     Flag { long: "tty", short: Some('t'), arg: Arg::Switch, help: "Stdin is a TTY" },
@@ -3111,515 +926,101 @@ pub const EXEC: &[Flag] = &[
 
 /// `kubectl explain`: Get documentation for a resource
 pub const EXPLAIN: &[Flag] = &[
-    Flag {
-        long: "api-version",
-        short: None,
-        arg: Arg::Free("API_VERSION"),
-        help: "Get different explanations for particular API version (API group/version)",
-    },
-    Flag {
-        long: "output",
-        short: None,
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-            "custom-columns",
-            "custom-columns-file",
-            "wide",
-        ]),
-        help: "Format in which to render the schema (plaintext, plaintext-openapiv2)",
-    },
-    Flag {
-        long: "recursive",
-        short: None,
-        arg: Arg::Switch,
-        help: "Print the fields of fields (Currently only 1 level deep)",
-    },
+    Flag { long: "api-version", short: None, arg: Arg::Free("API_VERSION"), help: "Get different explanations for particular API version (API group/version)" },
+    Flag { long: "output", short: None, arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file", "custom-columns", "custom-columns-file", "wide"]), help: "Format in which to render the schema (plaintext, plaintext-openapiv2)" },
+    Flag { long: "recursive", short: None, arg: Arg::Switch, help: "Print the fields of fields (Currently only 1 level deep)" },
 ];
 
 /// `kubectl expose`: Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
 pub const EXPOSE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "cluster-ip",
-        short: None,
-        arg: Arg::Free("CLUSTER_IP"),
-        help: "ClusterIP to be assigned to the service",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "external-ip",
-        short: None,
-        arg: Arg::Free("EXTERNAL_IP"),
-        help: "Additional external IP address (not managed by Kubernetes) to accept for the service",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to expose a service",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "cluster-ip", short: None, arg: Arg::Free("CLUSTER_IP"), help: "ClusterIP to be assigned to the service" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "external-ip", short: None, arg: Arg::Free("EXTERNAL_IP"), help: "Additional external IP address (not managed by Kubernetes) to accept for the service" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to expose a service" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "labels",
-        short: Some('l'),
-        arg: Arg::Free("LABELS"),
-        help: "Labels to apply to the service created by this call",
-    },
-    Flag {
-        long: "load-balancer-ip",
-        short: None,
-        arg: Arg::Free("LOAD_BALANCER_IP"),
-        help: "IP to assign to the LoadBalancer",
-    },
+    Flag { long: "labels", short: Some('l'), arg: Arg::Free("LABELS"), help: "Labels to apply to the service created by this call" },
+    Flag { long: "load-balancer-ip", short: None, arg: Arg::Free("LOAD_BALANCER_IP"), help: "IP to assign to the LoadBalancer" },
     Flag { long: "name", short: None, arg: Arg::Free("NAME"), help: "The name for the newly created object" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "override-type",
-        short: None,
-        arg: Arg::Free("OVERRIDE_TYPE"),
-        help: "The method used to override the generated object: json, merge, or strategic",
-    },
-    Flag {
-        long: "overrides",
-        short: None,
-        arg: Arg::Free("OVERRIDES"),
-        help: "An inline JSON override for the generated object",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "override-type", short: None, arg: Arg::Free("OVERRIDE_TYPE"), help: "The method used to override the generated object: json, merge, or strategic" },
+    Flag { long: "overrides", short: None, arg: Arg::Free("OVERRIDES"), help: "An inline JSON override for the generated object" },
     Flag { long: "port", short: None, arg: Arg::Free("PORT"), help: "The port that the service should serve on" },
-    Flag {
-        long: "protocol",
-        short: None,
-        arg: Arg::Free("PROTOCOL"),
-        help: "The network protocol for the service to be created",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
+    Flag { long: "protocol", short: None, arg: Arg::Free("PROTOCOL"), help: "The network protocol for the service to be created" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
     Flag { long: "selector", short: None, arg: Arg::Selector, help: "A label selector to use for this service" },
-    Flag {
-        long: "session-affinity",
-        short: None,
-        arg: Arg::Free("SESSION_AFFINITY"),
-        help: "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "target-port",
-        short: None,
-        arg: Arg::Free("TARGET_PORT"),
-        help: "Name or number for the port on the container that the service should direct traffic to",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "type",
-        short: None,
-        arg: Arg::Free("TYPE"),
-        help: "Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName",
-    },
+    Flag { long: "session-affinity", short: None, arg: Arg::Free("SESSION_AFFINITY"), help: "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "target-port", short: None, arg: Arg::Free("TARGET_PORT"), help: "Name or number for the port on the container that the service should direct traffic to" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "type", short: None, arg: Arg::Free("TYPE"), help: "Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName" },
 ];
 
 /// `kubectl get`: Display one or many resources
 pub const GET: &[Flag] = &[
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "chunk-size",
-        short: None,
-        arg: Arg::Free("CHUNK_SIZE"),
-        help: "Return large lists in chunks rather than all at once",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
-    Flag {
-        long: "ignore-not-found",
-        short: None,
-        arg: Arg::Switch,
-        help: "If the requested object does not exist the command will return exit code 0",
-    },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "chunk-size", short: None, arg: Arg::Free("CHUNK_SIZE"), help: "Return large lists in chunks rather than all at once" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
+    Flag { long: "ignore-not-found", short: None, arg: Arg::Switch, help: "If the requested object does not exist the command will return exit code 0" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "label-columns",
-        short: Some('L'),
-        arg: Arg::Free("LABEL_COLUMNS"),
-        help: "Accepts a comma separated list of labels that are going to be presented as columns",
-    },
-    Flag {
-        long: "no-headers",
-        short: None,
-        arg: Arg::Switch,
-        help: "When using the default or custom-column output format, don't print headers (default print headers)",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-            "custom-columns",
-            "custom-columns-file",
-            "wide",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "output-watch-events",
-        short: None,
-        arg: Arg::Switch,
-        help: "Output watch event objects when --watch or --watch-only is used",
-    },
+    Flag { long: "label-columns", short: Some('L'), arg: Arg::Free("LABEL_COLUMNS"), help: "Accepts a comma separated list of labels that are going to be presented as columns" },
+    Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "When using the default or custom-column output format, don't print headers (default print headers)" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file", "custom-columns", "custom-columns-file", "wide"]), help: "Output format" },
+    Flag { long: "output-watch-events", short: None, arg: Arg::Switch, help: "Output watch event objects when --watch or --watch-only is used" },
     Flag { long: "raw", short: None, arg: Arg::Free("RAW"), help: "Raw URI to request from the server" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "server-print",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, have the server return the appropriate table output",
-    },
-    Flag {
-        long: "show-kind",
-        short: None,
-        arg: Arg::Switch,
-        help: "If present, list the resource type for the requested object(s)",
-    },
-    Flag {
-        long: "show-labels",
-        short: None,
-        arg: Arg::Switch,
-        help: "When printing, show all labels as the last column (default hide labels column)",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "sort-by",
-        short: None,
-        arg: Arg::Free("SORT_BY"),
-        help: "If non-empty, sort list types using this field specification",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "If specified, gets the subresource of the requested object",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "watch",
-        short: Some('w'),
-        arg: Arg::Switch,
-        help: "After listing/getting the requested object, watch for changes",
-    },
-    Flag {
-        long: "watch-only",
-        short: None,
-        arg: Arg::Switch,
-        help: "Watch for changes to the requested object(s), without listing/getting first",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "server-print", short: None, arg: Arg::Switch, help: "If true, have the server return the appropriate table output" },
+    Flag { long: "show-kind", short: None, arg: Arg::Switch, help: "If present, list the resource type for the requested object(s)" },
+    Flag { long: "show-labels", short: None, arg: Arg::Switch, help: "When printing, show all labels as the last column (default hide labels column)" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "sort-by", short: None, arg: Arg::Free("SORT_BY"), help: "If non-empty, sort list types using this field specification" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "If specified, gets the subresource of the requested object" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "watch", short: Some('w'), arg: Arg::Switch, help: "After listing/getting the requested object, watch for changes" },
+    Flag { long: "watch-only", short: None, arg: Arg::Switch, help: "Watch for changes to the requested object(s), without listing/getting first" },
 ];
 
 /// `kubectl kustomize`: Build a kustomization target from a directory or URL
 pub const KUSTOMIZE: &[Flag] = &[
-    Flag {
-        long: "as-current-user",
-        short: None,
-        arg: Arg::Switch,
-        help: "use the uid and gid of the command executor to run the function in the container",
-    },
+    Flag { long: "as-current-user", short: None, arg: Arg::Switch, help: "use the uid and gid of the command executor to run the function in the container" },
     Flag { long: "enable-alpha-plugins", short: None, arg: Arg::Switch, help: "enable kustomize plugins" },
-    Flag {
-        long: "enable-helm",
-        short: None,
-        arg: Arg::Switch,
-        help: "Enable use of the Helm chart inflator generator",
-    },
-    Flag {
-        long: "env",
-        short: Some('e'),
-        arg: Arg::Free("ENV"),
-        help: "a list of environment variables to be used by functions",
-    },
-    Flag {
-        long: "helm-api-versions",
-        short: None,
-        arg: Arg::Free("HELM_API_VERSIONS"),
-        help: "Kubernetes api versions used by Helm for Capabilities.APIVersions",
-    },
-    Flag {
-        long: "helm-command",
-        short: None,
-        arg: Arg::Free("HELM_COMMAND"),
-        help: "helm command (path to executable)",
-    },
-    Flag {
-        long: "helm-debug",
-        short: None,
-        arg: Arg::Switch,
-        help: "Enable debug output from the Helm chart inflator generator",
-    },
-    Flag {
-        long: "helm-kube-version",
-        short: None,
-        arg: Arg::Free("HELM_KUBE_VERSION"),
-        help: "Kubernetes version used by Helm for Capabilities.KubeVersion",
-    },
-    Flag {
-        long: "load-restrictor",
-        short: None,
-        arg: Arg::Free("LOAD_RESTRICTOR"),
-        help: "if set to 'LoadRestrictionsNone', local kustomizations may load files from outside their root",
-    },
-    Flag {
-        long: "mount",
-        short: None,
-        arg: Arg::Free("MOUNT"),
-        help: "a list of storage options read from the filesystem",
-    },
-    Flag {
-        long: "network",
-        short: None,
-        arg: Arg::Switch,
-        help: "enable network access for functions that declare it",
-    },
-    Flag {
-        long: "network-name",
-        short: None,
-        arg: Arg::Free("NETWORK_NAME"),
-        help: "the docker network to run the container in",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-            "custom-columns",
-            "custom-columns-file",
-            "wide",
-        ]),
-        help: "If specified, write output to this path",
-    },
+    Flag { long: "enable-helm", short: None, arg: Arg::Switch, help: "Enable use of the Helm chart inflator generator" },
+    Flag { long: "env", short: Some('e'), arg: Arg::Free("ENV"), help: "a list of environment variables to be used by functions" },
+    Flag { long: "helm-api-versions", short: None, arg: Arg::Free("HELM_API_VERSIONS"), help: "Kubernetes api versions used by Helm for Capabilities.APIVersions" },
+    Flag { long: "helm-command", short: None, arg: Arg::Free("HELM_COMMAND"), help: "helm command (path to executable)" },
+    Flag { long: "helm-debug", short: None, arg: Arg::Switch, help: "Enable debug output from the Helm chart inflator generator" },
+    Flag { long: "helm-kube-version", short: None, arg: Arg::Free("HELM_KUBE_VERSION"), help: "Kubernetes version used by Helm for Capabilities.KubeVersion" },
+    Flag { long: "load-restrictor", short: None, arg: Arg::Free("LOAD_RESTRICTOR"), help: "if set to 'LoadRestrictionsNone', local kustomizations may load files from outside their root" },
+    Flag { long: "mount", short: None, arg: Arg::Free("MOUNT"), help: "a list of storage options read from the filesystem" },
+    Flag { long: "network", short: None, arg: Arg::Switch, help: "enable network access for functions that declare it" },
+    Flag { long: "network-name", short: None, arg: Arg::Free("NETWORK_NAME"), help: "the docker network to run the container in" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file", "custom-columns", "custom-columns-file", "wide"]), help: "If specified, write output to this path" },
 ];
 
 /// `kubectl label`: Update the labels on a resource
 pub const LABEL: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If true, check the specified action in all namespaces",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to update the labels",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If true, check the specified action in all namespaces" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to update the labels" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
     Flag { long: "list", short: None, arg: Arg::Switch, help: "If true, display the labels for a given resource" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, label will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "overwrite",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "resource-version",
-        short: None,
-        arg: Arg::Free("RESOURCE_VERSION"),
-        help: "If non-empty, the labels update will only succeed if this is the current resource-version for the object",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, label will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "overwrite", short: None, arg: Arg::Switch, help: "If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "resource-version", short: None, arg: Arg::Free("RESOURCE_VERSION"), help: "If non-empty, the labels update will only succeed if this is the current resource-version for the object" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl logs`: Print the logs for a container in a pod
@@ -3628,1796 +1029,477 @@ pub const LOGS: &[Flag] = &[
     Flag { long: "all-pods", short: None, arg: Arg::Switch, help: "Get logs from all pod(s)" },
     Flag { long: "container", short: Some('c'), arg: Arg::Container, help: "Print the logs of this container" },
     Flag { long: "follow", short: Some('f'), arg: Arg::Switch, help: "Specify if the logs should be streamed" },
-    Flag {
-        long: "ignore-errors",
-        short: None,
-        arg: Arg::Switch,
-        help: "If watching / following pod logs, allow for any errors that occur to be non-fatal",
-    },
-    Flag {
-        long: "insecure-skip-tls-verify-backend",
-        short: None,
-        arg: Arg::Switch,
-        help: "Skip verifying the identity of the kubelet that logs are requested from",
-    },
+    Flag { long: "ignore-errors", short: None, arg: Arg::Switch, help: "If watching / following pod logs, allow for any errors that occur to be non-fatal" },
+    Flag { long: "insecure-skip-tls-verify-backend", short: None, arg: Arg::Switch, help: "Skip verifying the identity of the kubelet that logs are requested from" },
     Flag { long: "limit-bytes", short: None, arg: Arg::Free("LIMIT_BYTES"), help: "Maximum bytes of logs to return" },
-    Flag {
-        long: "max-log-requests",
-        short: None,
-        arg: Arg::Free("MAX_LOG_REQUESTS"),
-        help: "Specify maximum number of concurrent logs to follow when using by a selector",
-    },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
-    Flag {
-        long: "prefix",
-        short: None,
-        arg: Arg::Switch,
-        help: "Prefix each log line with the log source (pod name and container name)",
-    },
-    Flag {
-        long: "previous",
-        short: Some('p'),
-        arg: Arg::Switch,
-        help: "If true, print the logs for the previous instance of the container in a pod if it exists",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "since",
-        short: None,
-        arg: Arg::Free("SINCE"),
-        help: "Only return logs newer than a relative duration like 5s, 2m, or 3h",
-    },
-    Flag {
-        long: "since-time",
-        short: None,
-        arg: Arg::Free("SINCE_TIME"),
-        help: "Only return logs after a specific date (RFC3339)",
-    },
+    Flag { long: "max-log-requests", short: None, arg: Arg::Free("MAX_LOG_REQUESTS"), help: "Specify maximum number of concurrent logs to follow when using by a selector" },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
+    Flag { long: "prefix", short: None, arg: Arg::Switch, help: "Prefix each log line with the log source (pod name and container name)" },
+    Flag { long: "previous", short: Some('p'), arg: Arg::Switch, help: "If true, print the logs for the previous instance of the container in a pod if it exists" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "since", short: None, arg: Arg::Free("SINCE"), help: "Only return logs newer than a relative duration like 5s, 2m, or 3h" },
+    Flag { long: "since-time", short: None, arg: Arg::Free("SINCE_TIME"), help: "Only return logs after a specific date (RFC3339)" },
     Flag { long: "tail", short: None, arg: Arg::Free("TAIL"), help: "Lines of recent log file to display" },
-    Flag {
-        long: "timestamps",
-        short: None,
-        arg: Arg::Switch,
-        help: "Include timestamps on each line in the log output",
-    },
+    Flag { long: "timestamps", short: None, arg: Arg::Switch, help: "Include timestamps on each line in the log output" },
 ];
 
 /// `kubectl patch`: Update fields of a resource
 pub const PATCH: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to update",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to update" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, patch will operate on the content of the file, not the server-side resource",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "patch",
-        short: Some('p'),
-        arg: Arg::Free("PATCH"),
-        help: "The patch to be applied to the resource JSON file",
-    },
-    Flag {
-        long: "patch-file",
-        short: None,
-        arg: Arg::Free("PATCH_FILE"),
-        help: "A file containing a patch to be applied to the resource",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "If specified, patch will operate on the subresource of the requested object",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "type",
-        short: None,
-        arg: Arg::Free("TYPE"),
-        help: "The type of patch being provided; one of [json merge strategic]",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, patch will operate on the content of the file, not the server-side resource" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "patch", short: Some('p'), arg: Arg::Free("PATCH"), help: "The patch to be applied to the resource JSON file" },
+    Flag { long: "patch-file", short: None, arg: Arg::Free("PATCH_FILE"), help: "A file containing a patch to be applied to the resource" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "If specified, patch will operate on the subresource of the requested object" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "type", short: None, arg: Arg::Free("TYPE"), help: "The type of patch being provided; one of [json merge strategic]" },
 ];
 
 /// `kubectl plugin`: Provides utilities for interacting with plugins
-pub const PLUGIN: &[Flag] = &[];
+pub const PLUGIN: &[Flag] = &[
+
+];
 
 /// `kubectl plugin list`: List all visible plugin executables on a user's PATH
-pub const PLUGIN_LIST: &[Flag] = &[Flag {
-    long: "name-only",
-    short: None,
-    arg: Arg::Switch,
-    help: "If true, display only the binary name of each plugin, rather than its full path",
-}];
+pub const PLUGIN_LIST: &[Flag] = &[
+    Flag { long: "name-only", short: None, arg: Arg::Switch, help: "If true, display only the binary name of each plugin, rather than its full path" },
+];
+
+/// The sub-commands of `kubectl plugin`.
+pub const PLUGIN_SUBVERBS: &[Verb] = &[
+    Verb { summary: "List all visible plugin executables on a user's PATH", kubectl_flags: PLUGIN_LIST, operands: &[], ..Verb::new("list", Exec::Kubectl) },
+];
 
 /// `kubectl port-forward`: Forward one or more local ports to a pod
 pub const PORT_FORWARD: &[Flag] = &[
     Flag { long: "address", short: None, arg: Arg::Free("ADDRESS"), help: "Addresses to listen on (comma separated)" },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
 ];
 
 /// `kubectl proxy`: Run a proxy to the Kubernetes API server
 pub const PROXY: &[Flag] = &[
-    Flag {
-        long: "accept-hosts",
-        short: None,
-        arg: Arg::Free("ACCEPT_HOSTS"),
-        help: "Regular expression for hosts that the proxy should accept",
-    },
-    Flag {
-        long: "accept-paths",
-        short: None,
-        arg: Arg::Free("ACCEPT_PATHS"),
-        help: "Regular expression for paths that the proxy should accept",
-    },
+    Flag { long: "accept-hosts", short: None, arg: Arg::Free("ACCEPT_HOSTS"), help: "Regular expression for hosts that the proxy should accept" },
+    Flag { long: "accept-paths", short: None, arg: Arg::Free("ACCEPT_PATHS"), help: "Regular expression for paths that the proxy should accept" },
     Flag { long: "address", short: None, arg: Arg::Free("ADDRESS"), help: "The IP address on which to serve on" },
-    Flag {
-        long: "api-prefix",
-        short: None,
-        arg: Arg::Free("API_PREFIX"),
-        help: "Prefix to serve the proxied API under",
-    },
-    Flag {
-        long: "append-server-path",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, enables automatic path appending of the kube context server path to each request",
-    },
-    Flag {
-        long: "disable-filter",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, disable request filtering in the proxy",
-    },
-    Flag {
-        long: "keepalive",
-        short: None,
-        arg: Arg::Free("KEEPALIVE"),
-        help: "keepalive specifies the keep-alive period for an active network connection",
-    },
+    Flag { long: "api-prefix", short: None, arg: Arg::Free("API_PREFIX"), help: "Prefix to serve the proxied API under" },
+    Flag { long: "append-server-path", short: None, arg: Arg::Switch, help: "If true, enables automatic path appending of the kube context server path to each request" },
+    Flag { long: "disable-filter", short: None, arg: Arg::Switch, help: "If true, disable request filtering in the proxy" },
+    Flag { long: "keepalive", short: None, arg: Arg::Free("KEEPALIVE"), help: "keepalive specifies the keep-alive period for an active network connection" },
     Flag { long: "port", short: Some('p'), arg: Arg::Free("PORT"), help: "The port on which to run the proxy" },
-    Flag {
-        long: "reject-methods",
-        short: None,
-        arg: Arg::Free("REJECT_METHODS"),
-        help: "Regular expression for HTTP methods that the proxy should reject (example --reject-methods='POST,PUT,PATCH')",
-    },
-    Flag {
-        long: "reject-paths",
-        short: None,
-        arg: Arg::Free("REJECT_PATHS"),
-        help: "Regular expression for paths that the proxy should reject",
-    },
-    Flag {
-        long: "unix-socket",
-        short: Some('u'),
-        arg: Arg::Free("UNIX_SOCKET"),
-        help: "Unix socket on which to run the proxy",
-    },
-    Flag {
-        long: "www",
-        short: Some('w'),
-        arg: Arg::Free("WWW"),
-        help: "Also serve static files from the given directory under the specified prefix",
-    },
-    Flag {
-        long: "www-prefix",
-        short: Some('P'),
-        arg: Arg::Free("WWW_PREFIX"),
-        help: "Prefix to serve static files under, if static file directory is specified",
-    },
+    Flag { long: "reject-methods", short: None, arg: Arg::Free("REJECT_METHODS"), help: "Regular expression for HTTP methods that the proxy should reject (example --reject-methods='POST,PUT,PATCH')" },
+    Flag { long: "reject-paths", short: None, arg: Arg::Free("REJECT_PATHS"), help: "Regular expression for paths that the proxy should reject" },
+    Flag { long: "unix-socket", short: Some('u'), arg: Arg::Free("UNIX_SOCKET"), help: "Unix socket on which to run the proxy" },
+    Flag { long: "www", short: Some('w'), arg: Arg::Free("WWW"), help: "Also serve static files from the given directory under the specified prefix" },
+    Flag { long: "www-prefix", short: Some('P'), arg: Arg::Free("WWW_PREFIX"), help: "Prefix to serve static files under, if static file directory is specified" },
 ];
 
 /// `kubectl replace`: Replace a resource by file name or stdin
 pub const REPLACE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "cascade",
-        short: None,
-        arg: Arg::Bare(&["background", "orphan", "foreground"], "background"),
-        help: "Must be \"background\", \"orphan\", or \"foreground\"",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "The files that contain the configurations to replace",
-    },
-    Flag {
-        long: "force",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, immediately remove resources from API and bypass graceful deletion",
-    },
-    Flag {
-        long: "grace-period",
-        short: None,
-        arg: Arg::Free("GRACE_PERIOD"),
-        help: "Period of time in seconds given to the resource to terminate gracefully",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "cascade", short: None, arg: Arg::Bare(&["background", "orphan", "foreground"], "background"), help: "Must be \"background\", \"orphan\", or \"foreground\"" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "The files that contain the configurations to replace" },
+    Flag { long: "force", short: None, arg: Arg::Switch, help: "If true, immediately remove resources from API and bypass graceful deletion" },
+    Flag { long: "grace-period", short: None, arg: Arg::Free("GRACE_PERIOD"), help: "Period of time in seconds given to the resource to terminate gracefully" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process a kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
     Flag { long: "raw", short: None, arg: Arg::Free("RAW"), help: "Raw URI to PUT to the server" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "subresource",
-        short: None,
-        arg: Arg::Free("SUBRESOURCE"),
-        help: "If specified, replace will operate on the subresource of the requested object",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
-    Flag {
-        long: "wait",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for resources to be gone before returning",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "subresource", short: None, arg: Arg::Free("SUBRESOURCE"), help: "If specified, replace will operate on the subresource of the requested object" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
+    Flag { long: "wait", short: None, arg: Arg::Switch, help: "If true, wait for resources to be gone before returning" },
 ];
 
 /// `kubectl rollout`: Manage the rollout of a resource
-pub const ROLLOUT: &[Flag] = &[];
+pub const ROLLOUT: &[Flag] = &[
+
+];
 
 /// `kubectl rollout history`: View rollout history
 pub const ROLLOUT_HISTORY: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "revision",
-        short: None,
-        arg: Arg::Free("REVISION"),
-        help: "See the details, including podTemplate of the revision specified",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "revision", short: None, arg: Arg::Free("REVISION"), help: "See the details, including podTemplate of the revision specified" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl rollout pause`: Mark the provided resource as paused
 pub const ROLLOUT_PAUSE: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl rollout restart`: Restart a resource
 pub const ROLLOUT_RESTART: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl rollout resume`: Resume a paused resource
 pub const ROLLOUT_RESUME: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl rollout status`: Show the status of the rollout
 pub const ROLLOUT_STATUS: &[Flag] = &[
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "revision",
-        short: None,
-        arg: Arg::Free("REVISION"),
-        help: "Pin to a specific revision for showing its status",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before ending watch, zero means never",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "revision", short: None, arg: Arg::Free("REVISION"), help: "Pin to a specific revision for showing its status" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before ending watch, zero means never" },
     Flag { long: "watch", short: Some('w'), arg: Arg::Switch, help: "Watch the status of the rollout until it's done" },
 ];
 
 /// `kubectl rollout undo`: Undo a previous rollout
 pub const ROLLOUT_UNDO: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
     Flag { long: "to-revision", short: None, arg: Arg::Free("TO_REVISION"), help: "The revision to rollback to" },
+];
+
+/// The sub-commands of `kubectl rollout`.
+pub const ROLLOUT_SUBVERBS: &[Verb] = &[
+    Verb { summary: "View rollout history", kubectl_flags: ROLLOUT_HISTORY, operands: &[Arg::Resource, Arg::Name], ..Verb::new("history", Exec::Kubectl) },
+    Verb { summary: "Mark the provided resource as paused", kubectl_flags: ROLLOUT_PAUSE, operands: &[Arg::Resource, Arg::Name], ..Verb::new("pause", Exec::Kubectl) },
+    Verb { summary: "Restart a resource", kubectl_flags: ROLLOUT_RESTART, operands: &[Arg::Resource, Arg::Name], ..Verb::new("restart", Exec::Kubectl) },
+    Verb { summary: "Resume a paused resource", kubectl_flags: ROLLOUT_RESUME, operands: &[Arg::Resource, Arg::Name], ..Verb::new("resume", Exec::Kubectl) },
+    Verb { summary: "Show the status of the rollout", kubectl_flags: ROLLOUT_STATUS, operands: &[Arg::Resource, Arg::Name], ..Verb::new("status", Exec::Kubectl) },
+    Verb { summary: "Undo a previous rollout", kubectl_flags: ROLLOUT_UNDO, operands: &[Arg::Resource, Arg::Name], ..Verb::new("undo", Exec::Kubectl) },
 ];
 
 /// `kubectl run`: Run a particular image on the cluster
 pub const RUN: &[Flag] = &[
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
     Flag { long: "annotations", short: None, arg: Arg::Free("ANNOTATIONS"), help: "Annotations to apply to the pod" },
-    Flag {
-        long: "attach",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called",
-    },
-    Flag {
-        long: "cascade",
-        short: None,
-        arg: Arg::Bare(&["background", "orphan", "foreground"], "background"),
-        help: "Must be \"background\", \"orphan\", or \"foreground\"",
-    },
-    Flag {
-        long: "command",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
+    Flag { long: "attach", short: None, arg: Arg::Switch, help: "If true, wait for the Pod to start running, and then attach to the Pod as if 'kubectl attach ...' were called" },
+    Flag { long: "cascade", short: None, arg: Arg::Bare(&["background", "orphan", "foreground"], "background"), help: "Must be \"background\", \"orphan\", or \"foreground\"" },
+    Flag { long: "command", short: None, arg: Arg::Switch, help: "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
     Flag { long: "env", short: None, arg: Arg::Free("ENV"), help: "Environment variables to set in the container" },
-    Flag {
-        long: "expose",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, create a ClusterIP service associated with the pod",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "expose", short: None, arg: Arg::Switch, help: "If true, create a ClusterIP service associated with the pod" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "to use to replace the resource" },
-    Flag {
-        long: "force",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, immediately remove resources from API and bypass graceful deletion",
-    },
-    Flag {
-        long: "grace-period",
-        short: None,
-        arg: Arg::Free("GRACE_PERIOD"),
-        help: "Period of time in seconds given to the resource to terminate gracefully",
-    },
+    Flag { long: "force", short: None, arg: Arg::Switch, help: "If true, immediately remove resources from API and bypass graceful deletion" },
+    Flag { long: "grace-period", short: None, arg: Arg::Free("GRACE_PERIOD"), help: "Period of time in seconds given to the resource to terminate gracefully" },
     Flag { long: "image", short: None, arg: Arg::Free("IMAGE"), help: "The image for the container to run" },
-    Flag {
-        long: "image-pull-policy",
-        short: None,
-        arg: Arg::Choice(&["Always", "IfNotPresent", "Never"]),
-        help: "The image pull policy for the container",
-    },
+    Flag { long: "image-pull-policy", short: None, arg: Arg::Choice(&["Always", "IfNotPresent", "Never"]), help: "The image pull policy for the container" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process a kustomization directory" },
-    Flag {
-        long: "labels",
-        short: Some('l'),
-        arg: Arg::Free("LABELS"),
-        help: "Comma separated labels to apply to the pod",
-    },
-    Flag {
-        long: "leave-stdin-open",
-        short: None,
-        arg: Arg::Switch,
-        help: "If the pod is started in interactive mode or with stdin, leave stdin open after the first attach completes",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "override-type",
-        short: None,
-        arg: Arg::Free("OVERRIDE_TYPE"),
-        help: "The method used to override the generated object: json, merge, or strategic",
-    },
-    Flag {
-        long: "overrides",
-        short: None,
-        arg: Arg::Free("OVERRIDES"),
-        help: "An inline JSON override for the generated object",
-    },
-    Flag {
-        long: "pod-running-timeout",
-        short: None,
-        arg: Arg::Free("POD_RUNNING_TIMEOUT"),
-        help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running",
-    },
+    Flag { long: "labels", short: Some('l'), arg: Arg::Free("LABELS"), help: "Comma separated labels to apply to the pod" },
+    Flag { long: "leave-stdin-open", short: None, arg: Arg::Switch, help: "If the pod is started in interactive mode or with stdin, leave stdin open after the first attach completes" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "override-type", short: None, arg: Arg::Free("OVERRIDE_TYPE"), help: "The method used to override the generated object: json, merge, or strategic" },
+    Flag { long: "overrides", short: None, arg: Arg::Free("OVERRIDES"), help: "An inline JSON override for the generated object" },
+    Flag { long: "pod-running-timeout", short: None, arg: Arg::Free("POD_RUNNING_TIMEOUT"), help: "The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running" },
     Flag { long: "port", short: None, arg: Arg::Free("PORT"), help: "The port that this container exposes" },
     Flag { long: "privileged", short: None, arg: Arg::Switch, help: "If true, run the container in privileged mode" },
     Flag { long: "quiet", short: Some('q'), arg: Arg::Switch, help: "If true, suppress prompt messages" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "restart",
-        short: None,
-        arg: Arg::Choice(&["Always", "OnFailure", "Never"]),
-        help: "The restart policy for this Pod",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "restart", short: None, arg: Arg::Choice(&["Always", "OnFailure", "Never"]), help: "The restart policy for this Pod" },
     Flag { long: "rm", short: None, arg: Arg::Switch, help: "If true, delete the pod after it exits" },
-    Flag {
-        long: "save-config",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, the configuration of current object will be saved in its annotation",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "stdin",
-        short: Some('i'),
-        arg: Arg::Switch,
-        help: "Keep stdin open on the container in the pod, even if nothing is attached",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object",
-    },
+    Flag { long: "save-config", short: None, arg: Arg::Switch, help: "If true, the configuration of current object will be saved in its annotation" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "stdin", short: Some('i'), arg: Arg::Switch, help: "Keep stdin open on the container in the pod, even if nothing is attached" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up on a delete, zero means determine a timeout from the size of the object" },
     Flag { long: "tty", short: Some('t'), arg: Arg::Switch, help: "Allocate a TTY for the container in the pod" },
-    Flag {
-        long: "wait",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, wait for resources to be gone before returning",
-    },
+    Flag { long: "wait", short: None, arg: Arg::Switch, help: "If true, wait for resources to be gone before returning" },
 ];
 
 /// `kubectl scale`: Set a new size for a deployment, replica set, or replication controller
 pub const SCALE: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "current-replicas",
-        short: None,
-        arg: Arg::Free("CURRENT_REPLICAS"),
-        help: "Precondition for current size",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to set a new size",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "current-replicas", short: None, arg: Arg::Free("CURRENT_REPLICAS"), help: "Precondition for current size" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to set a new size" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
     Flag { long: "replicas", short: None, arg: Arg::Free("REPLICAS"), help: "The new desired number of replicas" },
-    Flag {
-        long: "resource-version",
-        short: None,
-        arg: Arg::Free("RESOURCE_VERSION"),
-        help: "Precondition for resource version",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up on a scale operation, zero means don't wait",
-    },
+    Flag { long: "resource-version", short: None, arg: Arg::Free("RESOURCE_VERSION"), help: "Precondition for resource version" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up on a scale operation, zero means don't wait" },
 ];
 
 /// `kubectl set`: Set specific features on objects
-pub const SET: &[Flag] = &[];
+pub const SET: &[Flag] = &[
+
+];
 
 /// `kubectl set env`: Update environment variables on a pod template
 pub const SET_ENV: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "containers",
-        short: Some('c'),
-        arg: Arg::Free("CONTAINERS"),
-        help: "The names of containers in the selected pod templates to change - may use wildcards",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "env",
-        short: Some('e'),
-        arg: Arg::Free("ENV"),
-        help: "Specify a key-value pair for an environment variable to set into each container",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files the resource to update the env",
-    },
-    Flag {
-        long: "from",
-        short: None,
-        arg: Arg::Free("FROM"),
-        help: "The name of a resource from which to inject environment variables",
-    },
-    Flag {
-        long: "keys",
-        short: None,
-        arg: Arg::Free("KEYS"),
-        help: "Comma-separated list of keys to import from specified resource",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "If true, select all resources in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "containers", short: Some('c'), arg: Arg::Free("CONTAINERS"), help: "The names of containers in the selected pod templates to change - may use wildcards" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "env", short: Some('e'), arg: Arg::Free("ENV"), help: "Specify a key-value pair for an environment variable to set into each container" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files the resource to update the env" },
+    Flag { long: "from", short: None, arg: Arg::Free("FROM"), help: "The name of a resource from which to inject environment variables" },
+    Flag { long: "keys", short: None, arg: Arg::Free("KEYS"), help: "Comma-separated list of keys to import from specified resource" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "list",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, display the environment and any changes in the standard format. this flag will removed when we have kubectl view env",
-    },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, set env will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "overwrite",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, allow environment to be overwritten, otherwise reject updates that overwrite existing environment",
-    },
+    Flag { long: "list", short: None, arg: Arg::Switch, help: "If true, display the environment and any changes in the standard format. this flag will removed when we have kubectl view env" },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, set env will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "overwrite", short: None, arg: Arg::Switch, help: "If true, allow environment to be overwritten, otherwise reject updates that overwrite existing environment" },
     Flag { long: "prefix", short: None, arg: Arg::Free("PREFIX"), help: "Prefix to append to variable names" },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "resolve",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, show secret or configmap references when listing variables",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "resolve", short: None, arg: Arg::Switch, help: "If true, show secret or configmap references when listing variables" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl set image`: Update the image of a pod template
 pub const SET_IMAGE: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, set image will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, set image will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl set resources`: Update resource requests/limits on objects with pod templates
 pub const SET_RESOURCES: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "containers",
-        short: Some('c'),
-        arg: Arg::Free("CONTAINERS"),
-        help: "The names of containers in the selected pod templates to change, all containers are selected by default - may use wildcards",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "containers", short: Some('c'), arg: Arg::Free("CONTAINERS"), help: "The names of containers in the selected pod templates to change, all containers are selected by default - may use wildcards" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "limits",
-        short: None,
-        arg: Arg::Free("LIMITS"),
-        help: "The resource requirement requests for this container",
-    },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, set resources will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "requests",
-        short: None,
-        arg: Arg::Free("REQUESTS"),
-        help: "The resource requirement requests for this container",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "limits", short: None, arg: Arg::Free("LIMITS"), help: "The resource requirement requests for this container" },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, set resources will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "requests", short: None, arg: Arg::Free("REQUESTS"), help: "The resource requirement requests for this container" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl set selector`: Set the selector on a resource
 pub const SET_SELECTOR: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "identifying the resource" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, annotation will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "resource-version",
-        short: None,
-        arg: Arg::Free("RESOURCE_VERSION"),
-        help: "If non-empty, the selectors update will only succeed if this is the current resource-version for the object",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, annotation will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "resource-version", short: None, arg: Arg::Free("RESOURCE_VERSION"), help: "If non-empty, the selectors update will only succeed if this is the current resource-version for the object" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl set serviceaccount`: Update the service account of a resource
 pub const SET_SERVICEACCOUNT: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files identifying the resource to get from a server",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files identifying the resource to get from a server" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, set serviceaccount will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, set serviceaccount will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
 ];
 
 /// `kubectl set subject`: Update the user, group, or service account in a role binding or cluster role binding
 pub const SET_SUBJECT: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources, in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "filename",
-        short: Some('f'),
-        arg: Arg::File,
-        help: "Filename, directory, or URL to files the resource to update the subjects",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources, in the namespace of the specified resource types" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "Filename, directory, or URL to files the resource to update the subjects" },
     Flag { long: "group", short: None, arg: Arg::Free("GROUP"), help: "Groups to bind to the role" },
     Flag { long: "kustomize", short: Some('k'), arg: Arg::File, help: "Process the kustomization directory" },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, set subject will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "serviceaccount",
-        short: None,
-        arg: Arg::Free("SERVICEACCOUNT"),
-        help: "Service accounts to bind to the role",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, set subject will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "serviceaccount", short: None, arg: Arg::Free("SERVICEACCOUNT"), help: "Service accounts to bind to the role" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
     Flag { long: "user", short: None, arg: Arg::Free("USER"), help: "Usernames to bind to the role" },
+];
+
+/// The sub-commands of `kubectl set`.
+pub const SET_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Update environment variables on a pod template", kubectl_flags: SET_ENV, operands: &[Arg::Resource, Arg::Name], ..Verb::new("env", Exec::Kubectl) },
+    Verb { summary: "Update the image of a pod template", kubectl_flags: SET_IMAGE, operands: &[Arg::Resource, Arg::ContainerImage], ..Verb::new("image", Exec::Kubectl) },
+    Verb { summary: "Update resource requests/limits on objects with pod templates", kubectl_flags: SET_RESOURCES, operands: &[Arg::Resource, Arg::Name], ..Verb::new("resources", Exec::Kubectl) },
+    Verb { summary: "Set the selector on a resource", kubectl_flags: SET_SELECTOR, operands: &[], ..Verb::new("selector", Exec::Kubectl) },
+    Verb { summary: "Update the service account of a resource", kubectl_flags: SET_SERVICEACCOUNT, operands: &[Arg::Resource, Arg::Name], ..Verb::new("serviceaccount", Exec::Kubectl) },
+    Verb { summary: "Update the user, group, or service account in a role binding or cluster role binding", kubectl_flags: SET_SUBJECT, operands: &[], ..Verb::new("subject", Exec::Kubectl) },
 ];
 
 /// `kubectl taint`: Update the taints on one or more nodes
 pub const TAINT: &[Flag] = &[
     Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all nodes in the cluster" },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "field-manager",
-        short: None,
-        arg: Arg::Free("FIELD_MANAGER"),
-        help: "Name of the manager used to track field ownership",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "overwrite",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, allow taints to be overwritten, otherwise reject taint updates that overwrite existing taints",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "validate",
-        short: None,
-        arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"),
-        help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid",
-    },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "field-manager", short: None, arg: Arg::Free("FIELD_MANAGER"), help: "Name of the manager used to track field ownership" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "overwrite", short: None, arg: Arg::Switch, help: "If true, allow taints to be overwritten, otherwise reject taint updates that overwrite existing taints" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "validate", short: None, arg: Arg::Bare(&["strict", "warn", "ignore", "true", "false"], "strict"), help: "Must be one of: strict (or true), warn, ignore (or false). \"true\" or \"strict\" will use a schema to validate the input and fail the request if invalid" },
 ];
 
 /// `kubectl top`: Display resource (CPU/memory) usage
-pub const TOP: &[Flag] = &[];
+pub const TOP: &[Flag] = &[
+
+];
 
 /// `kubectl top node`: Display resource (CPU/memory) usage of nodes
 pub const TOP_NODE: &[Flag] = &[
     Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "If present, print output without headers" },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "show-capacity",
-        short: None,
-        arg: Arg::Switch,
-        help: "Print node resources based on Capacity instead of Allocatable(default) of the nodes",
-    },
-    Flag {
-        long: "sort-by",
-        short: None,
-        arg: Arg::Free("SORT_BY"),
-        help: "If non-empty, sort nodes list using specified field",
-    },
-    Flag {
-        long: "use-protocol-buffers",
-        short: None,
-        arg: Arg::Switch,
-        help: "Enables using protocol-buffers to access Metrics API",
-    },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "show-capacity", short: None, arg: Arg::Switch, help: "Print node resources based on Capacity instead of Allocatable(default) of the nodes" },
+    Flag { long: "sort-by", short: None, arg: Arg::Free("SORT_BY"), help: "If non-empty, sort nodes list using specified field" },
+    Flag { long: "use-protocol-buffers", short: None, arg: Arg::Switch, help: "Enables using protocol-buffers to access Metrics API" },
 ];
 
 /// `kubectl top pod`: Display resource (CPU/memory) usage of pods
 pub const TOP_POD: &[Flag] = &[
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "containers",
-        short: None,
-        arg: Arg::Switch,
-        help: "If present, print usage of containers within a pod",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "containers", short: None, arg: Arg::Switch, help: "If present, print usage of containers within a pod" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
     Flag { long: "no-headers", short: None, arg: Arg::Switch, help: "If present, print output without headers" },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
-    Flag {
-        long: "sort-by",
-        short: None,
-        arg: Arg::Free("SORT_BY"),
-        help: "If non-empty, sort pods list using specified field",
-    },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
+    Flag { long: "sort-by", short: None, arg: Arg::Free("SORT_BY"), help: "If non-empty, sort pods list using specified field" },
     Flag { long: "sum", short: None, arg: Arg::Switch, help: "Print the sum of the resource usage" },
-    Flag {
-        long: "use-protocol-buffers",
-        short: None,
-        arg: Arg::Switch,
-        help: "Enables using protocol-buffers to access Metrics API",
-    },
+    Flag { long: "use-protocol-buffers", short: None, arg: Arg::Switch, help: "Enables using protocol-buffers to access Metrics API" },
+];
+
+/// The sub-commands of `kubectl top`.
+pub const TOP_SUBVERBS: &[Verb] = &[
+    Verb { summary: "Display resource (CPU/memory) usage of nodes", kubectl_flags: TOP_NODE, operands: &[], ..Verb::new("node", Exec::Kubectl) },
+    Verb { summary: "Display resource (CPU/memory) usage of pods", kubectl_flags: TOP_POD, operands: &[Arg::Pod], ..Verb::new("pod", Exec::Kubectl) },
 ];
 
 /// `kubectl uncordon`: Mark node as schedulable
 pub const UNCORDON: &[Flag] = &[
-    Flag {
-        long: "dry-run",
-        short: None,
-        arg: Arg::Bare(&["none", "server", "client"], "unchanged"),
-        help: "Must be \"none\", \"server\", or \"client\"",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))",
-    },
+    Flag { long: "dry-run", short: None, arg: Arg::Bare(&["none", "server", "client"], "unchanged"), help: "Must be \"none\", \"server\", or \"client\"" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3))" },
 ];
 
 /// `kubectl version`: Print the client and server version information
 pub const VERSION: &[Flag] = &[
-    Flag {
-        long: "client",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, shows client version only (no server required)",
-    },
+    Flag { long: "client", short: None, arg: Arg::Switch, help: "If true, shows client version only (no server required)" },
     Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml"]), help: "One of 'yaml' or 'json'" },
 ];
 
 /// `kubectl wait`: Experimental: Wait for a specific condition on one or many resources
 pub const WAIT: &[Flag] = &[
-    Flag {
-        long: "all",
-        short: None,
-        arg: Arg::Switch,
-        help: "Select all resources in the namespace of the specified resource types",
-    },
-    Flag {
-        long: "all-namespaces",
-        short: Some('A'),
-        arg: Arg::Switch,
-        help: "If present, list the requested object(s) across all namespaces",
-    },
-    Flag {
-        long: "allow-missing-template-keys",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, ignore any errors in templates when a field or map key is missing in the template",
-    },
-    Flag {
-        long: "field-selector",
-        short: None,
-        arg: Arg::Free("FIELD_SELECTOR"),
-        help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)",
-    },
+    Flag { long: "all", short: None, arg: Arg::Switch, help: "Select all resources in the namespace of the specified resource types" },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "If present, list the requested object(s) across all namespaces" },
+    Flag { long: "allow-missing-template-keys", short: None, arg: Arg::Switch, help: "If true, ignore any errors in templates when a field or map key is missing in the template" },
+    Flag { long: "field-selector", short: None, arg: Arg::Free("FIELD_SELECTOR"), help: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2)" },
     Flag { long: "filename", short: Some('f'), arg: Arg::File, help: "identifying the resource" },
-    Flag {
-        long: "for",
-        short: None,
-        arg: Arg::Free("FOR"),
-        help: "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]",
-    },
-    Flag {
-        long: "local",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, annotation will NOT contact api-server but run locally",
-    },
-    Flag {
-        long: "output",
-        short: Some('o'),
-        arg: Arg::Choice(&[
-            "json",
-            "yaml",
-            "name",
-            "go-template",
-            "go-template-file",
-            "template",
-            "templatefile",
-            "jsonpath",
-            "jsonpath-as-json",
-            "jsonpath-file",
-        ]),
-        help: "Output format",
-    },
-    Flag {
-        long: "recursive",
-        short: Some('R'),
-        arg: Arg::Switch,
-        help: "Process the directory used in -f, --filename recursively",
-    },
-    Flag {
-        long: "selector",
-        short: Some('l'),
-        arg: Arg::Selector,
-        help: "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)",
-    },
-    Flag {
-        long: "show-managed-fields",
-        short: None,
-        arg: Arg::Switch,
-        help: "If true, keep the managedFields when printing objects in JSON or YAML format",
-    },
-    Flag {
-        long: "template",
-        short: None,
-        arg: Arg::Free("TEMPLATE"),
-        help: "Template string or path to template file to use when -o=go-template, -o=go-template-file",
-    },
-    Flag {
-        long: "timeout",
-        short: None,
-        arg: Arg::Free("TIMEOUT"),
-        help: "The length of time to wait before giving up",
-    },
+    Flag { long: "for", short: None, arg: Arg::Free("FOR"), help: "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]" },
+    Flag { long: "local", short: None, arg: Arg::Switch, help: "If true, annotation will NOT contact api-server but run locally" },
+    Flag { long: "output", short: Some('o'), arg: Arg::Choice(&["json", "yaml", "name", "go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"]), help: "Output format" },
+    Flag { long: "recursive", short: Some('R'), arg: Arg::Switch, help: "Process the directory used in -f, --filename recursively" },
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)" },
+    Flag { long: "show-managed-fields", short: None, arg: Arg::Switch, help: "If true, keep the managedFields when printing objects in JSON or YAML format" },
+    Flag { long: "template", short: None, arg: Arg::Free("TEMPLATE"), help: "Template string or path to template file to use when -o=go-template, -o=go-template-file" },
+    Flag { long: "timeout", short: None, arg: Arg::Free("TIMEOUT"), help: "The length of time to wait before giving up" },
+];
+
+/// kubectl's commands the shell hands to kubectl whole.
+pub const VERBS: &[Verb] = &[
+    Verb { summary: "Update the annotations on a resource", kubectl_flags: ANNOTATE, operands: &[Arg::Resource, Arg::Name], ..Verb::new("annotate", Exec::Kubectl) },
+    Verb { summary: "Print the supported API resources on the server", kubectl_flags: API_RESOURCES, operands: &[], ..Verb::new("api-resources", Exec::Kubectl) },
+    Verb { summary: "Print the supported API versions on the server, in the form of \"group/version\"", kubectl_flags: API_VERSIONS, operands: &[], ..Verb::new("api-versions", Exec::Kubectl) },
+    Verb { summary: "Attach to a running container", kubectl_flags: ATTACH, operands: &[Arg::Pod], ..Verb::new("attach", Exec::Kubectl) },
+    Verb { summary: "Inspect authorization", kubectl_flags: AUTH, operands: &[], subverbs: AUTH_SUBVERBS, ..Verb::new("auth", Exec::Kubectl) },
+    Verb { summary: "Auto-scale a deployment, replica set, stateful set, or replication controller", kubectl_flags: AUTOSCALE, operands: &[Arg::Resource, Arg::Name], ..Verb::new("autoscale", Exec::Kubectl) },
+    Verb { summary: "Modify certificate resources", kubectl_flags: CERTIFICATE, operands: &[], subverbs: CERTIFICATE_SUBVERBS, ..Verb::new("certificate", Exec::Kubectl) },
+    Verb { summary: "Display cluster information", kubectl_flags: CLUSTER_INFO, operands: &[], subverbs: CLUSTER_INFO_SUBVERBS, ..Verb::new("cluster-info", Exec::Kubectl) },
+    Verb { summary: "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)", kubectl_flags: COMPLETION, operands: &[], ..Verb::new("completion", Exec::Kubectl) },
+    Verb { summary: "Modify kubeconfig files", kubectl_flags: CONFIG, operands: &[], subverbs: CONFIG_SUBVERBS, ..Verb::new("config", Exec::Kubectl) },
+    Verb { summary: "Mark node as unschedulable", kubectl_flags: CORDON, operands: &[], ..Verb::new("cordon", Exec::Kubectl) },
+    Verb { summary: "Copy files and directories to and from containers", kubectl_flags: CP, operands: &[Arg::CopyPath], ..Verb::new("cp", Exec::Kubectl) },
+    Verb { summary: "Create debugging sessions for troubleshooting workloads and nodes", kubectl_flags: DEBUG, operands: &[Arg::Pod], ..Verb::new("debug", Exec::Kubectl) },
+    Verb { summary: "Diff the live version against a would-be applied version", kubectl_flags: DIFF, operands: &[], ..Verb::new("diff", Exec::Kubectl) },
+    Verb { summary: "Drain node in preparation for maintenance", kubectl_flags: DRAIN, operands: &[], ..Verb::new("drain", Exec::Kubectl) },
+    Verb { summary: "Edit a resource on the server", kubectl_flags: EDIT, operands: &[Arg::Resource, Arg::Name], ..Verb::new("edit", Exec::Kubectl) },
+    Verb { summary: "Execute a command in a container", kubectl_flags: EXEC, operands: &[Arg::Pod], ..Verb::new("exec", Exec::Kubectl) },
+    Verb { summary: "Get documentation for a resource", kubectl_flags: EXPLAIN, operands: &[Arg::Resource], ..Verb::new("explain", Exec::Kubectl) },
+    Verb { summary: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service", kubectl_flags: EXPOSE, operands: &[Arg::Resource, Arg::Name], ..Verb::new("expose", Exec::Kubectl) },
+    Verb { summary: "Build a kustomization target from a directory or URL", kubectl_flags: KUSTOMIZE, operands: &[], ..Verb::new("kustomize", Exec::Kubectl) },
+    Verb { summary: "Update the labels on a resource", kubectl_flags: LABEL, operands: &[Arg::Resource, Arg::Name], ..Verb::new("label", Exec::Kubectl) },
+    Verb { summary: "Update fields of a resource", kubectl_flags: PATCH, operands: &[Arg::Resource, Arg::Name], ..Verb::new("patch", Exec::Kubectl) },
+    Verb { summary: "Provides utilities for interacting with plugins", kubectl_flags: PLUGIN, operands: &[], subverbs: PLUGIN_SUBVERBS, ..Verb::new("plugin", Exec::Kubectl) },
+    Verb { summary: "Forward one or more local ports to a pod", kubectl_flags: PORT_FORWARD, operands: &[Arg::Pod, Arg::Port], ..Verb::new("port-forward", Exec::Kubectl) },
+    Verb { summary: "Run a proxy to the Kubernetes API server", kubectl_flags: PROXY, operands: &[], ..Verb::new("proxy", Exec::Kubectl) },
+    Verb { summary: "Replace a resource by file name or stdin", kubectl_flags: REPLACE, operands: &[], ..Verb::new("replace", Exec::Kubectl) },
+    Verb { summary: "Manage the rollout of a resource", kubectl_flags: ROLLOUT, operands: &[], subverbs: ROLLOUT_SUBVERBS, ..Verb::new("rollout", Exec::Kubectl) },
+    Verb { summary: "Set a new size for a deployment, replica set, or replication controller", kubectl_flags: SCALE, operands: &[Arg::Resource, Arg::Name], ..Verb::new("scale", Exec::Kubectl) },
+    Verb { summary: "Set specific features on objects", kubectl_flags: SET, operands: &[], subverbs: SET_SUBVERBS, ..Verb::new("set", Exec::Kubectl) },
+    Verb { summary: "Update the taints on one or more nodes", kubectl_flags: TAINT, operands: &[], ..Verb::new("taint", Exec::Kubectl) },
+    Verb { summary: "Display resource (CPU/memory) usage", kubectl_flags: TOP, operands: &[], subverbs: TOP_SUBVERBS, ..Verb::new("top", Exec::Kubectl) },
+    Verb { summary: "Mark node as schedulable", kubectl_flags: UNCORDON, operands: &[], ..Verb::new("uncordon", Exec::Kubectl) },
+    Verb { summary: "Print the client and server version information", kubectl_flags: VERSION, operands: &[], ..Verb::new("version", Exec::Kubectl) },
 ];

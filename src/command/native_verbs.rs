@@ -160,7 +160,8 @@ pub const VERBS: &[Verb] = &[
         kf::APPLY,
         &[],
         build::apply,
-    ),
+    )
+    .with_subverbs(kf::APPLY_SUBVERBS),
     native(
         "create",
         "create -f FILE|DIR|- [--dry-run=client|server]",
@@ -169,7 +170,8 @@ pub const VERBS: &[Verb] = &[
         kf::CREATE,
         &[],
         build::create,
-    ),
+    )
+    .with_subverbs(kf::CREATE_SUBVERBS),
     native(
         "delete",
         "delete pod NAME... | -f FILE | -l SEL | --all [--grace-period N] [--now] [--force] [--wait=false]",

@@ -19,6 +19,14 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
     }
     let Some(first) = words.first() else { return Ok(None) };
     let Some(verb) = table::find(&first.text) else { return Err(unknown_verb(first)) };
+    let sub = words.get(1).is_some_and(|w| verb.subverb(&w.text).is_some());
+    if sub && !verb.is_kubectl() {
+        // `create namespace x`, `apply view-last-applied`: kubectl's sub-commands.
+        return Ok(Some(Invocation {
+            command: Command::Kubectl(words.iter().map(|w| w.text.clone()).collect()),
+            sink,
+        }));
+    }
     let command = match verb.exec {
         Exec::Kubectl => Command::Kubectl(words.iter().map(|w| w.text.clone()).collect()),
         Exec::Builtin(build) => build(&builtin_args(verb, words)?)?,
@@ -36,7 +44,11 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
 
 fn unknown_verb(first: &Word) -> ParseError {
     let e = ParseError::at(first, format!("unknown command {:?}", first.text));
-    match nearest(&first.text, table::all_verb_words()) {
+    if first.text == "kubectl" || first.text == "k" {
+        return e.hint("a leading `kubectl` or `k` is optional; write it at most once");
+    }
+    // One-letter aliases (`?`) are never what a mistyped word meant.
+    match nearest(&first.text, table::all_verb_words().filter(|w| w.len() > 1)) {
         Some(s) => e.hint(format!("did you mean {s:?}?")),
         None => e.hint("type `help` for the verbs"),
     }

@@ -56,6 +56,11 @@ impl Verb {
         }
     }
 
+    /// The row with sub-commands (kubectl's `create namespace`, `apply view-last-applied`).
+    pub const fn with_subverbs(self, subverbs: &'static [Verb]) -> Verb {
+        Verb { subverbs, ..self }
+    }
+
     /// The flag tables a line of this verb is read with: the shell's, then kubectl's for
     /// the verb, then kubectl's global options.
     pub fn tables(&self) -> [&'static [Flag]; 3] {

@@ -7,6 +7,7 @@ pub mod duration;
 pub mod fields;
 pub mod files;
 pub mod goduration;
+pub mod gosort;
 pub mod podstatus;
 pub mod qos;
 pub mod quantity;

@@ -76,6 +76,17 @@ pub fn history(settings: &Settings, n: Option<usize>, io: &mut Io<'_>) -> Result
     emit(io.out, &text)
 }
 
+/// A verb's flags as `help` lists them.
+fn flag_lines(flags: &[crate::command::args::Flag]) -> String {
+    let mut text = String::new();
+    for f in flags {
+        let short = f.short.map_or("    ".to_string(), |c| format!("-{c}, "));
+        let value = f.arg.placeholder().map_or(String::new(), |p| format!(" {p}"));
+        text.push_str(&format!("  {short}--{}{value}\n      {}\n", f.long, f.help));
+    }
+    text
+}
+
 pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
     let Some(word) = verb else {
         let mut text = String::from("Verbs (kubectl's words; a leading `kubectl` or `k` is ignored):\n");
@@ -85,19 +96,31 @@ pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
         text.push_str("\nAny other kubectl verb (exec, port-forward, top, get deployments, ...) runs the real kubectl\nwith the session's context and namespace. `!cmd` runs a host command.\nOutput: `> file`, `>> file`, `| command`. `help VERB` shows a verb's flags.\n");
         return emit(io.out, &text);
     };
-    let Some(v) = table::find(word).filter(|v| !v.is_kubectl()) else {
-        let hint = nearest(word, table::all_verb_words())
+    let Some(v) = table::find(word) else {
+        let hint = nearest(word, table::all_verb_words().filter(|w| w.len() > 1))
             .map_or_else(|| "`help` lists the verbs".into(), |s| format!("did you mean {s:?}?"));
         return Err(Error::with_hint(format!("no help for {word:?}"), hint));
     };
+    if v.is_kubectl() {
+        let mut text = format!(
+            "{}\n\n`{}` is kubectl's: the shell hands the whole line to kubectl, in the session's context and namespace.\n",
+            v.summary, v.name
+        );
+        if !v.subverbs.is_empty() {
+            let subs: Vec<&str> = v.subverbs.iter().map(|s| s.name).collect();
+            text.push_str(&format!("\nSub-commands: {}\n", subs.join(", ")));
+        }
+        if !v.kubectl_flags.is_empty() {
+            text.push_str(&format!("\nFlags (kubectl's):\n{}", flag_lines(v.kubectl_flags)));
+        }
+        return emit(io.out, &text);
+    }
     let mut text = format!("{}\n\nUsage: {}\n", v.summary, v.usage);
     if !v.flags.is_empty() {
-        text.push_str("\nFlags:\n");
-        for f in v.flags {
-            let short = f.short.map_or("    ".to_string(), |c| format!("-{c}, "));
-            let value = f.arg.placeholder().map_or(String::new(), |p| format!(" {p}"));
-            text.push_str(&format!("  {short}--{}{value}\n      {}\n", f.long, f.help));
-        }
+        text.push_str(&format!("\nFlags:\n{}", flag_lines(v.flags)));
+    }
+    if !v.kubectl_flags.is_empty() {
+        text.push_str("\nkubectl's other flags for this verb hand the whole line to kubectl.\n");
     }
     emit(io.out, &text)
 }

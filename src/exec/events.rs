@@ -12,12 +12,13 @@ use crate::common::duration::age;
 use crate::error::Result;
 use crate::session::Session;
 
+/// kubectl's `eventTime`: a series' last observation, else the last timestamp, else the
+/// event time.
 fn last_seen(e: &Event) -> Option<Timestamp> {
-    e.last_timestamp
-        .as_ref()
-        .map(|t| t.0)
-        .or_else(|| e.event_time.as_ref().map(|t| t.0))
-        .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
+    if let Some(s) = &e.series {
+        return s.last_observed_time.as_ref().map(|t| t.0);
+    }
+    e.last_timestamp.as_ref().map(|t| t.0).or_else(|| e.event_time.as_ref().map(|t| t.0))
 }
 
 pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Result<()> {
@@ -30,7 +31,8 @@ pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Resul
         let where_ = if ev.all_namespaces { String::new() } else { format!(" in {ns} namespace") };
         return emit(io.err, &format!("No events found{where_}.\n"));
     }
-    items.sort_by_key(last_seen);
+    // kubectl's unstable sort: ties (same second) come out as Go's sort leaves them.
+    crate::common::gosort::sort(&mut items, |a, b| last_seen(a) < last_seen(b));
     let now = Timestamp::now();
     let mut text = String::new();
     if ev.all_namespaces {

@@ -11,12 +11,14 @@ use crate::command::verbs::Verb;
 
 use super::names::Names;
 
-/// One candidate: what replaces the word, what the list shows, and a description.
+/// One candidate: what replaces the word, what the list shows, a description, and
+/// whether the word is complete (a space follows) or goes on (`POD:`, `CONTAINER=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub value: String,
     pub display: String,
     pub help: Option<&'static str>,
+    pub partial: bool,
 }
 
 /// What completing the word at the cursor offers.
@@ -37,7 +39,7 @@ fn plain(items: impl IntoIterator<Item = String>, prefix: &str) -> Vec<Candidate
     let mut out: Vec<Candidate> = items
         .into_iter()
         .filter(|c| c.starts_with(prefix))
-        .map(|c| Candidate { display: c.clone(), value: c, help: None })
+        .map(|c| Candidate { display: c.clone(), value: c, help: None, partial: false })
         .collect();
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
@@ -89,6 +91,7 @@ impl<'a> Place<'a> {
                 display: format!("{prefix}{n} ({status})"),
                 value: format!("{prefix}{n}"),
                 help: None,
+                partial: false,
             })
             .collect()
     }
@@ -97,7 +100,25 @@ impl<'a> Place<'a> {
     fn values(&self, arg: Arg, word: &str) -> Completion {
         let names = self.names;
         let candidates = match arg {
-            Arg::File | Arg::CopyPath => return Completion { files: true, ..Completion::default() },
+            Arg::File => return Completion { files: true, ..Completion::default() },
+            Arg::CopyPath if word.contains(':') => Vec::new(),
+            Arg::CopyPath => {
+                let pods = self.pods(word).into_iter().map(|c| Candidate {
+                    value: format!("{}:", c.value),
+                    partial: true,
+                    ..c
+                });
+                return Completion { candidates: pods.collect(), files: true, ..Completion::default() };
+            }
+            Arg::Port => {
+                let ports = self.pod().map(|p| names.ports(&self.context, self.namespace.as_deref(), &p));
+                plain(ports.unwrap_or_default().into_iter().map(|p| format!("{p}:{p}")), word)
+            }
+            Arg::ContainerImage => {
+                let containers = self.pod().map(|p| names.containers(&self.context, self.namespace.as_deref(), &p));
+                let offered = plain(containers.unwrap_or_default().into_iter().map(|c| format!("{c}=")), word);
+                offered.into_iter().map(|c| Candidate { partial: true, ..c }).collect()
+            }
             Arg::Pod => self.pods(word),
             Arg::Namespace => plain(names.namespaces(&self.context), word),
             Arg::NamespaceOrBack => plain(names.namespaces(&self.context).into_iter().chain(owned(["-"])), word),
@@ -117,7 +138,7 @@ impl<'a> Place<'a> {
             },
             Arg::Verb => plain(owned(table::own().map(|v| v.name)), word),
             Arg::Choice(values) | Arg::Bare(values, _) => plain(owned(values.iter().copied()), word),
-            Arg::Switch | Arg::Port | Arg::ContainerImage | Arg::Free(_) => Vec::new(),
+            Arg::Switch | Arg::Free(_) => Vec::new(),
         };
         Completion { candidates, ..Completion::default() }
     }
@@ -141,7 +162,7 @@ fn flags(tables: args::Tables<'_>, word: &str) -> Completion {
         .flat_map(|t| t.iter())
         .map(|f| (format!("--{}", f.long), f.help))
         .filter(|(long, _)| long.starts_with(word))
-        .map(|(long, help)| Candidate { display: long.clone(), value: long, help: Some(help) })
+        .map(|(long, help)| Candidate { display: long.clone(), value: long, help: Some(help), partial: false })
         .collect();
     candidates.sort_by(|a, b| a.display.cmp(&b.display));
     Completion { candidates, ..Completion::default() }

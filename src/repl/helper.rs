@@ -37,7 +37,10 @@ pub fn candidates(line: &str, pos: usize, names: &dyn Names) -> (usize, Vec<Pair
     let pairs = c
         .candidates
         .into_iter()
-        .map(|cand| Pair { display: cand.display, replacement: format!("{} ", cand.value) })
+        .map(|cand| {
+            let space = if cand.partial { "" } else { " " };
+            Pair { display: cand.display, replacement: format!("{}{space}", cand.value) }
+        })
         .collect();
     (c.start, pairs, c.files)
 }
@@ -46,9 +49,14 @@ impl Completer for ShellHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let (start, found, want_files) = candidates(line, pos, self.names.as_ref());
+        let (start, mut found, want_files) = candidates(line, pos, self.names.as_ref());
         if want_files {
-            return self.files.complete(line, pos, ctx);
+            // Paths, and for `cp` also `POD:` (the pods come first).
+            let (file_start, files) = self.files.complete(line, pos, ctx)?;
+            if found.is_empty() {
+                return Ok((file_start, files));
+            }
+            found.extend(files.into_iter().filter(|_| file_start == start));
         }
         Ok((start, found))
     }
@@ -177,6 +185,9 @@ mod tests {
                 .map(|(_, i)| i.containers)
                 .unwrap_or_default()
         }
+        fn ports(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<i32> {
+            self.all(context, namespace).into_iter().find(|(n, _)| n == pod).map(|(_, i)| i.ports).unwrap_or_default()
+        }
         fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String> {
             let mut v: Vec<String> = self
                 .all(context, namespace)
@@ -200,7 +211,10 @@ mod tests {
         fn all(&self, context: &str, namespace: Option<&str>) -> Vec<(String, PodInfo)> {
             match (context, namespace) {
                 ("sim", Some("default")) => vec![
-                    ("nginx".into(), info("default", "Running", &["nginx"], &[("app", "web")])),
+                    (
+                        "nginx".into(),
+                        PodInfo { ports: vec![80, 443], ..info("default", "Running", &["nginx"], &[("app", "web")]) },
+                    ),
                     ("ngx-2".into(), info("default", "Pending", &["a", "b"], &[("app", "db")])),
                 ],
                 ("sim", Some("dev")) => vec![("devpod".into(), info("dev", "Running", &["c"], &[]))],
@@ -252,6 +266,35 @@ mod tests {
         assert_eq!(words("get pods --context "), ["prod", "sim"]);
         assert_eq!(words("logs ngx-2 -c "), ["a", "b"]);
         assert_eq!(words("get pods -l app"), ["app=db", "app=web"]);
+    }
+
+    #[test]
+    fn kubectl_pod_verbs_complete_through_their_rows() {
+        assert_eq!(words("exec -it "), ["nginx", "ngx-2"]);
+        assert_eq!(words("exec -it ngx-2 -c "), ["a", "b"]);
+        assert_eq!(words("exec -n "), ["default", "dev", "kube-system"]);
+        assert_eq!(words("exec -n dev "), ["devpod"]);
+        assert_eq!(words("attach "), ["nginx", "ngx-2"]);
+        assert_eq!(words("debug ng"), ["nginx", "ngx-2"]);
+        assert_eq!(words("port-forward "), ["nginx", "ngx-2"]);
+        assert_eq!(words("port-forward nginx "), ["443:443", "80:80"]);
+        assert_eq!(words("port-forward pod/nginx 8"), ["80:80"]);
+        assert_eq!(words("edit pod "), ["nginx", "ngx-2"]);
+        assert_eq!(words("label pod ng"), ["nginx", "ngx-2"]);
+        assert_eq!(words("annotate pods n"), ["nginx", "ngx-2"]);
+        assert_eq!(words("wait --for=condition=Ready pod/"), ["pod/nginx", "pod/ngx-2"]);
+        assert_eq!(words("top "), ["node", "pod"]);
+        assert_eq!(words("top pod "), ["nginx", "ngx-2"]);
+        assert_eq!(words("set image pod/n"), ["pod/nginx", "pod/ngx-2"]);
+        assert_eq!(words("logs -l "), ["app=db", "app=web"]);
+        let (_, cp, files) = candidates("cp ", 3, &Fixed);
+        assert!(files, "cp completes local paths too");
+        let cp: Vec<String> = cp.into_iter().map(|p| p.replacement).collect();
+        assert_eq!(cp, ["nginx:", "ngx-2:"], "a pod source goes on with its path");
+        let (_, set, _) = candidates("set image pod/ngx-2 ", 20, &Fixed);
+        let set: Vec<String> = set.into_iter().map(|p| p.replacement).collect();
+        assert_eq!(set, ["a=", "b="]);
+        assert!(words("cp nginx:/e").is_empty(), "no guessing of paths inside a container");
     }
 
     #[test]

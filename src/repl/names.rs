@@ -16,6 +16,10 @@ pub trait Names {
     /// whose name starts with `prefix`.
     fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)>;
     fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String>;
+    /// The pod's declared container ports.
+    fn ports(&self, _context: &str, _namespace: Option<&str>, _pod: &str) -> Vec<i32> {
+        Vec::new()
+    }
     fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String>;
     fn namespaces(&self, context: &str) -> Vec<String>;
 }
@@ -67,6 +71,10 @@ impl Names for LiveNames {
     fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
         self.warm(context, namespace);
         self.cache.containers(context, namespace, pod)
+    }
+    fn ports(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<i32> {
+        self.warm(context, namespace);
+        self.cache.ports(context, namespace, pod)
     }
     fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String> {
         self.warm(context, namespace);

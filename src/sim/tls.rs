@@ -34,6 +34,15 @@ impl std::fmt::Debug for Tls {
 
 impl Tls {
     pub fn generate() -> std::io::Result<Self> {
+        Self::generate_valid(false)
+    }
+
+    /// A serving certificate that expired in 2021, to show what clients say about one.
+    pub fn generate_expired() -> std::io::Result<Self> {
+        Self::generate_valid(true)
+    }
+
+    fn generate_valid(expired: bool) -> std::io::Result<Self> {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         ca_params.distinguished_name.push(DnType::CommonName, "kubectl-podsh simulator CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -43,6 +52,10 @@ impl Tls {
         let names = vec!["127.0.0.1".to_string(), "localhost".to_string(), "::1".to_string()];
         let mut params = CertificateParams::new(names).map_err(err)?;
         params.distinguished_name.push(DnType::CommonName, "kube-apiserver");
+        if expired {
+            params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+        }
         let key = KeyPair::generate().map_err(err)?;
         let cert = params.signed_by(&key, &ca).map_err(err)?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());

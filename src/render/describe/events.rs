@@ -14,7 +14,9 @@ pub fn events_table(events: &[Event], now: Timestamp) -> String {
         return String::new();
     }
     let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+    // By last timestamp with Go's unstable sort, so ties come out as kubectl prints them.
+    let at = |e: &&Event| e.last_timestamp.as_ref().map(|t| t.0);
+    crate::common::gosort::sort(&mut sorted, |a, b| at(a) < at(b));
     let mut o = Out(String::from("Events:\n  Type\tReason\tAge\tFrom\tMessage\n"), 0);
     o.w(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
