@@ -19,13 +19,15 @@ use crate::util::{TestCluster, fast_timing, kubectl_path, wait_for};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance");
 
-/// One line of the corpus.
+/// One line of the corpus. A line written with a leading `kubectl` is one the shell must
+/// hand to kubectl; the others it must carry out itself.
 #[derive(Debug, Clone)]
 struct Case {
     number: usize,
     fixture: String,
     bound: Option<Duration>,
     line: String,
+    handed_to_kubectl: bool,
 }
 
 fn cases() -> Vec<Case> {
@@ -43,7 +45,9 @@ fn cases() -> Vec<Case> {
                 }
                 None => (None, rest.to_string()),
             };
-            Case { number: i + 1, fixture: fixture.trim().to_string(), bound, line }
+            let handed_to_kubectl = line.starts_with("kubectl ");
+            let line = line.strip_prefix("kubectl ").unwrap_or(&line).to_string();
+            Case { number: i + 1, fixture: fixture.trim().to_string(), bound, line, handed_to_kubectl }
         })
         .collect()
 }
@@ -266,6 +270,17 @@ impl Bench {
         c
     }
 
+    /// Whether the shell handed the line to kubectl: run without kubectl on PATH, a
+    /// handed line fails saying kubectl is missing; a native one never does.
+    fn handed_to_kubectl(&self, case: &Case) -> bool {
+        self.reset();
+        let line = case.line.replace("$URL", &self.url);
+        let mut cmd = self.command(Path::new(env!("CARGO_BIN_EXE_kubectl-podsh")));
+        cmd.args(["-c", &line]).env("PATH", "/nonexistent");
+        let (_, stderr, _) = run(cmd, case.bound);
+        stderr.contains("kubectl is not on PATH")
+    }
+
     fn outcome(&self, case: &Case, shell: bool) -> Outcome {
         self.reset();
         let line = case.line.replace("$URL", &self.url);
@@ -320,6 +335,11 @@ fn check_fixture(fixture: &str) {
     let bench = Bench::new(fixture, &url);
     let mut failures = Vec::new();
     for case in &all {
+        let handed = bench.handed_to_kubectl(case);
+        if handed != case.handed_to_kubectl {
+            let (is, marked) = if handed { ("kubectl's", "native") } else { ("native", "kubectl's") };
+            failures.push(format!("cases.txt:{} `{}` runs as {is} but is marked {marked}\n", case.number, case.line));
+        }
         let theirs = bench.outcome(case, false);
         let ours = bench.outcome(case, true);
         if theirs != ours {
