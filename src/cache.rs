@@ -323,26 +323,25 @@ impl Cache {
         out
     }
 
-    /// Container names of one cached pod.
-    pub fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
+    /// What the cache holds about one pod, read by `f` under the lock.
+    fn with_pod<R: Default>(&self, context: &str, namespace: Option<&str>, pod: &str, f: impl Fn(&PodInfo) -> R) -> R {
         let s = self.lock();
-        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return R::default() };
         let found = match namespace {
             Some(ns) => e.items.get(&format!("{ns}/{pod}")),
             None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
         };
-        found.map(|v| v.containers.clone()).unwrap_or_default()
+        found.map(f).unwrap_or_default()
+    }
+
+    /// Container names of one cached pod.
+    pub fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
+        self.with_pod(context, namespace, pod, |p| p.containers.clone())
     }
 
     /// Declared container ports of one cached pod.
     pub fn ports(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<i32> {
-        let s = self.lock();
-        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
-        let found = match namespace {
-            Some(ns) => e.items.get(&format!("{ns}/{pod}")),
-            None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
-        };
-        found.map(|v| v.ports.clone()).unwrap_or_default()
+        self.with_pod(context, namespace, pod, |p| p.ports.clone())
     }
 
     /// `key=value` label pairs on cached pods that start with `prefix`.
