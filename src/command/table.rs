@@ -1,8 +1,9 @@
 //! The one verb table: the native, built-in and kubectl rows joined, and lookups over
 //! them. Parsing, `help` and completion all start here.
 
+use super::args::Flag;
 use super::verbs::Verb;
-use super::{builtin_verbs, kubectl_verbs, native_verbs};
+use super::{builtin_verbs, kubectl_flags, kubectl_verbs, native_verbs};
 
 /// The whole table: native verbs, built-ins, then kubectl's own verbs.
 pub fn all() -> impl Iterator<Item = &'static Verb> {
@@ -23,6 +24,31 @@ pub fn find(word: &str) -> Option<&'static Verb> {
 /// Every verb word the shell knows, native, built-in and pass-through.
 pub fn all_verb_words() -> impl Iterator<Item = &'static str> {
     all().flat_map(|v| std::iter::once(v.name).chain(v.aliases.iter().copied()))
+}
+
+// These read kubectl's generated tables, which are rows of `Verb`; they live here, above
+// both, so `verbs.rs` does not import the rows built from it.
+impl Verb {
+    /// The flag tables a line of this verb is read with: the shell's, then kubectl's for
+    /// the verb, then kubectl's global options.
+    pub fn tables(&self) -> [&'static [Flag]; 3] {
+        [self.flags, self.kubectl_flags, kubectl_flags::GLOBAL]
+    }
+
+    /// The flag written `word` (`--long`, `-s`), if this verb has it (natively, as
+    /// kubectl's, or as a global option).
+    pub fn flag(&self, word: &str) -> Option<&'static Flag> {
+        let all = || self.tables().into_iter().flat_map(|t| t.iter());
+        if let Some(long) = word.strip_prefix("--") {
+            return all().find(|f| f.long == long);
+        }
+        let mut chars = word.strip_prefix('-')?.chars();
+        let c = chars.next()?;
+        if chars.next().is_some() {
+            return None;
+        }
+        all().find(|f| f.short == Some(c))
+    }
 }
 
 #[cfg(test)]

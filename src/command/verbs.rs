@@ -61,27 +61,6 @@ impl Verb {
         Verb { subverbs, ..self }
     }
 
-    /// The flag tables a line of this verb is read with: the shell's, then kubectl's for
-    /// the verb, then kubectl's global options.
-    pub fn tables(&self) -> [&'static [Flag]; 3] {
-        [self.flags, self.kubectl_flags, super::kubectl_flags::GLOBAL]
-    }
-
-    /// The flag written `word` (`--long`, `-s`), if this verb has it (natively, as
-    /// kubectl's, or as a global option).
-    pub fn flag(&self, word: &str) -> Option<&'static Flag> {
-        let all = || self.tables().into_iter().flat_map(|t| t.iter());
-        if let Some(long) = word.strip_prefix("--") {
-            return all().find(|f| f.long == long);
-        }
-        let mut chars = word.strip_prefix('-')?.chars();
-        let c = chars.next()?;
-        if chars.next().is_some() {
-            return None;
-        }
-        all().find(|f| f.short == Some(c))
-    }
-
     /// Whether the shell implements flag `long` of this verb itself.
     pub fn native_flag(&self, long: &str) -> bool {
         self.flags.iter().any(|f| f.long == long)
