@@ -108,6 +108,9 @@ fn normalize(text: &str) -> String {
         (r#"("?resourceVersion"?:\s*)"\d+""#, "$1\"<RV>\""),
         (r"\b\d+(\.\d+)?(ms|s|m|h|d|y)(\d+(s|m|h|d))?\b", "<AGE>"),
         (r"<invalid>", "<AGE>"),
+        // An age's width moves the padding after it (tabwriter columns); the widths of
+        // two runs seconds apart may differ.
+        (r"<AGE> {2,}", "<AGE>  "),
     ];
     let mut out = text.to_string();
     for (re, with) in rules {
