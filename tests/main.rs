@@ -18,4 +18,5 @@ mod sim_kubectl_get;
 mod sim_kubectl_lifecycle;
 pub mod sim_kubectl_seed;
 mod sim_kubectl_writes;
+mod sim_rest;
 mod terminal;

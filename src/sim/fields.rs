@@ -135,7 +135,25 @@ fn owned(e: &ManagedFieldsEntry) -> BTreeSet<String> {
 /// Records that `manager` (by `operation`) set the fields in `sent`, taking them from
 /// every other manager.
 pub fn record_manager<K: Kind>(obj: &mut K, manager: &str, operation: &str, sent: &Value) {
-    let paths: BTreeSet<String> = leaves(sent).into_keys().collect();
+    record_paths(obj, manager, operation, leaves(sent).into_keys().collect());
+}
+
+/// Records an update (PUT) by `manager`: it owns what it changed, nothing if it changed
+/// nothing.
+pub fn record_changes<K: Kind>(obj: &mut K, manager: &str, old: &Value) {
+    let before = leaves(old);
+    let now = leaves(&serde_json::to_value(&*obj).unwrap_or(Value::Null));
+    let changed: BTreeSet<String> = now
+        .into_iter()
+        .filter(|(p, v)| !p.starts_with(".metadata.managedFields") && before.get(p) != Some(v))
+        .map(|(p, _)| p)
+        .collect();
+    if !changed.is_empty() {
+        record_paths(obj, manager, "Update", changed);
+    }
+}
+
+fn record_paths<K: Kind>(obj: &mut K, manager: &str, operation: &str, paths: BTreeSet<String>) {
     let mut entries = obj.metadata().managed_fields.clone().unwrap_or_default();
     for e in entries.iter_mut() {
         let mine = e.manager.as_deref() == Some(manager) && e.operation.as_deref() == Some(operation);
@@ -164,6 +182,59 @@ pub fn record_manager<K: Kind>(obj: &mut K, manager: &str, operation: &str, sent
 /// An apply takes ownership of what it sent.
 pub fn take_ownership<K: Kind>(obj: &mut K, manager: &str, applied: &Value) {
     record_manager(obj, manager, "Apply", applied);
+}
+
+/// The fields an apply by `manager` gives up: those its last apply set that `applied` no
+/// longer sets and no other manager owns. Server-side apply removes them.
+pub fn released<K: Kind>(current: &K, manager: &str, applied: &Value) -> Vec<String> {
+    let entries = current.metadata().managed_fields.clone().unwrap_or_default();
+    let is_mine =
+        |e: &ManagedFieldsEntry| e.manager.as_deref() == Some(manager) && e.operation.as_deref() == Some("Apply");
+    let Some(mine) = entries.iter().find(|e| is_mine(e)) else { return Vec::new() };
+    let now: BTreeSet<String> = leaves(applied).into_keys().collect();
+    let others: BTreeSet<String> = entries.iter().filter(|e| !is_mine(e)).flat_map(owned).collect();
+    owned(mine).into_iter().filter(|p| !now.contains(p) && !others.contains(p)).collect()
+}
+
+/// Removes the fields at `paths` (`leaves` paths) from `v`, and the maps left empty. A
+/// keyed list item goes when its key field is released and nothing else is left in it,
+/// so key fields are handled after the rest.
+pub fn remove_paths(v: &mut Value, paths: &[String]) {
+    let segs: Vec<Vec<String>> = paths.iter().map(|p| split_path(p)).collect();
+    let is_key = |s: &Vec<String>| {
+        s.len() >= 2 && s[s.len() - 2].strip_prefix('[').is_some_and(|k| k.starts_with(&format!("{}=", s[s.len() - 1])))
+    };
+    for s in segs.iter().filter(|s| !is_key(s)).chain(segs.iter().filter(|s| is_key(s))) {
+        remove_segs(v, s);
+    }
+}
+
+/// Removes one path; true when `v` is left empty.
+fn remove_segs(v: &mut Value, segs: &[String]) -> bool {
+    let Some((first, rest)) = segs.split_first() else { return false };
+    let keyed = first.strip_prefix('[').and_then(|s| s.strip_suffix(']')).and_then(|s| s.split_once('='));
+    if let Some((k, id)) = keyed {
+        let id: Value = serde_json::from_str(id).unwrap_or(Value::Null);
+        let Some(items) = v.as_array_mut() else { return false };
+        let Some(i) = items.iter().position(|it| it.get(k) == Some(&id)) else { return false };
+        if rest.len() == 1 && rest[0] == k {
+            if items[i].as_object().is_some_and(|m| m.keys().all(|f| f == k)) {
+                items.remove(i);
+            }
+        } else {
+            remove_segs(&mut items[i], rest);
+        }
+        return items.is_empty();
+    }
+    let Some(m) = v.as_object_mut() else { return false };
+    if rest.is_empty() {
+        m.remove(first.as_str());
+    } else if let Some(child) = m.get_mut(first.as_str())
+        && remove_segs(child, rest)
+    {
+        m.remove(first.as_str());
+    }
+    m.is_empty()
 }
 
 /// `(other manager, its operation, path)` for every applied field that another manager
@@ -231,5 +302,26 @@ mod tests {
         let mut back = BTreeSet::new();
         from_fields_v1(&tree, String::new(), &mut back);
         assert_eq!(back, paths);
+    }
+
+    #[test]
+    fn released_fields_are_removed_with_what_they_empty() {
+        let mut v = json!({"metadata": {"labels": {"a": "1"}, "annotations": {"x": "y"}},
+                           "spec": {"containers": [{"name": "a", "image": "i"}, {"name": "b", "image": "j", "tty": true}]}});
+        let paths: Vec<String> = [
+            ".metadata.labels.a",
+            ".spec.containers[name=\"a\"].name",
+            ".spec.containers[name=\"a\"].image",
+            ".spec.containers[name=\"b\"].tty",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        remove_paths(&mut v, &paths);
+        assert_eq!(
+            v,
+            json!({"metadata": {"annotations": {"x": "y"}},
+                             "spec": {"containers": [{"name": "b", "image": "j"}]}})
+        );
     }
 }

@@ -38,7 +38,7 @@ impl Hooks for Namespace {
         Ok(())
     }
 
-    fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, _shared: &Shared) -> ApiResult<Deleted> {
+    fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {
         if SYSTEM_NAMESPACES.contains(&key.1.as_str()) {
             return Err(ApiError::forbidden("namespaces", &key.1, "this namespace may not be deleted"));
         }
@@ -53,16 +53,13 @@ impl Hooks for Namespace {
             return Ok(Deleted::Pending(serde_json::to_value(&ns).unwrap_or(Value::Null)));
         }
         let terminating = store.update(ns);
+        // The namespace controller deletes what is inside gracefully; the namespace goes
+        // once its last pod has (see `Store::finalize_namespace`).
         let pods: Vec<Key> = store.pods.keys().filter(|k| k.0 == key.1).cloned().collect();
         for k in pods {
-            store.runtime.remove(&k);
-            store.remove::<Pod>(&k);
+            <Pod as Hooks>::delete(store, &k, &DeleteOpts::default(), shared)?;
         }
-        let events: Vec<Key> = store.events.keys().filter(|k| k.0 == key.1).cloned().collect();
-        for k in events {
-            store.remove::<Event>(&k);
-        }
-        store.remove::<Namespace>(key);
+        store.finalize_namespace(&key.1);
         Ok(Deleted::Pending(serde_json::to_value(&terminating).unwrap_or(Value::Null)))
     }
 }

@@ -291,4 +291,5 @@ fn finish_termination(store: &mut Store, key: &Key) {
     refresh(store, key);
     store.runtime.remove(key);
     store.remove::<Pod>(key);
+    store.finalize_namespace(&key.0);
 }

@@ -1,6 +1,9 @@
 //! GET of one object and LIST of a collection: namespace scoping, label and field
 //! selectors, `limit`/`continue` pagination, and Table or plain JSON by the Accept header.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use axum::response::Response;
@@ -80,18 +83,82 @@ fn decode_continue(token: &str) -> ApiResult<(u64, Key)> {
     Ok((rv, (ns.to_string(), name.to_string())))
 }
 
+/// A list at a resourceVersion the store has not reached yet waits up to three seconds
+/// for it, then answers 504 `Too large resource version`, as the watch cache does.
+pub async fn wait_fresh(shared: &Shared, req: &Req) -> ApiResult<()> {
+    let Some(rv) = req.q("resourceVersion").and_then(|r| r.parse::<u64>().ok()).filter(|r| *r > 0) else {
+        return Ok(());
+    };
+    let mut changes = shared.changes();
+    let deadline = tokio::time::Instant::now() + FRESHNESS_WAIT;
+    loop {
+        let current = shared.lock().revision();
+        if rv <= current {
+            return Ok(());
+        }
+        match tokio::time::timeout_at(deadline, changes.changed()).await {
+            Ok(Ok(())) => {}
+            _ => return Err(ApiError::too_large_version(rv, current)),
+        }
+    }
+}
+
+const FRESHNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The message of a 410 for a continue token older than the history.
+const CONTINUE_EXPIRED: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+/// The revision a list is served at: a continue token's (every page of one list is one
+/// snapshot), an exact `resourceVersion`, or now.
+fn list_revision(req: &Req, start: &Option<(u64, Key)>, current: u64) -> ApiResult<u64> {
+    if let Some((rv, _)) = start {
+        return Ok(*rv);
+    }
+    if req.q("resourceVersionMatch") == Some("Exact") {
+        let rv = req.q("resourceVersion").unwrap_or("");
+        return rv.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")));
+    }
+    Ok(current)
+}
+
 pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
     let sel = Selectors::from_req::<K>(req)?;
     let limit = req.q("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
     let start = req.q("continue").filter(|c| !c.is_empty()).map(decode_continue).transpose()?;
     let store = shared.lock();
-    let rv = start.as_ref().map_or(store.revision(), |(rv, _)| *rv);
+    let rv = list_revision(req, &start, store.revision())?;
+    let then = if rv < store.revision() {
+        store.changed_since::<K>(rv).ok_or_else(|| match start {
+            Some(_) => ApiError::gone(CONTINUE_EXPIRED.to_string()),
+            None => ApiError::gone(format!("too old resource version: {rv}")),
+        })?
+    } else {
+        BTreeMap::new()
+    };
+    let now = K::map(&store);
+    let from = start.as_ref().map_or(Bound::Unbounded, |(_, s)| Bound::Excluded(s));
+    let gone_since: Vec<&Key> =
+        then.range((from, Bound::Unbounded)).map(|(k, _)| k).filter(|k| !now.contains_key(*k)).collect();
+    let keys = merge_sorted(now.range((from, Bound::Unbounded)).map(|(k, _)| k), gone_since);
     let ns = t.namespace.clone();
-    let range = K::map(&store).iter().filter(|(k, _)| start.as_ref().is_none_or(|(_, s)| *k > s));
-    let mut items: Vec<(&Key, &K)> = Vec::new();
+    let mut items: Vec<(&Key, Cow<'_, K>)> = Vec::new();
     let mut remaining = 0usize;
-    for (k, obj) in range {
-        if ns.as_ref().is_some_and(|n| *n != k.0) || !sel.matches(obj) {
+    for k in keys {
+        if ns.as_ref().is_some_and(|n| *n != k.0) {
+            continue;
+        }
+        let obj = match then.get(k) {
+            Some(None) => continue,
+            Some(Some(v)) => match serde_json::from_value::<K>(v.clone()) {
+                Ok(o) => Cow::Owned(o),
+                Err(_) => continue,
+            },
+            None => match now.get(k) {
+                Some(o) => Cow::Borrowed(o),
+                None => continue,
+            },
+        };
+        if !sel.matches(obj.as_ref()) {
             continue;
         }
         if limit.is_some_and(|l| items.len() >= l) {
@@ -104,7 +171,7 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     let rv_s = rv.to_string();
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
-        let objs: Vec<&K> = items.iter().map(|(_, o)| *o).collect();
+        let objs: Vec<&K> = items.iter().map(|(_, o)| o.as_ref()).collect();
         let mut tbl = table::table(&objs, include, &rv_s, cont.as_deref(), true);
         if remaining > 0 {
             tbl["metadata"]["remainingItemCount"] = json!(remaining);
@@ -120,9 +187,20 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         "kind": K::LIST_KIND,
         "apiVersion": "v1",
         "metadata": meta,
-        "items": items.iter().map(|(_, o)| serde_json::to_value(o).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+        "items": items.iter().map(|(_, o)| serde_json::to_value(o.as_ref()).unwrap_or(Value::Null)).collect::<Vec<_>>(),
     });
     Ok(json_reply(200, &list, &[]))
+}
+
+/// Two ascending key sequences as one.
+fn merge_sorted<'a>(a: impl Iterator<Item = &'a Key>, b: Vec<&'a Key>) -> impl Iterator<Item = &'a Key> {
+    let mut a = a.peekable();
+    let mut b = b.into_iter().peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 #[cfg(test)]

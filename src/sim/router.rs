@@ -88,7 +88,10 @@ async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
         (&Method::GET, true, Some("log")) if t.res == Res::Pods => return logs::logs(shared, req, &t).await,
         (_, _, Some(s)) if s != "status" => Err(ApiError::not_found_path()),
         (&Method::GET, false, None) if req.flag("watch") => return by_kind!(t.res, watch_list, shared, req, &t),
-        (&Method::GET, false, None) => by_kind!(t.res, list_objects, shared, req, &t),
+        (&Method::GET, false, None) => match read::wait_fresh(shared, req).await {
+            Ok(()) => by_kind!(t.res, list_objects, shared, req, &t),
+            Err(e) => Err(e),
+        },
         (&Method::GET, true, _) => by_kind!(t.res, get_object, shared, req, &t),
         (&Method::POST, false, None) => by_kind!(t.res, create_object, shared, req, &t),
         (&Method::PUT, true, _) => by_kind!(t.res, replace_object, shared, req, &t),

@@ -52,9 +52,15 @@ impl ApiError {
     }
 
     pub fn conflict(resource: &str, name: &str) -> Self {
-        let msg = format!(
-            "Operation cannot be fulfilled on {resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
-        );
+        Self::conflict_because(
+            resource,
+            name,
+            "the object has been modified; please apply your changes to the latest version and try again",
+        )
+    }
+
+    pub fn conflict_because(resource: &str, name: &str, why: &str) -> Self {
+        let msg = format!("Operation cannot be fulfilled on {resource} \"{name}\": {why}");
         Self::new(409, "Conflict", msg, Some(json!({"name": name, "kind": resource})))
     }
 
@@ -127,6 +133,17 @@ impl ApiError {
         )
     }
 
+    /// A 422 without a named object (`NewGenericServerResponse`), which keeps only its
+    /// generic message.
+    pub fn unprocessable() -> Self {
+        Self::new(
+            422,
+            "Invalid",
+            "the server rejected our request due to an error in our request".into(),
+            Some(json!({})),
+        )
+    }
+
     /// 422 Invalid, with the aggregate message rule of `errors.NewInvalid`.
     pub fn invalid(kind: &str, name: &str, causes: Vec<Cause>) -> Self {
         let mut lines: Vec<String> = Vec::new();
@@ -163,7 +180,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = self.body().to_string();
-        (code, [("content-type", "application/json")], body).into_response()
+        // The API server turns a Status's retryAfterSeconds into a Retry-After header,
+        // which is what clients (client-go, kube) wait on before retrying.
+        let retry_after = self.details.as_ref().and_then(|d| d["retryAfterSeconds"].as_i64()).filter(|s| *s > 0);
+        let mut resp = (code, [("content-type", "application/json")], body).into_response();
+        if let Some(secs) = retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+            resp.headers_mut().insert("retry-after", secs);
+        }
+        resp
     }
 }
 

@@ -62,6 +62,9 @@ pub struct WatchEvent {
     pub object: Value,
     pub now: Selectable,
     pub prev: Option<Selectable>,
+    /// The object before a MODIFIED or DELETED change, so a list can be served as of an
+    /// earlier revision (continue tokens, `resourceVersionMatch=Exact`).
+    pub before: Option<Value>,
 }
 
 /// A fresh store starts its revisions at the clock (in microseconds), so a restarted
@@ -88,6 +91,8 @@ pub struct Store {
     pub ips_assigned: u64,
     history: VecDeque<Arc<WatchEvent>>,
     history_cap: usize,
+    /// The newest revision no longer in the history (etcd's compaction point).
+    compacted: u64,
     tx: broadcast::Sender<Arc<WatchEvent>>,
 }
 
@@ -134,6 +139,7 @@ impl Store {
         self.event_index = s.event_index.clone();
         self.ips_assigned = s.ips_assigned;
         self.history.clear();
+        self.compacted = s.rv;
     }
 
     pub fn new(history_cap: usize) -> Self {
@@ -150,6 +156,7 @@ impl Store {
             ips_assigned: 0,
             history: VecDeque::new(),
             history_cap,
+            compacted: 0,
             tx,
         }
     }
@@ -174,7 +181,7 @@ impl Store {
         obj.metadata_mut().resource_version = Some(rv.to_string());
         let key = key_of(&obj);
         K::map_mut(self).insert(key, obj.clone());
-        self.record_with(rv, Change::Added, &obj, None);
+        self.record_with(rv, Change::Added, &obj, None, None);
         obj
     }
 
@@ -183,21 +190,30 @@ impl Store {
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
         let key = key_of(&obj);
-        let prev = K::map_mut(self).insert(key, obj.clone()).map(|p| Selectable::of(&p));
-        self.record_with(rv, Change::Modified, &obj, prev);
+        let prev = K::map_mut(self).insert(key, obj.clone());
+        let before = prev.as_ref().and_then(|p| serde_json::to_value(p).ok());
+        self.record_with(rv, Change::Modified, &obj, prev.as_ref().map(Selectable::of), before);
         obj
     }
 
     /// Removes an object and announces DELETED with its final state.
     pub fn remove<K: Kind>(&mut self, key: &Key) -> Option<K> {
         let mut obj = K::map_mut(self).remove(key)?;
+        let before = serde_json::to_value(&obj).ok();
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
-        self.record_with(rv, Change::Deleted, &obj, None);
+        self.record_with(rv, Change::Deleted, &obj, None, before);
         Some(obj)
     }
 
-    fn record_with<K: Kind>(&mut self, rv: u64, change: Change, obj: &K, prev: Option<Selectable>) {
+    fn record_with<K: Kind>(
+        &mut self,
+        rv: u64,
+        change: Change,
+        obj: &K,
+        prev: Option<Selectable>,
+        before: Option<Value>,
+    ) {
         let ev = Arc::new(WatchEvent {
             rv,
             res: K::RES,
@@ -206,9 +222,12 @@ impl Store {
             object: serde_json::to_value(obj).unwrap_or(Value::Null),
             now: Selectable::of(obj),
             prev,
+            before,
         });
-        if self.history.len() >= self.history_cap {
-            self.history.pop_front();
+        if self.history.len() >= self.history_cap
+            && let Some(dropped) = self.history.pop_front()
+        {
+            self.compacted = dropped.rv;
         }
         self.history.push_back(ev.clone());
         // No receivers is normal (nobody is watching).
@@ -233,8 +252,40 @@ impl Store {
         Ok((replay, self.tx.subscribe()))
     }
 
+    /// How the objects of kind `K` that changed after `rv` looked at `rv` (`None`: absent
+    /// then); the rest are as they are now. `None` once `rv` is compacted away.
+    pub fn changed_since<K: Kind>(&self, rv: u64) -> Option<BTreeMap<Key, Option<Value>>> {
+        if rv < self.compacted {
+            return None;
+        }
+        let mut then = BTreeMap::new();
+        for ev in self.history.iter().filter(|e| e.rv > rv && e.res == K::RES) {
+            let key = (ev.namespace.clone(), ev.object["metadata"]["name"].as_str().unwrap_or_default().to_string());
+            then.entry(key).or_insert_with(|| match ev.change {
+                Change::Added => None,
+                Change::Modified | Change::Deleted => ev.before.clone(),
+            });
+        }
+        Some(then)
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
         self.tx.subscribe()
+    }
+
+    /// Removes a terminating namespace once no pod is left in it, with its events.
+    pub fn finalize_namespace(&mut self, ns: &str) {
+        let key = (String::new(), ns.to_string());
+        let terminating = self.namespaces.get(&key).is_some_and(|n| n.metadata.deletion_timestamp.is_some());
+        let first_pod = self.pods.range((ns.to_string(), String::new())..).next();
+        if !terminating || first_pod.is_some_and(|(k, _)| k.0 == ns) {
+            return;
+        }
+        let events: Vec<Key> = self.events.keys().filter(|k| k.0 == ns).cloned().collect();
+        for k in events {
+            self.remove::<Event>(&k);
+        }
+        self.remove::<Namespace>(&key);
     }
 
     /// Whether the namespace exists (`None`) or why writes into it must fail.

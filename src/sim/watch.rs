@@ -95,7 +95,13 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
             Some(rv) => {
                 let rv: u64 =
                     rv.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
-                let (replay, rx) = store.watch_from(rv)?;
+                let (replay, rx) = match store.watch_from(rv) {
+                    Ok(found) => found,
+                    // An expired version is not refused: the watch opens and its one event
+                    // is the ERROR carrying the 410 Status, as the watch cache answers.
+                    Err(e) if e.code == 410 => return Ok(streamed(Body::from(error_line(&e)))),
+                    Err(e) => return Err(e),
+                };
                 let initial = replay
                     .iter()
                     .filter(|e| e.res == K::RES)
@@ -107,11 +113,35 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
     };
     let (tx, out) = mpsc::channel::<Result<String, std::io::Error>>(256);
     tokio::spawn(pump::<K>(shared.clone(), spec, initial, rx, rv, timeout, tx));
-    let mut resp = Response::new(Body::from_stream(ReceiverStream::new(out)));
+    Ok(streamed(Body::from_stream(ReceiverStream::new(out))))
+}
+
+/// A 200 watch response.
+fn streamed(body: Body) -> Response {
+    let mut resp = Response::new(body);
     *resp.status_mut() = StatusCode::OK;
     resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
-    Ok(resp)
+    resp
 }
+
+fn error_line(e: &ApiError) -> String {
+    format!("{}\n", json!({"type": "ERROR", "object": e.body()}))
+}
+
+/// The watch cache's bookmark cadence: one a minute, and one about two seconds before the
+/// watch's deadline so a client can resume from the latest version; none once that is past.
+fn next_bookmark_time(
+    now: tokio::time::Instant,
+    deadline: Option<tokio::time::Instant>,
+) -> Option<tokio::time::Instant> {
+    let heartbeat = now + BOOKMARK_FREQUENCY;
+    let Some(deadline) = deadline else { return Some(heartbeat) };
+    let before_deadline = deadline.checked_sub(Duration::from_secs(2))?;
+    let at = heartbeat.min(before_deadline);
+    (at > now).then_some(at)
+}
+
+const BOOKMARK_FREQUENCY: Duration = Duration::from_secs(60);
 
 async fn pump<K: Printable>(
     shared: Arc<Shared>,
@@ -131,9 +161,14 @@ async fn pump<K: Printable>(
         }
     }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-    let mut bookmark = tokio::time::interval(Duration::from_secs(1));
-    bookmark.tick().await;
+    let mut next_bookmark = next_bookmark_time(tokio::time::Instant::now(), deadline);
     loop {
+        let bookmark_due = async {
+            match next_bookmark {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
         let sleep = async {
             match deadline {
                 Some(d) => tokio::time::sleep_until(d).await,
@@ -144,7 +179,8 @@ async fn pump<K: Printable>(
             _ = sleep => return,
             _ = tx.closed() => return,
             _ = shared.closed() => return,
-            _ = bookmark.tick(), if spec.bookmarks => {
+            _ = bookmark_due, if spec.bookmarks => {
+                next_bookmark = next_bookmark_time(tokio::time::Instant::now(), deadline);
                 let obj = json!({"kind": K::KIND, "apiVersion": K::API_VERSION, "metadata": {"resourceVersion": last_rv.to_string()}});
                 let line = format!("{}\n", json!({"type": "BOOKMARK", "object": obj}));
                 if tx.send(Ok(line)).await.is_err() { return; }
@@ -160,8 +196,8 @@ async fn pump<K: Printable>(
                         && tx.send(Ok(line)).await.is_err() { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let status = ApiError::gone(format!("too old resource version: {last_rv}")).body();
-                    let _ = tx.send(Ok(format!("{}\n", json!({"type": "ERROR", "object": status})))).await;
+                    let gone = ApiError::gone(format!("too old resource version: {last_rv}"));
+                    let _ = tx.send(Ok(error_line(&gone))).await;
                     return;
                 }
                 Err(broadcast::error::RecvError::Closed) => return,

@@ -94,19 +94,47 @@ pub fn decode<K: Kind>(body: &Value, mode: Validation) -> ApiResult<(K, Vec<Stri
     Ok((obj, unknown))
 }
 
+/// The body of a POST or PUT. A body without `apiVersion`/`kind` (what typed clients send
+/// when they leave them unset) takes them from the URL, as the API server's decoder does.
 fn body_of<K: Kind>(req: &Req) -> ApiResult<Value> {
     if req.content_type().contains("protobuf") && K::RES == Res::Namespaces {
         return super::protobuf::namespace_from_protobuf(&req.body)
             .ok_or_else(|| ApiError::bad_request("unable to decode the protobuf body".to_string()));
     }
-    req.json_body()
+    let mut body = req.json_body()?;
+    if let Some(m) = body.as_object_mut() {
+        for (field, value) in [("apiVersion", K::API_VERSION), ("kind", K::KIND)] {
+            if m.get(field).is_none_or(|v| v.is_null() || v == "") {
+                m.insert(field.to_string(), json!(value));
+            }
+        }
+    }
+    Ok(body)
+}
+
+/// The field manager of a non-apply write: `fieldManager`, else the User-Agent's product
+/// name (before the first `/`, printable characters, at most 128 bytes) as the API
+/// server derives it.
+fn manager_of(req: &Req) -> String {
+    if let Some(m) = req.q("fieldManager").filter(|m| !m.is_empty()) {
+        return m.to_string();
+    }
+    let product = req.header("user-agent").split('/').next().unwrap_or("");
+    let mut out = String::new();
+    for c in product.chars().filter(|c| !c.is_control()) {
+        if out.len() + c.len_utf8() > 128 {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn create_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
     let body = body_of::<K>(req)?;
     let (obj, warnings) = decode::<K>(&body, req.field_validation()?)?;
-    let manager = req.q("fieldManager").map(str::to_string);
-    let created = insert(shared, req, t, obj, manager.as_deref().map(|m| (m, "Update")), &body)?;
+    let manager = manager_of(req);
+    let created = insert(shared, req, t, obj, Some((&manager, "Update")), &body)?;
     Ok(json_reply(201, &created, &warnings))
 }
 
@@ -171,15 +199,22 @@ fn insert<K: Hooks>(
 }
 
 pub fn replace_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
-    let body = req.json_body()?;
+    let body = body_of::<K>(req)?;
     let (obj, warnings) = decode::<K>(&body, req.field_validation()?)?;
-    let updated = store_update(shared, req, t, obj, true)?;
+    let updated = store_update(shared, req, t, obj, true, Some(&manager_of(req)))?;
     Ok(json_reply(200, &updated, &warnings))
 }
 
 /// Applies a full new state of an existing object: optimistic concurrency, immutable
 /// system metadata, kind rules, no-op detection, dry run.
-fn store_update<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut new: K, check_rv: bool) -> ApiResult<K> {
+fn store_update<K: Hooks>(
+    shared: &Arc<Shared>,
+    req: &Req,
+    t: &Target,
+    mut new: K,
+    check_rv: bool,
+    put_by: Option<&str>,
+) -> ApiResult<K> {
     let dry_run = req.dry_run()?;
     let name = t.name.clone().unwrap_or_default();
     if new.metadata().name.as_deref().is_some_and(|n| n != name) {
@@ -209,6 +244,9 @@ fn store_update<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target, mut new: 
         n.resource_version = o.resource_version.clone();
     }
     K::check_update(&old, &mut new, t.sub.as_deref() == Some("status"))?;
+    if let Some(manager) = put_by {
+        fields::record_changes(&mut new, manager, &serde_json::to_value(&old).unwrap_or(Value::Null));
+    }
     let same = serde_json::to_value(&old).ok() == serde_json::to_value(&new).ok();
     if dry_run || same {
         return Ok(new);
@@ -233,15 +271,22 @@ pub fn patch_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Ap
     let patched = match ct.as_str() {
         "application/merge-patch+json" => patch::merge(&live, &body),
         "application/strategic-merge-patch+json" => patch::strategic(&live, &body),
-        "application/json-patch+json" => patch::json_patch(&live, &body).map_err(ApiError::bad_request)?,
+        "application/json-patch+json" => json_patch(&live, &body)?,
         other => return Err(ApiError::unsupported_media(other)),
     };
     let (mut obj, warnings) = decode::<K>(&patched, mode)?;
-    if let Some(mgr) = req.q("fieldManager") {
-        fields::record_manager(&mut obj, mgr, "Update", &body);
-    }
-    let updated = store_update(shared, req, t, obj, false)?;
+    fields::record_manager(&mut obj, &manager_of(req), "Update", &body);
+    let updated = store_update(shared, req, t, obj, false, None)?;
     Ok(json_reply(200, &updated, &warnings))
+}
+
+/// RFC 6902 as the API server answers it: 400 for a patch that is not a list of
+/// operations, 422 Invalid (with the generic message) for one that does not apply.
+fn json_patch(live: &Value, body: &Value) -> ApiResult<Value> {
+    if !body.as_array().is_some_and(|ops| ops.iter().all(Value::is_object)) {
+        return Err(ApiError::bad_request("json: cannot unmarshal object into Go value of type jsonpatch.Patch"));
+    }
+    patch::json_patch(live, body).map_err(|_| ApiError::unprocessable())
 }
 
 /// Server-side apply: create when absent, else merge the applied configuration, refusing
@@ -273,10 +318,12 @@ fn apply<K: Hooks>(
             return Err(fields::conflict_error(K::URL_PATH_SEGMENT, &name, &conflicts));
         }
     }
+    let mut live = live;
+    fields::remove_paths(&mut live, &fields::released(&current, &manager, &applied));
     let merged = patch::strategic(&live, &applied);
     let (mut obj, _) = decode::<K>(&merged, Validation::Ignore)?;
     fields::take_ownership(&mut obj, &manager, &applied);
-    let updated = store_update(shared, req, t, obj, false)?;
+    let updated = store_update(shared, req, t, obj, false, None)?;
     Ok(json_reply(200, &updated, &warnings))
 }
 
@@ -305,10 +352,16 @@ pub fn delete_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> A
     let obj = store.get::<K>(&k).ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
     let m = obj.metadata();
     let uid = m.uid.clone().unwrap_or_default();
-    let precondition_failed = opts.uid.as_ref().is_some_and(|u| *u != uid)
-        || opts.resource_version.as_ref().is_some_and(|rv| Some(rv) != m.resource_version.as_ref());
-    if precondition_failed {
-        return Err(ApiError::conflict(K::URL_PATH_SEGMENT, &name));
+    let live_rv = m.resource_version.clone().unwrap_or_default();
+    let failed = match (&opts.uid, &opts.resource_version) {
+        (Some(u), _) if *u != uid => Some(format!("UID in precondition: {u}, UID in object meta: {uid}")),
+        (_, Some(rv)) if *rv != live_rv => {
+            Some(format!("ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {live_rv}"))
+        }
+        _ => None,
+    };
+    if let Some(why) = failed {
+        return Err(ApiError::conflict_because(K::URL_PATH_SEGMENT, &name, &format!("Precondition failed: {why}")));
     }
     let outcome = K::delete(&mut store, &k, &opts, shared)?;
     shared.committed(store);

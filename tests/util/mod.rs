@@ -142,6 +142,23 @@ pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
     cond()
 }
 
+/// Polls the async `cond` every 50 ms until it holds, failing the test after `limit`.
+#[track_caller]
+pub fn wait_async<F, Fut>(limit: Duration, mut cond: F) -> impl std::future::Future<Output = ()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let caller = std::panic::Location::caller();
+    async move {
+        let start = Instant::now();
+        while !cond().await {
+            assert!(start.elapsed() < limit, "condition not met within {limit:?} (waited at {caller})");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
 /// Replaces the variable parts of kubectl output (times, container IDs, random volume
 /// suffixes) with placeholders so that the rest can be compared exactly.
 pub fn normalize(text: &str) -> String {
