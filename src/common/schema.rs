@@ -48,6 +48,21 @@ pub fn pod_fields_at(path: &[Seg]) -> Vec<String> {
     node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
 }
 
+/// The description of the field at `path` (property names) of `T`, as its API docs
+/// state it; empty when the path leaves the schema.
+pub fn field_doc<T: schemars::JsonSchema>(path: &[&str]) -> String {
+    let root = serde_json::to_value(SchemaGenerator::default().into_root_schema_for::<T>()).unwrap_or(Value::Null);
+    let mut node = resolve(&root, &root);
+    for key in path {
+        match node.get("properties").and_then(|p| p.get(*key)) {
+            Some(n) => node = n,
+            None => return String::new(),
+        }
+    }
+    let described = node.get("description").or_else(|| resolve(&root, node).get("description"));
+    described.and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,12 @@ impl Hooks for Namespace {
         Ok(())
     }
 
+    fn created(store: &mut Store, key: &Key, shared: &Shared) {
+        let (sa, cm) = super::referenced::namespace_defaults(&key.1, &shared.ca_pem);
+        store.create_fresh(sa);
+        store.create_fresh(cm);
+    }
+
     fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {
         if SYSTEM_NAMESPACES.contains(&key.1.as_str()) {
             return Err(ApiError::forbidden("namespaces", &key.1, "this namespace may not be deleted"));

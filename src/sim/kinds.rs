@@ -18,6 +18,10 @@ pub enum Res {
     Namespaces,
     Events,
     Nodes,
+    ConfigMaps,
+    Secrets,
+    ServiceAccounts,
+    Services,
 }
 
 /// Discovery facts about one resource.
@@ -35,7 +39,16 @@ pub struct ResInfo {
 const ALL_VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 impl Res {
-    pub const ALL: [Res; 4] = [Res::Pods, Res::Namespaces, Res::Events, Res::Nodes];
+    pub const ALL: [Res; 8] = [
+        Res::Pods,
+        Res::Namespaces,
+        Res::Events,
+        Res::Nodes,
+        Res::ConfigMaps,
+        Res::Secrets,
+        Res::ServiceAccounts,
+        Res::Services,
+    ];
 
     pub fn info(self) -> ResInfo {
         match self {
@@ -77,6 +90,46 @@ impl Res {
                 short: &["no"],
                 verbs: ALL_VERBS,
                 categories: &[],
+                subresources: &[("status", &["get", "patch", "update"])],
+            },
+            Res::ConfigMaps => ResInfo {
+                plural: "configmaps",
+                singular: "configmap",
+                kind: "ConfigMap",
+                namespaced: true,
+                short: &["cm"],
+                verbs: ALL_VERBS,
+                categories: &[],
+                subresources: &[],
+            },
+            Res::Secrets => ResInfo {
+                plural: "secrets",
+                singular: "secret",
+                kind: "Secret",
+                namespaced: true,
+                short: &[],
+                verbs: ALL_VERBS,
+                categories: &[],
+                subresources: &[],
+            },
+            Res::ServiceAccounts => ResInfo {
+                plural: "serviceaccounts",
+                singular: "serviceaccount",
+                kind: "ServiceAccount",
+                namespaced: true,
+                short: &["sa"],
+                verbs: ALL_VERBS,
+                categories: &[],
+                subresources: &[],
+            },
+            Res::Services => ResInfo {
+                plural: "services",
+                singular: "service",
+                kind: "Service",
+                namespaced: true,
+                short: &["svc"],
+                verbs: &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+                categories: &["all"],
                 subresources: &[("status", &["get", "patch", "update"])],
             },
         }

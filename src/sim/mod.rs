@@ -22,6 +22,7 @@ mod podstate;
 mod program;
 mod protobuf;
 mod read;
+mod referenced;
 mod request;
 mod router;
 mod runtime;
@@ -204,10 +205,18 @@ impl Simulator {
     pub async fn start(listen: &str, opts: SimOptions) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
+        let tls = match opts.tls {
+            Some(t) => t,
+            None => Arc::new(Tls::generate()?),
+        };
         let mut store = Store::new(opts.history.max(16));
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             store.create(namespace(ns));
+            let (sa, cm) = referenced::namespace_defaults(ns, &tls.ca_pem);
+            store.create_fresh(sa);
+            store.create_fresh(cm);
         }
+        store.create_fresh(referenced::kubernetes_service());
         for i in 1..=opts.nodes.max(1) {
             store.create(node(i));
         }
@@ -215,12 +224,9 @@ impl Simulator {
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let mut shared = Shared::new(store, opts.timing, token);
         shared.forbid = opts.forbid;
+        shared.ca_pem = tls.ca_pem.clone();
         let shared = Arc::new(shared);
         let engine = tokio::spawn(lifecycle::run(shared.clone()));
-        let tls = match opts.tls {
-            Some(t) => t,
-            None => Arc::new(Tls::generate()?),
-        };
         let serving = tls.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let served = shared.clone();

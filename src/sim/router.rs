@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount};
 
 use super::discovery as disc;
 use super::kinds::Res;
@@ -56,6 +56,10 @@ macro_rules! by_kind {
             Res::Namespaces => $f::<Namespace>($($arg),*),
             Res::Events => $f::<Event>($($arg),*),
             Res::Nodes => $f::<Node>($($arg),*),
+            Res::ConfigMaps => $f::<ConfigMap>($($arg),*),
+            Res::Secrets => $f::<Secret>($($arg),*),
+            Res::ServiceAccounts => $f::<ServiceAccount>($($arg),*),
+            Res::Services => $f::<Service>($($arg),*),
         }
     };
 }

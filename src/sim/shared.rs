@@ -23,6 +23,8 @@ pub struct Shared {
     pub token: String,
     /// `(verb, resource)` pairs refused with 403 (see `SimOptions::forbid`).
     pub forbid: Vec<(String, String)>,
+    /// The cluster CA, which each namespace's `kube-root-ca.crt` ConfigMap carries.
+    pub ca_pem: String,
     pub wake: Notify,
     changed: watch::Sender<u64>,
     closing: watch::Sender<bool>,
@@ -40,6 +42,7 @@ impl Shared {
             timing,
             token,
             forbid: Vec::new(),
+            ca_pem: String::new(),
             wake: Notify::new(),
             changed,
             closing,

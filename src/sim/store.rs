@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount};
 use rand::Rng;
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -81,6 +81,10 @@ pub struct Store {
     pub namespaces: BTreeMap<Key, Namespace>,
     pub events: BTreeMap<Key, Event>,
     pub nodes: BTreeMap<Key, Node>,
+    pub configmaps: BTreeMap<Key, ConfigMap>,
+    pub secrets: BTreeMap<Key, Secret>,
+    pub serviceaccounts: BTreeMap<Key, ServiceAccount>,
+    pub services: BTreeMap<Key, Service>,
     /// Kubelet-side state of each pod that the lifecycle engine drives.
     pub runtime: BTreeMap<Key, PodRuntime>,
     /// When the lifecycle engine must look at a pod again.
@@ -104,6 +108,10 @@ pub struct Snapshot {
     namespaces: BTreeMap<Key, Namespace>,
     events: BTreeMap<Key, Event>,
     nodes: BTreeMap<Key, Node>,
+    configmaps: BTreeMap<Key, ConfigMap>,
+    secrets: BTreeMap<Key, Secret>,
+    serviceaccounts: BTreeMap<Key, ServiceAccount>,
+    services: BTreeMap<Key, Service>,
     runtime: BTreeMap<Key, PodRuntime>,
     timers: BTreeSet<(Instant, Key)>,
     event_index: std::collections::HashMap<String, Key>,
@@ -119,6 +127,10 @@ impl Store {
             namespaces: self.namespaces.clone(),
             events: self.events.clone(),
             nodes: self.nodes.clone(),
+            configmaps: self.configmaps.clone(),
+            secrets: self.secrets.clone(),
+            serviceaccounts: self.serviceaccounts.clone(),
+            services: self.services.clone(),
             runtime: self.runtime.clone(),
             timers: self.timers.clone(),
             event_index: self.event_index.clone(),
@@ -134,6 +146,10 @@ impl Store {
         self.namespaces = s.namespaces.clone();
         self.events = s.events.clone();
         self.nodes = s.nodes.clone();
+        self.configmaps = s.configmaps.clone();
+        self.secrets = s.secrets.clone();
+        self.serviceaccounts = s.serviceaccounts.clone();
+        self.services = s.services.clone();
         self.runtime = s.runtime.clone();
         self.timers = s.timers.clone();
         self.event_index = s.event_index.clone();
@@ -150,6 +166,10 @@ impl Store {
             namespaces: BTreeMap::new(),
             events: BTreeMap::new(),
             nodes: BTreeMap::new(),
+            configmaps: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            serviceaccounts: BTreeMap::new(),
+            services: BTreeMap::new(),
             runtime: BTreeMap::new(),
             timers: BTreeSet::new(),
             event_index: std::collections::HashMap::new(),
@@ -183,6 +203,15 @@ impl Store {
         K::map_mut(self).insert(key, obj.clone());
         self.record_with(rv, Change::Added, &obj, None, None);
         obj
+    }
+
+    /// Creates an object the cluster makes itself (no request): it gets the UID and
+    /// creation time a write would give it.
+    pub fn create_fresh<K: Kind>(&mut self, mut obj: K) -> K {
+        let m = obj.metadata_mut();
+        m.uid = Some(new_uid());
+        m.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(now_secs()));
+        self.create(obj)
     }
 
     /// Replaces an object with a fresh resourceVersion and announces MODIFIED.
@@ -281,11 +310,23 @@ impl Store {
         if !terminating || first_pod.is_some_and(|(k, _)| k.0 == ns) {
             return;
         }
-        let events: Vec<Key> = self.events.keys().filter(|k| k.0 == ns).cloned().collect();
-        for k in events {
-            self.remove::<Event>(&k);
-        }
+        self.remove_all_in::<Event>(ns);
+        self.remove_all_in::<ConfigMap>(ns);
+        self.remove_all_in::<Secret>(ns);
+        self.remove_all_in::<ServiceAccount>(ns);
+        self.remove_all_in::<Service>(ns);
         self.remove::<Namespace>(&key);
+    }
+
+    fn remove_all_in<K: Kind>(&mut self, ns: &str) {
+        let keys: Vec<Key> = K::map(self)
+            .range((ns.to_string(), String::new())..)
+            .take_while(|(k, _)| k.0 == ns)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            self.remove::<K>(&k);
+        }
     }
 
     /// Whether the namespace exists (`None`) or why writes into it must fail.

@@ -40,6 +40,16 @@ impl Include {
     }
 }
 
+/// The Name column every kind's table starts with.
+pub fn name_column() -> Value {
+    col("Name", "name", NAME_DOC, 0)
+}
+
+/// The Age column of a kind's table.
+pub fn age_column() -> Value {
+    col("Age", "", AGE_DOC, 0)
+}
+
 fn col(name: &str, format: &str, description: &str, priority: i32) -> Value {
     json!({"name": name, "type": "string", "format": format, "description": description, "priority": priority})
 }
@@ -60,7 +70,7 @@ fn s(v: Option<&String>) -> String {
 impl Printable for Pod {
     fn columns() -> Vec<Value> {
         vec![
-            col("Name", "name", NAME_DOC, 0),
+            name_column(),
             col("Ready", "", "The aggregate readiness state of this pod for accepting traffic.", 0),
             col("Status", "", "The aggregate status of the containers in this pod.", 0),
             col(
@@ -69,7 +79,7 @@ impl Printable for Pod {
                 "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
                 0,
             ),
-            col("Age", "", AGE_DOC, 0),
+            age_column(),
             col("IP", "", POD_IP_DOC, 1),
             col("Node", "", NODE_NAME_DOC, 1),
             col("Nominated Node", "", NOMINATED_DOC, 1),
@@ -121,11 +131,7 @@ impl Printable for Pod {
 
 impl Printable for Namespace {
     fn columns() -> Vec<Value> {
-        vec![
-            col("Name", "name", NAME_DOC, 0),
-            col("Status", "", "The status of the namespace", 0),
-            col("Age", "", AGE_DOC, 0),
-        ]
+        vec![name_column(), col("Status", "", "The status of the namespace", 0), age_column()]
     }
     fn cells(&self, now: Timestamp) -> Vec<Value> {
         let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
@@ -186,10 +192,10 @@ impl Printable for Event {
 impl Printable for Node {
     fn columns() -> Vec<Value> {
         vec![
-            col("Name", "name", NAME_DOC, 0),
+            name_column(),
             col("Status", "", "The status of the node", 0),
             col("Roles", "", "The roles of the node", 0),
-            col("Age", "", AGE_DOC, 0),
+            age_column(),
             col("Version", "", "Kubelet Version reported by the node.", 0),
             col(
                 "Internal-IP",

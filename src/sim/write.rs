@@ -97,9 +97,9 @@ pub fn decode<K: Kind>(body: &Value, mode: Validation) -> ApiResult<(K, Vec<Stri
 /// The body of a POST or PUT. A body without `apiVersion`/`kind` (what typed clients send
 /// when they leave them unset) takes them from the URL, as the API server's decoder does.
 fn body_of<K: Kind>(req: &Req) -> ApiResult<Value> {
-    if req.content_type().contains("protobuf") && K::RES == Res::Namespaces {
-        return super::protobuf::namespace_from_protobuf(&req.body)
-            .ok_or_else(|| ApiError::bad_request("unable to decode the protobuf body".to_string()));
+    if req.content_type().contains("protobuf") {
+        return super::protobuf::object_from_protobuf(K::KIND, &req.body)
+            .ok_or_else(|| ApiError::unsupported_media(req.content_type()));
     }
     let mut body = req.json_body()?;
     if let Some(m) = body.as_object_mut() {

@@ -1,0 +1,135 @@
+//! Real kubectl against the kinds a Pod manifest refers to: ConfigMaps, Secrets,
+//! ServiceAccounts and Services, applied from one multi-document file as the Kubernetes
+//! docs do, created with `kubectl create` (protobuf bodies), listed with the columns of
+//! kubectl's printers, and the defaults every namespace starts with.
+
+use crate::util::{TestCluster, normalize};
+
+const MULTI: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: game-config
+data:
+  lives: \"3\"
+  ui: user-interface.properties
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+stringData:
+  username: admin
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: build-robot
+";
+
+/// Cluster IPs are random within 10.96.0.0/12 except the `kubernetes` Service's.
+fn ips(text: &str) -> String {
+    let re = regex::Regex::new(r"10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+").expect("regex");
+    re.replace_all(text, |c: &regex::Captures| if &c[0] == "10.96.0.1" { c[0].to_string() } else { "<IP>".into() })
+        .into_owned()
+}
+
+/// Each line's cells, with ages and random IPs as placeholders.
+fn columns(text: &str) -> Vec<Vec<String>> {
+    let age = regex::Regex::new(r"^\d+(s|m|h|d)$").expect("regex");
+    let cell = |c: &str| if age.is_match(c) { "<AGE>".to_string() } else { c.to_string() };
+    ips(&normalize(text)).lines().map(|l| l.split_whitespace().map(cell).collect()).collect()
+}
+
+#[test]
+fn a_multi_document_file_applies_and_lists_like_a_cluster() {
+    let c = TestCluster::start();
+    let file = c.dir.path().join("multi.yaml");
+    std::fs::write(&file, MULTI).expect("write");
+    let applied = c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]);
+    assert_eq!(
+        applied.ok(),
+        "configmap/game-config created\nsecret/creds created\nservice/web created\nserviceaccount/build-robot created\n"
+    );
+    let listed = c.kubectl(&["get", "cm,secret,sa,svc"]);
+    let rows = columns(listed.ok());
+    let expect: Vec<Vec<&str>> = vec![
+        vec!["NAME", "DATA", "AGE"],
+        vec!["configmap/game-config", "2", "<AGE>"],
+        vec!["configmap/kube-root-ca.crt", "1", "<AGE>"],
+        vec![],
+        vec!["NAME", "TYPE", "DATA", "AGE"],
+        vec!["secret/creds", "Opaque", "1", "<AGE>"],
+        vec![],
+        vec!["NAME", "SECRETS", "AGE"],
+        vec!["serviceaccount/build-robot", "0", "<AGE>"],
+        vec!["serviceaccount/default", "0", "<AGE>"],
+        vec![],
+        vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        vec!["service/kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "<AGE>"],
+        vec!["service/web", "ClusterIP", "<IP>", "<none>", "80/TCP", "<AGE>"],
+    ];
+    assert_eq!(rows, expect, "{}", listed.stdout);
+    let wide = columns(c.kubectl(&["get", "svc", "web", "-o", "wide"]).ok());
+    assert_eq!(wide[1], ["web", "ClusterIP", "<IP>", "<none>", "80/TCP", "<AGE>", "app=web"]);
+    // stringData is write-only: it is stored base64 in data.
+    let user = c.kubectl(&["get", "secret", "creds", "-o", "jsonpath={.data.username}"]);
+    assert_eq!(user.ok(), "YWRtaW4=");
+    let svc = c.kubectl(&["describe", "svc", "web"]);
+    let described = ips(svc.ok());
+    for line in [
+        "Type:                     ClusterIP",
+        "Port:                     <unset>  80/TCP",
+        "TargetPort:               8080/TCP",
+        "Session Affinity:         None",
+    ] {
+        assert!(described.contains(line), "missing {line:?} in\n{described}");
+    }
+}
+
+#[test]
+fn kubectl_create_sends_protobuf_and_the_server_reads_it() {
+    let c = TestCluster::start();
+    assert_eq!(
+        c.kubectl(&["create", "configmap", "settings", "--from-literal=mode=dev"]).ok(),
+        "configmap/settings created\n"
+    );
+    assert_eq!(
+        c.kubectl(&["create", "secret", "generic", "token", "--from-literal=key=s3cret"]).ok(),
+        "secret/token created\n"
+    );
+    assert_eq!(c.kubectl(&["create", "serviceaccount", "robot"]).ok(), "serviceaccount/robot created\n");
+    assert_eq!(c.kubectl(&["create", "service", "clusterip", "api", "--tcp=80:8080"]).ok(), "service/api created\n");
+    assert_eq!(c.kubectl(&["create", "service", "nodeport", "edge", "--tcp=443:8443"]).ok(), "service/edge created\n");
+    assert_eq!(c.kubectl(&["get", "cm", "settings", "-o", "jsonpath={.data.mode}"]).ok(), "dev");
+    let api = c.kubectl(&["get", "svc", "api", "-o", "jsonpath={.spec.type} {.spec.ports[0].name} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.selector.app}"]);
+    assert_eq!(api.ok(), "ClusterIP 80-8080 80 8080 api");
+    let edge = c.kubectl(&["get", "svc", "edge", "-o", "jsonpath={.spec.type} {.spec.ports[0].nodePort}"]);
+    let (kind, node_port) = edge.ok().split_once(' ').expect("two fields");
+    assert_eq!(kind, "NodePort");
+    assert!(node_port.parse::<u16>().is_ok_and(|p| (30000..=32767).contains(&p)), "{node_port}");
+    assert_eq!(c.kubectl(&["get", "secret", "token", "-o", "jsonpath={.type} {.data.key}"]).ok(), "Opaque czNjcmV0");
+}
+
+#[test]
+fn a_new_namespace_has_its_defaults_and_takes_them_when_it_goes() {
+    let c = TestCluster::start();
+    c.kubectl(&["create", "namespace", "dev"]).ok();
+    let names = c.kubectl(&["get", "sa,cm", "-n", "dev", "-o", "name"]);
+    assert_eq!(names.ok(), "serviceaccount/default\nconfigmap/kube-root-ca.crt\n");
+    c.kubectl(&["create", "configmap", "left", "-n", "dev", "--from-literal=a=b"]).ok();
+    assert_eq!(c.kubectl(&["delete", "namespace", "dev"]).ok(), "namespace \"dev\" deleted\n");
+    let gone = c.kubectl(&["get", "cm", "-n", "dev", "-o", "name"]);
+    assert_eq!(gone.ok(), "", "nothing is left in a deleted namespace");
+}
