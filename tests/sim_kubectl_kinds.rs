@@ -133,3 +133,17 @@ fn a_new_namespace_has_its_defaults_and_takes_them_when_it_goes() {
     let gone = c.kubectl(&["get", "cm", "-n", "dev", "-o", "name"]);
     assert_eq!(gone.ok(), "", "nothing is left in a deleted namespace");
 }
+
+#[test]
+fn auth_can_i_answers_from_the_same_rules_the_server_enforces() {
+    let forbid = vec![("list".to_string(), "namespaces".to_string())];
+    let c = TestCluster::with(podsh::sim::SimOptions { forbid, ..podsh::sim::SimOptions::default() });
+    let yes = c.kubectl(&["auth", "can-i", "list", "pods"]);
+    assert_eq!((yes.stdout.as_str(), yes.code), ("yes\n", 0));
+    let no = c.kubectl(&["auth", "can-i", "list", "namespaces"]);
+    assert_eq!((no.stdout.as_str(), no.code), ("no\n", 1));
+    // What can-i says is what the server then does.
+    assert!(c.kubectl(&["get", "namespaces"]).fails().contains("cannot list resource \"namespaces\""));
+    let other_ns = c.kubectl(&["auth", "can-i", "create", "pods", "-n", "kube-system"]);
+    assert_eq!((other_ns.stdout.as_str(), other_ns.code), ("yes\n", 0));
+}

@@ -34,7 +34,7 @@ pub fn api_versions(server: &str) -> Value {
 }
 
 pub fn api_group_list() -> Value {
-    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []})
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [super::access::group_discovery()]})
 }
 
 pub fn resource_list() -> Value {
@@ -93,7 +93,8 @@ pub fn aggregated_core() -> Value {
 }
 
 pub fn aggregated_groups() -> Value {
-    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": []})
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {},
+           "items": [super::access::aggregated()]})
 }
 
 pub const AGGREGATED_CONTENT_TYPE: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";

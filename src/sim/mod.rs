@@ -7,6 +7,7 @@
 //! `watch` / `write` / `logs` (generic over `kinds::Kind`) -> `store` (typed objects,
 //! revisions, watch history). `lifecycle` moves pods along in the background.
 
+mod access;
 mod defaults;
 mod discovery;
 mod events;

@@ -159,6 +159,41 @@ pub fn object_from_protobuf(kind: &str, body: &[u8]) -> Option<Value> {
     Some(out)
 }
 
+/// A SelfSubjectAccessReview's spec: resource attributes (namespace, verb, group,
+/// version, resource, subresource, name) or non-resource ones (path, verb).
+pub fn access_review_from_protobuf(body: &[u8]) -> Option<Value> {
+    let unknown = fields(body.strip_prefix(b"k8s\0")?)?;
+    let review = fields(one(&unknown, 2)?)?;
+    let spec = fields(one(&review, 2)?)?;
+    let attrs = |raw: &[u8], names: &[(u64, &str)]| -> Option<Value> {
+        let f = fields(raw)?;
+        let mut out = json!({});
+        for (n, key) in names {
+            if let Some(v) = one(&f, *n).and_then(text).filter(|v| !v.is_empty()) {
+                out[*key] = json!(v);
+            }
+        }
+        Some(out)
+    };
+    let mut out = json!({"spec": {}});
+    if let Some(raw) = one(&spec, 1) {
+        let names = [
+            (1, "namespace"),
+            (2, "verb"),
+            (3, "group"),
+            (4, "version"),
+            (5, "resource"),
+            (6, "subresource"),
+            (7, "name"),
+        ];
+        out["spec"]["resourceAttributes"] = attrs(raw, &names)?;
+    }
+    if let Some(raw) = one(&spec, 2) {
+        out["spec"]["nonResourceAttributes"] = attrs(raw, &[(1, "path"), (2, "verb")])?;
+    }
+    Some(out)
+}
+
 /// ServiceSpec: ports, selector, clusterIP(s), type, externalIPs, externalName.
 fn service_spec(raw: &[u8]) -> Option<Value> {
     let f = fields(raw)?;

@@ -13,7 +13,7 @@ use super::kinds::Res;
 use super::request::{Req, Target, json_reply, parse_target, text_reply, typed_reply};
 use super::shared::Shared;
 use super::status::ApiError;
-use super::{logs, read, write};
+use super::{access, logs, read, write};
 
 /// Serves one request.
 pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Response {
@@ -31,6 +31,11 @@ pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Re
             typed_reply(disc::AGGREGATED_CONTENT_TYPE, &disc::aggregated_groups())
         }
         ["apis"] => json_reply(200, &disc::api_group_list(), &[]),
+        ["apis", access::GROUP] => json_reply(200, &access::group_discovery(), &[]),
+        ["apis", access::GROUP, "v1"] => json_reply(200, &access::resource_list(), &[]),
+        ["apis", access::GROUP, "v1", "selfsubjectaccessreviews"] if req.method == Method::POST => {
+            access::self_subject_access_review(&shared, &req).unwrap_or_else(IntoResponse::into_response)
+        }
         ["api", "v1"] => json_reply(200, &disc::resource_list(), &[]),
         ["openapi", "v3"] => json_reply(200, &disc::openapi_v3_root(), &[]),
         ["openapi", "v3", "api", "v1"] => json_reply(200, &disc::openapi_v3_core(), &[]),
