@@ -147,3 +147,52 @@ fn auth_can_i_answers_from_the_same_rules_the_server_enforces() {
     let other_ns = c.kubectl(&["auth", "can-i", "create", "pods", "-n", "kube-system"]);
     assert_eq!((other_ns.stdout.as_str(), other_ns.code), ("yes\n", 0));
 }
+
+const NEEDS_CONFIG: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: needs-config
+spec:
+  containers:
+  - name: app
+    image: nginx
+    envFrom:
+    - configMapRef:
+        name: game-config
+    env:
+    - name: PASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: creds
+          key: password
+";
+
+#[test]
+fn a_missing_config_map_or_secret_key_holds_the_container_until_it_appears() {
+    let c = TestCluster::with(podsh::sim::SimOptions { timing: crate::util::fast_timing(), ..Default::default() });
+    let file = c.dir.path().join("pod.yaml");
+    std::fs::write(&file, NEEDS_CONFIG).expect("write");
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    c.wait_status("needs-config", "CreateContainerConfigError");
+    let logs = c.kubectl(&["logs", "needs-config"]);
+    assert_eq!(
+        logs.fails(),
+        "Error from server (BadRequest): container \"app\" in pod \"needs-config\" is waiting to start: CreateContainerConfigError\n"
+    );
+    let described = c.kubectl(&["describe", "pod", "needs-config"]);
+    assert!(described.ok().contains("Error: configmap \"game-config\" not found"), "{}", described.stdout);
+    assert!(described.stdout.contains("Reason:       CreateContainerConfigError"), "{}", described.stdout);
+    c.kubectl(&["create", "configmap", "game-config", "--from-literal=lives=3"]).ok();
+    c.kubectl(&["create", "secret", "generic", "creds", "--from-literal=user=admin"]).ok();
+    let keyless = "Error: couldn't find key password in Secret default/creds";
+    assert!(
+        crate::util::wait_for(std::time::Duration::from_secs(10), || c
+            .kubectl(&["describe", "pod", "needs-config"])
+            .stdout
+            .contains(keyless)),
+        "the missing key is named once the secret exists"
+    );
+    c.kubectl(&["patch", "secret", "creds", "-p", r#"{"stringData":{"password":"s3cret"}}"#]).ok();
+    c.wait_status("needs-config", "Running");
+}

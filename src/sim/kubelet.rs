@@ -65,6 +65,8 @@ fn restart_allowed(policy: &str, code: i32) -> bool {
 
 pub(super) fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
+    let name = store.runtime.get(key).and_then(|rt| rt.ctr(init, i)).map(|c| c.name.clone()).unwrap_or_default();
+    let config_error = super::configrefs::config_error(store, &pod, &name);
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
     let policy =
@@ -93,9 +95,10 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: 
                 let size = 10_000_000 + (digest(&base).len() as u64 * 1_337_331) % 150_000_000;
                 notes.push(kubelet("Pulled", format!("Successfully pulled image \"{}\" in {ms}ms ({ms}ms including waiting). Image size: {size} bytes.", c.image)));
                 c.image_id = image_id(&c.image);
-                start_instance(c, now, &mut notes, &kubelet, &policy, timing);
+                create_instance(c, config_error, now, &mut notes, &kubelet, &policy, timing);
             }
         }
+        CState::ConfigError(_) => create_instance(c, config_error, now, &mut notes, &kubelet, &policy, timing),
         CState::PullError(_) => {
             notes.push(kubelet("BackOff", format!("Back-off pulling image \"{}\"", c.image)));
             notes.push(kubelet("Failed", "Error: ImagePullBackOff".into()).warn());
@@ -120,12 +123,33 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: 
         CState::CrashBackOff { .. } => {
             c.restarts += 1;
             notes.push(kubelet("Pulled", format!("Container image \"{}\" already present on machine", c.image)));
-            start_instance(c, now, &mut notes, &kubelet, &policy, timing);
+            create_instance(c, config_error, now, &mut notes, &kubelet, &policy, timing);
         }
         CState::Idle | CState::Terminated { restart: false, .. } => {}
     }
     for n in notes {
         record(store, &pod, n);
+    }
+}
+
+/// Creates and starts the container, or, while its configuration is missing, reports
+/// that and looks again at the next sync.
+fn create_instance(
+    c: &mut Ctr,
+    config_error: Option<String>,
+    now: Instant,
+    notes: &mut Vec<Note>,
+    kubelet: &dyn Fn(&'static str, String) -> Note,
+    policy: &str,
+    timing: &Timing,
+) {
+    match config_error {
+        Some(msg) => {
+            notes.push(kubelet("Failed", format!("Error: {msg}")).warn());
+            c.state = CState::ConfigError(msg);
+            c.next = Some(now + timing.backoff(0));
+        }
+        None => start_instance(c, now, notes, kubelet, policy, timing),
     }
 }
 

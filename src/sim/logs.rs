@@ -89,6 +89,7 @@ fn snapshot(shared: &Shared, k: &(String, String), o: &Opts) -> Result<(Vec<LogL
         CState::Idle => Some("PodInitializing"),
         CState::Creating => Some("ContainerCreating"),
         CState::PullError(_) | CState::PullBackOff => Some("image can't be pulled"),
+        CState::ConfigError(_) => Some("CreateContainerConfigError"),
         _ => None,
     };
     if let (Some(why), true) = (waiting, c.logs.is_empty()) {

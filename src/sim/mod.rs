@@ -8,6 +8,7 @@
 //! revisions, watch history). `lifecycle` moves pods along in the background.
 
 mod access;
+mod configrefs;
 mod defaults;
 mod discovery;
 mod events;

@@ -196,16 +196,38 @@ impl Hooks for ServiceAccount {}
 impl Hooks for Secret {
     /// `stringData` is write-only: it lands in `data`, and the type defaults to Opaque.
     fn prepare(&mut self) -> ApiResult<()> {
-        if let Some(strings) = self.string_data.take() {
-            let data = self.data.get_or_insert_with(BTreeMap::new);
-            for (k, v) in strings {
-                data.insert(k, ByteString(v.into_bytes()));
-            }
-        }
+        fold_string_data(self);
         if self.type_.as_deref().is_none_or(str::is_empty) {
             self.type_ = Some("Opaque".into());
         }
         Ok(())
+    }
+
+    /// Updates fold `stringData` too; the type cannot change.
+    fn check_update(old: &Self, new: &mut Self, _status_only: bool) -> ApiResult<()> {
+        fold_string_data(new);
+        if new.type_.as_deref().is_none_or(str::is_empty) {
+            new.type_ = old.type_.clone();
+        }
+        if new.type_ != old.type_ {
+            let name = new.metadata.name.clone().unwrap_or_default();
+            let cause = Cause::new(
+                "FieldValueInvalid",
+                "type",
+                format!("Invalid value: \"{}\": field is immutable", new.type_.clone().unwrap_or_default()),
+            );
+            return Err(ApiError::invalid("Secret", &name, vec![cause]));
+        }
+        Ok(())
+    }
+}
+
+fn fold_string_data(secret: &mut Secret) {
+    if let Some(strings) = secret.string_data.take() {
+        let data = secret.data.get_or_insert_with(BTreeMap::new);
+        for (k, v) in strings {
+            data.insert(k, ByteString(v.into_bytes()));
+        }
     }
 }
 

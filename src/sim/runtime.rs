@@ -37,6 +37,8 @@ pub enum CState {
     Creating,
     PullError(String),
     PullBackOff,
+    /// Image present, but a ConfigMap or Secret the environment needs is missing.
+    ConfigError(String),
     Running {
         started: Timestamp,
     },
@@ -142,6 +144,10 @@ pub struct PodRuntime {
 impl PodRuntime {
     pub fn initialized(&self) -> bool {
         self.init.iter().all(|c| c.is_done() && c.exit_code() == Some(0))
+    }
+
+    pub fn ctr(&self, init: bool, i: usize) -> Option<&Ctr> {
+        if init { self.init.get(i) } else { self.main.get(i) }
     }
 
     pub fn ctr_mut(&mut self, init: bool, i: usize) -> Option<&mut Ctr> {
@@ -308,6 +314,7 @@ fn ctr_status(c: &Ctr, before_init: bool, pod_ref: &str) -> ContainerStatus {
         CState::Idle | CState::Creating => waiting("ContainerCreating", None),
         CState::PullError(msg) => waiting("ErrImagePull", Some(msg.clone())),
         CState::PullBackOff => waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{}\"", c.image))),
+        CState::ConfigError(msg) => waiting("CreateContainerConfigError", Some(msg.clone())),
         CState::Running { started } => ContainerState {
             running: Some(ContainerStateRunning { started_at: Some(Time(*started)) }),
             ..Default::default()

@@ -1,0 +1,71 @@
+//! What the kubelet checks before it creates a container: that the ConfigMaps and Secrets
+//! its environment refers to (`envFrom`, `valueFrom`) exist and hold the keys named,
+//! unless marked optional. A failure is the container's `CreateContainerConfigError`,
+//! worded as the kubelet words it.
+
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Pod, Secret};
+
+use super::store::Store;
+
+/// Why container `name` of `pod` cannot be created yet, if it cannot.
+pub fn config_error(store: &Store, pod: &Pod, name: &str) -> Option<String> {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let spec = pod.spec.as_ref()?;
+    let c = spec.containers.iter().chain(spec.init_containers.iter().flatten()).find(|c| c.name == name)?;
+    env_from_error(store, &ns, c).or_else(|| env_error(store, &ns, c))
+}
+
+fn config_map<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a ConfigMap> {
+    store.configmaps.get(&(ns.to_string(), name.to_string()))
+}
+
+fn secret<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Secret> {
+    store.secrets.get(&(ns.to_string(), name.to_string()))
+}
+
+fn env_from_error(store: &Store, ns: &str, c: &Container) -> Option<String> {
+    for source in c.env_from.iter().flatten() {
+        if let Some(r) = &source.config_map_ref
+            && !r.optional.unwrap_or(false)
+            && config_map(store, ns, &r.name).is_none()
+        {
+            return Some(format!("configmap \"{}\" not found", r.name));
+        }
+        if let Some(r) = &source.secret_ref
+            && !r.optional.unwrap_or(false)
+            && secret(store, ns, &r.name).is_none()
+        {
+            return Some(format!("secret \"{}\" not found", r.name));
+        }
+    }
+    None
+}
+
+fn env_error(store: &Store, ns: &str, c: &Container) -> Option<String> {
+    for var in c.env.iter().flatten() {
+        let Some(from) = &var.value_from else { continue };
+        if let Some(r) = &from.config_map_key_ref
+            && !r.optional.unwrap_or(false)
+        {
+            let Some(cm) = config_map(store, ns, &r.name) else {
+                return Some(format!("configmap \"{}\" not found", r.name));
+            };
+            let has = cm.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
+                || cm.binary_data.as_ref().is_some_and(|d| d.contains_key(&r.key));
+            if !has {
+                return Some(format!("couldn't find key {} in ConfigMap {ns}/{}", r.key, r.name));
+            }
+        }
+        if let Some(r) = &from.secret_key_ref
+            && !r.optional.unwrap_or(false)
+        {
+            let Some(s) = secret(store, ns, &r.name) else {
+                return Some(format!("secret \"{}\" not found", r.name));
+            };
+            if !s.data.as_ref().is_some_and(|d| d.contains_key(&r.key)) {
+                return Some(format!("couldn't find key {} in Secret {ns}/{}", r.key, r.name));
+            }
+        }
+    }
+    None
+}
