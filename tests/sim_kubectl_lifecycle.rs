@@ -135,3 +135,47 @@ fn deleting_a_node_fails_its_pods() {
     assert_eq!(c.kubectl(&["get", "pod", lost, "-o", "jsonpath={.status.phase}"]).ok(), "Failed");
     assert_eq!(status_of(&c, kept)[2], "Running");
 }
+
+#[test]
+fn requests_beyond_the_node_stay_pending_until_room_is_made() {
+    let c = TestCluster::start();
+    // The node has 2 CPUs: a pod asking for 1.5 fits, a second one does not.
+    c.kubectl(&[
+        "run",
+        "big",
+        "--image=nginx",
+        "--overrides",
+        r#"{"spec":{"containers":[{"name":"big","image":"nginx","resources":{"requests":{"cpu":"1500m"}}}]}}"#,
+    ])
+    .ok();
+    c.wait_status("big", "Running");
+    c.kubectl(&[
+        "run",
+        "more",
+        "--image=nginx",
+        "--overrides",
+        r#"{"spec":{"containers":[{"name":"more","image":"nginx","resources":{"requests":{"cpu":"1"}}}]}}"#,
+    ])
+    .ok();
+    c.kubectl(&[
+        "run",
+        "huge",
+        "--image=nginx",
+        "--overrides",
+        r#"{"spec":{"containers":[{"name":"huge","image":"nginx","resources":{"requests":{"cpu":"500"}}}]}}"#,
+    ])
+    .ok();
+    let expected = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+    for pod in ["more", "huge"] {
+        assert!(
+            wait_for(Duration::from_secs(10), || c.kubectl(&["describe", "pod", pod]).stdout.contains(expected)),
+            "{pod} is refused for cpu: {}",
+            c.kubectl(&["describe", "pod", pod]).stdout
+        );
+        assert_eq!(status_of(&c, pod)[2], "Pending");
+    }
+    // Freeing the CPU lets the smaller one in; the impossible one stays.
+    c.kubectl(&["delete", "pod", "big", "--grace-period=0", "--force"]);
+    c.wait_status("more", "Running");
+    assert_eq!(status_of(&c, "huge")[2], "Pending");
+}

@@ -17,8 +17,10 @@ struct Tmux {
 impl Tmux {
     fn start(c: &TestCluster) -> Tmux {
         let socket = format!("podsh-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        // The pane's own sh must outlive a Ctrl-C meant for the shell under test (it shares
+        // the terminal's foreground group); a no-op trap keeps it, and is not inherited.
         let cmd = format!(
-            "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; echo EXITED=$?; sleep 60",
+            "trap : INT; env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; echo EXITED=$?; sleep 60",
             home = c.dir.path().display(),
             bin = env!("CARGO_BIN_EXE_kubectl-podsh"),
             kc = c.kubeconfig.display()

@@ -15,6 +15,7 @@ use super::kubelet::{ctr_step, kick, progress_init};
 use super::podstate::{field_path, record, refresh};
 use super::program::Program;
 use super::runtime::{CState, Ctr, PodRuntime, Stage, Term};
+use super::scheduling;
 use super::shared::Shared;
 use super::store::{Key, Store, now_secs};
 use super::timing::Timing;
@@ -183,44 +184,46 @@ fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool
     true
 }
 
-fn node_ready(n: &Node) -> bool {
-    let unschedulable = n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
-    let ready = n
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
-    ready && !unschedulable
-}
-
 fn schedule(store: &mut Store, key: &Key, now: Instant) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let spec = pod.spec.clone().unwrap_or_default();
-    let selector = spec.node_selector.clone().unwrap_or_default();
-    let fits = |n: &Node| {
-        let labels = n.metadata.labels.clone().unwrap_or_default();
-        node_ready(n) && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
-    };
     let nodes: Vec<&Node> = store.nodes.values().collect();
-    let chosen = match &spec.node_name {
-        Some(n) => nodes.iter().find(|x| x.metadata.name.as_ref() == Some(n)).copied(),
+    let (chosen, per_node) = match &spec.node_name {
+        Some(n) => (nodes.iter().find(|x| x.metadata.name.as_ref() == Some(n)).copied(), Vec::new()),
         None => {
-            let eligible: Vec<&Node> = nodes.iter().copied().filter(|n| fits(n)).collect();
+            // What bound pods use is summed (a pass over every pod) only for a pod that
+            // asks for cpu or memory, so binding request-less pods stays cheap at
+            // 150,000 pods; those are not held to the node's pod count.
+            let asks = scheduling::request_of(&pod) != scheduling::Request::default();
+            let usage = if asks { scheduling::usage(store) } else { Default::default() };
+            let per_node: Vec<Vec<&'static str>> = nodes
+                .iter()
+                .map(|n| {
+                    let bound = usage.get(n.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default();
+                    scheduling::failures(&pod, n, bound)
+                })
+                .collect();
+            let eligible: Vec<&Node> =
+                nodes.iter().zip(&per_node).filter(|(_, f)| f.is_empty()).map(|(n, _)| *n).collect();
             let pick = store.runtime.len() % eligible.len().max(1);
-            eligible.get(pick).copied()
+            (eligible.get(pick).copied(), per_node)
         }
     };
     let Some(node) = chosen.cloned() else {
-        let total = nodes.len();
-        let why = format!(
-            "0/{total} nodes are available: {total} node(s) didn't match Pod's node affinity/selector. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-        );
-        let first_time = store.runtime.get(key).is_some_and(|rt| rt.unschedulable.is_none());
+        if spec.node_name.is_some() {
+            // Bound by name to a node that does not exist: no scheduler looks at it.
+            if let Some(rt) = store.runtime.get_mut(key) {
+                rt.due = Some(now + Duration::from_secs(1));
+            }
+            return;
+        }
+        let why = scheduling::unschedulable_message(&per_node);
+        let changed = store.runtime.get(key).is_some_and(|rt| rt.unschedulable.as_ref() != Some(&why));
         if let Some(rt) = store.runtime.get_mut(key) {
             rt.unschedulable = Some(why.clone());
             rt.due = Some(now + Duration::from_secs(1));
         }
-        if first_time {
+        if changed {
             let note = Note {
                 warning: true,
                 reason: "FailedScheduling",

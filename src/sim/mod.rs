@@ -28,6 +28,7 @@ mod referenced;
 mod request;
 mod router;
 mod runtime;
+mod scheduling;
 mod serve;
 pub mod shared;
 mod status;
@@ -102,7 +103,9 @@ pub struct Simulator {
     tls: Arc<Tls>,
 }
 
-fn node(i: usize) -> Node {
+/// A Ready node with 2 CPUs and room for `max_pods` pods (110, the kubelet default,
+/// unless pre-created pods need more).
+fn node(i: usize, max_pods: usize) -> Node {
     let name = format!("node-{i}");
     let labels = [
         ("kubernetes.io/hostname", name.as_str()),
@@ -113,7 +116,7 @@ fn node(i: usize) -> Node {
     ];
     let q = |s: &str| Quantity(s.to_string());
     let resources =
-        [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q("110")), ("ephemeral-storage", q("102626232Ki"))]
+        [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q(&max_pods.to_string())), ("ephemeral-storage", q("102626232Ki"))]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect::<std::collections::BTreeMap<_, _>>();
@@ -220,7 +223,7 @@ impl Simulator {
         }
         store.create_fresh(referenced::kubernetes_service());
         for i in 1..=opts.nodes.max(1) {
-            store.create(node(i));
+            store.create(node(i, 110.max(opts.pods.div_ceil(opts.nodes.max(1)) + 110)));
         }
         prefill(&mut store, opts.pods, &opts.timing);
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
