@@ -115,11 +115,15 @@ fn node(i: usize, max_pods: usize) -> Node {
         ("beta.kubernetes.io/arch", "amd64"),
     ];
     let q = |s: &str| Quantity(s.to_string());
-    let resources =
-        [("cpu", q("2")), ("memory", q("8142048Ki")), ("pods", q(&max_pods.to_string())), ("ephemeral-storage", q("102626232Ki"))]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect::<std::collections::BTreeMap<_, _>>();
+    let resources = [
+        ("cpu", q("2")),
+        ("memory", q("8142048Ki")),
+        ("pods", q(&max_pods.to_string())),
+        ("ephemeral-storage", q("102626232Ki")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect::<std::collections::BTreeMap<_, _>>();
     let now = Time(now_secs());
     Node {
         metadata: ObjectMeta {
