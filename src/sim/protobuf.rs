@@ -70,28 +70,25 @@ fn text(b: &[u8]) -> Option<String> {
     String::from_utf8(b.to_vec()).ok()
 }
 
-fn string_map(entries: &[&[u8]]) -> BTreeMap<String, String> {
+/// A protobuf map (entries of key 1, value 2), each value read by `value`.
+fn map_of<V>(entries: &[&[u8]], value: impl Fn(&[u8]) -> V) -> BTreeMap<String, V> {
     entries
         .iter()
         .filter_map(|e| {
             let f = fields(e)?;
-            let k = f.iter().find(|(n, _)| *n == 1).and_then(|(_, v)| text(v))?;
-            let v = f.iter().find(|(n, _)| *n == 2).and_then(|(_, v)| text(v)).unwrap_or_default();
-            Some((k, v))
+            let k = one(&f, 1).and_then(text)?;
+            Some((k, value(one(&f, 2).unwrap_or_default())))
         })
         .collect()
 }
 
+fn string_map(entries: &[&[u8]]) -> BTreeMap<String, String> {
+    map_of(entries, |v| text(v).unwrap_or_default())
+}
+
+/// Bytes values, as JSON carries them (base64).
 fn bytes_map(entries: &[&[u8]]) -> BTreeMap<String, Value> {
-    entries
-        .iter()
-        .filter_map(|e| {
-            let f = fields(e)?;
-            let k = f.iter().find(|(n, _)| *n == 1).and_then(|(_, v)| text(v))?;
-            let v = f.iter().find(|(n, _)| *n == 2).map(|(_, v)| v.to_vec()).unwrap_or_default();
-            Some((k, serde_json::to_value(k8s_openapi::ByteString(v)).unwrap_or(Value::Null)))
-        })
-        .collect()
+    map_of(entries, |v| serde_json::to_value(k8s_openapi::ByteString(v.to_vec())).unwrap_or(Value::Null))
 }
 
 /// The repeated length-delimited fields numbered `n`.
