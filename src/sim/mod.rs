@@ -5,7 +5,8 @@
 //!
 //! Flow of a request: `serve` (auth, logging) -> `router` (path -> target) -> `read` /
 //! `watch` / `write` / `logs` (generic over `kinds::Kind`) -> `store` (typed objects,
-//! revisions, watch history). `lifecycle` moves pods along in the background.
+//! revisions, watch history). `lifecycle` moves pods along in the background, binding
+//! them by `scheduling`'s filters and starting containers once `configrefs` is satisfied.
 
 mod access;
 mod configrefs;
