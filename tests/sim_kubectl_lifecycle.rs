@@ -179,3 +179,24 @@ fn requests_beyond_the_node_stay_pending_until_room_is_made() {
     c.wait_status("more", "Running");
     assert_eq!(status_of(&c, "huge")[2], "Pending");
 }
+
+#[test]
+fn a_tainted_node_takes_only_pods_that_tolerate_it() {
+    let c = TestCluster::start();
+    assert_text(c.kubectl(&["taint", "nodes", "node-1", "dedicated=gpu:NoSchedule"]).ok(), "node/node-1 tainted\n");
+    c.kubectl(&["run", "plain", "--image=nginx"]).ok();
+    let expected = "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    assert!(
+        wait_for(Duration::from_secs(10), || c.kubectl(&["describe", "pod", "plain"]).stdout.contains(expected)),
+        "{}",
+        c.kubectl(&["describe", "pod", "plain"]).stdout
+    );
+    let tolerant =
+        r#"{"spec":{"tolerations":[{"key":"dedicated","operator":"Equal","value":"gpu","effect":"NoSchedule"}]}}"#;
+    c.kubectl(&["run", "tolerant", "--image=nginx", "--overrides", tolerant]).ok();
+    c.wait_status("tolerant", "Running");
+    assert_eq!(status_of(&c, "plain")[2], "Pending");
+    // Removing the taint lets the other pod in.
+    assert_text(c.kubectl(&["taint", "nodes", "node-1", "dedicated-"]).ok(), "node/node-1 untainted\n");
+    c.wait_status("plain", "Running");
+}

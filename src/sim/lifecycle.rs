@@ -196,7 +196,7 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
             // 150,000 pods; those are not held to the node's pod count.
             let asks = scheduling::request_of(&pod) != scheduling::Request::default();
             let usage = if asks { scheduling::usage(store) } else { Default::default() };
-            let per_node: Vec<Vec<&'static str>> = nodes
+            let per_node: Vec<Vec<String>> = nodes
                 .iter()
                 .map(|n| {
                     let bound = usage.get(n.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default();

@@ -1,16 +1,44 @@
 //! The scheduler's filters, in the order kube-scheduler runs them, and the message it
-//! gives when no node passes: node selectors (NodeAffinity), then resource requests
+//! gives when no node passes: taints against tolerations (TaintToleration), node
+//! selectors (NodeAffinity), then resource requests
 //! against what is left of each node's allocatable (NodeResourcesFit: cpu, memory, pods).
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Node, Pod};
+use k8s_openapi::api::core::v1::{Container, Node, Pod, Taint, Toleration};
 
 use crate::common::quantity::Quantity;
 
 use super::store::Store;
 
 const SELECTOR: &str = "node(s) didn't match Pod's node affinity/selector";
+
+/// The first NoSchedule/NoExecute taint of `node` that none of the pod's tolerations
+/// tolerates (PreferNoSchedule only steers, it never filters).
+fn untolerated<'a>(pod: &Pod, node: &'a Node) -> Option<&'a Taint> {
+    let tolerations = pod.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default();
+    let taints = node.spec.as_ref().and_then(|s| s.taints.as_ref())?;
+    taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .find(|t| !tolerations.iter().any(|tol| tolerates(tol, t)))
+}
+
+/// A toleration's match: effect (empty tolerates every effect), key (empty with Exists
+/// tolerates every key), and value under Equal (the default operator).
+fn tolerates(tol: &Toleration, taint: &Taint) -> bool {
+    let effect =
+        tol.effect.as_deref().is_none_or(str::is_empty) || tol.effect.as_deref() == Some(taint.effect.as_str());
+    let key = match tol.key.as_deref() {
+        None | Some("") => tol.operator.as_deref() == Some("Exists"),
+        Some(k) => k == taint.key,
+    };
+    let value = match tol.operator.as_deref() {
+        Some("Exists") => true,
+        _ => tol.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+    };
+    effect && key && value
+}
 
 /// What one pod asks of a node: millicores, bytes, one pod slot.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -43,9 +71,9 @@ fn allocatable(node: &Node, resource: &str, milli: bool) -> i128 {
 
 /// Why `node` cannot take `pod` (empty when it can). `bound` is what the pods already on
 /// the node request, and how many there are.
-pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<&'static str> {
+pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<String> {
     if node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) {
-        return vec!["node(s) were unschedulable"];
+        return vec!["node(s) were unschedulable".into()];
     }
     let ready = node
         .status
@@ -53,24 +81,27 @@ pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<&'static
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
     if !ready {
-        return vec!["node(s) had untolerated taint {node.kubernetes.io/not-ready: }"];
+        return vec!["node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into()];
+    }
+    if let Some(t) = untolerated(pod, node) {
+        return vec![format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value.clone().unwrap_or_default())];
     }
     let selector = pod.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
     let labels = node.metadata.labels.clone().unwrap_or_default();
     if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
-        return vec![SELECTOR];
+        return vec![SELECTOR.into()];
     }
     let want = request_of(pod);
     let (used, count) = bound;
     let mut out = Vec::new();
     if count as i128 + 1 > allocatable(node, "pods", false) {
-        out.push("Too many pods");
+        out.push("Too many pods".into());
     }
     if want.milli_cpu > 0 && used.milli_cpu + want.milli_cpu > allocatable(node, "cpu", true) {
-        out.push("Insufficient cpu");
+        out.push("Insufficient cpu".into());
     }
     if want.memory > 0 && used.memory + want.memory > allocatable(node, "memory", false) {
-        out.push("Insufficient memory");
+        out.push("Insufficient memory".into());
     }
     out
 }
@@ -97,13 +128,13 @@ pub fn usage(store: &Store) -> BTreeMap<String, (Request, usize)> {
 /// The FailedScheduling message for per-node failure lists: counts of each reason,
 /// sorted, then what preemption could do (nothing for a selector mismatch; no victims,
 /// since the simulator has no priorities, for resources).
-pub fn unschedulable_message(per_node: &[Vec<&'static str>]) -> String {
+pub fn unschedulable_message(per_node: &[Vec<String>]) -> String {
     let total = per_node.len();
     let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
     let mut preemption: BTreeMap<&str, usize> = BTreeMap::new();
     for failures in per_node {
         for r in failures {
-            *reasons.entry(r).or_default() += 1;
+            *reasons.entry(r.as_str()).or_default() += 1;
         }
         let resources_only = failures.iter().all(|r| r.starts_with("Insufficient ") || *r == "Too many pods");
         let p = if failures.is_empty() || !resources_only {
@@ -147,6 +178,33 @@ mod tests {
         let none = (Request::default(), 0);
         assert!(failures(&pod("500m", Some(("disk", "ssd"))), &node(), none).is_empty());
         assert_eq!(failures(&pod("500", Some(("disk", "hdd"))), &node(), none), [SELECTOR], "selector first");
+        let mut tainted = node();
+        tainted.spec =
+            serde_json::from_value(json!({"taints": [{"key": "gpu", "value": "yes", "effect": "NoSchedule"},
+                                                           {"key": "soft", "effect": "PreferNoSchedule"}]}))
+            .ok();
+        assert_eq!(
+            failures(&pod("1", Some(("disk", "hdd"))), &tainted, none),
+            ["node(s) had untolerated taint {gpu: yes}"]
+        );
+        let mut tolerant = pod("1", None);
+        let tol = |t: serde_json::Value| serde_json::from_value::<Toleration>(t).expect("toleration");
+        for t in [
+            json!({"key": "gpu", "value": "yes", "effect": "NoSchedule"}),
+            json!({"key": "gpu", "operator": "Exists"}),
+            json!({"operator": "Exists"}),
+        ] {
+            tolerant.spec.as_mut().expect("spec").tolerations = Some(vec![tol(t.clone())]);
+            assert!(failures(&tolerant, &tainted, none).is_empty(), "{t} tolerates");
+        }
+        for t in [
+            json!({"key": "gpu", "value": "no"}),
+            json!({"key": "gpu", "operator": "Exists", "effect": "NoExecute"}),
+            json!({"key": "other", "operator": "Exists"}),
+        ] {
+            tolerant.spec.as_mut().expect("spec").tolerations = Some(vec![tol(t.clone())]);
+            assert_eq!(failures(&tolerant, &tainted, none).len(), 1, "{t} does not tolerate");
+        }
         assert_eq!(failures(&pod("2500m", None), &node(), none), ["Insufficient cpu"]);
         let used = (Request { milli_cpu: 1600, memory: 1 << 30 }, 2);
         assert_eq!(
@@ -159,11 +217,14 @@ mod tests {
     #[test]
     fn messages_count_reasons_and_preemption() {
         assert_eq!(
-            unschedulable_message(&[vec!["Insufficient cpu"]]),
+            unschedulable_message(&[vec!["Insufficient cpu".into()]]),
             "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
         );
         assert_eq!(
-            unschedulable_message(&[vec![SELECTOR], vec!["Insufficient cpu", "Insufficient memory"]]),
+            unschedulable_message(&[
+                vec![SELECTOR.into()],
+                vec!["Insufficient cpu".into(), "Insufficient memory".into()]
+            ]),
             "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
         );
     }
