@@ -161,7 +161,8 @@ pub trait Kind:
     fn field(&self, name: &str) -> String;
 }
 
-fn meta_field(m: &ObjectMeta, name: &str) -> Option<String> {
+/// The selectable metadata fields every kind has.
+pub fn meta_field(m: &ObjectMeta, name: &str) -> Option<String> {
     match name {
         "metadata.name" => Some(m.name.clone().unwrap_or_default()),
         "metadata.namespace" => Some(m.namespace.clone().unwrap_or_default()),

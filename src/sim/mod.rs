@@ -169,15 +169,8 @@ fn node(i: usize, max_pods: usize) -> Node {
 }
 
 fn namespace(name: &str) -> Namespace {
-    let mut ns = Namespace {
-        metadata: ObjectMeta {
-            name: Some(name.into()),
-            uid: Some(new_uid()),
-            creation_timestamp: Some(Time(now_secs())),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let mut ns =
+        Namespace { metadata: ObjectMeta { name: Some(name.into()), ..Default::default() }, ..Default::default() };
     // The built-in names are valid, so preparing cannot fail.
     let _ = ns.prepare();
     ns
@@ -196,13 +189,11 @@ fn prefill(store: &mut Store, n: usize, timing: &Timing) {
             Ok(p) => p,
             Err(_) => continue,
         };
-        pod.metadata.uid = Some(new_uid());
-        pod.metadata.creation_timestamp = Some(Time(now_secs()));
         if pod.prepare().is_err() {
             continue;
         }
         let key = ("default".to_string(), name);
-        store.create(pod);
+        store.create_fresh(pod);
         lifecycle::admit(store, &key, timing);
         for step in 1..=8u64 {
             lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
@@ -221,7 +212,7 @@ impl Simulator {
         };
         let mut store = Store::new(opts.history.max(16));
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            store.create(namespace(ns));
+            store.create_fresh(namespace(ns));
             let (sa, cm) = referenced::namespace_defaults(ns, &tls.ca_pem);
             store.create_fresh(sa);
             store.create_fresh(cm);

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::common::duration::age;
 use crate::common::schema::field_doc;
 
-use super::kinds::{Kind, Res};
+use super::kinds::{Kind, Res, meta_field};
 use super::status::{ApiError, ApiResult, Cause};
 use super::store::{Key, Store};
 use super::table::{Printable, age_column, name_column};
@@ -50,12 +50,7 @@ trait Selectable {
 }
 
 fn meta(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str) -> String {
-    match name {
-        "metadata.name" => m.name.clone(),
-        "metadata.namespace" => m.namespace.clone(),
-        _ => None,
-    }
-    .unwrap_or_default()
+    meta_field(m, name).unwrap_or_default()
 }
 
 impl Selectable for ConfigMap {
