@@ -37,6 +37,7 @@ mod store;
 mod table;
 mod timing;
 mod tls;
+mod userland;
 pub use tls::Tls;
 mod validate;
 mod watch;

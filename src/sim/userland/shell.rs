@@ -1,0 +1,460 @@
+//! The container's shell (`sh`, `bash`, BusyBox `ash`): runs parsed lines against the
+//! container's filesystem and environment, with builtins (`cd`, `export`, `exit`, ...),
+//! `$VAR` and `*` expansion, pipes, redirections to files, and the wording of the shell
+//! the image really has (dash's `sh: 1: x: not found`, ash's `sh: x: not found`, bash's
+//! `bash: x: command not found`; 127 either way). Programs on the PATH run in `commands`.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::commands;
+use super::fs::{Body, Fs, absolute, components};
+use super::io::{Sink, Source, Wake};
+use super::parse::{Join, Piece, RedirKind, Simple, Word, parse};
+use super::seed::{Container, Flavor};
+
+/// What a running shell may do outside its container's filesystem.
+pub trait Host: Send + Sync {
+    /// Appends a line to the container's log (a server's access log goes to stdout).
+    fn log_line(&self, line: String);
+}
+
+/// A host that records nothing (unit tests, probes).
+pub struct NoHost;
+
+impl Host for NoHost {
+    fn log_line(&self, _line: String) {}
+}
+
+/// Where the shell looks for programs.
+pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+pub struct Shell {
+    pub ctr: Arc<Container>,
+    pub fs: Arc<Mutex<Fs>>,
+    pub host: Arc<dyn Host>,
+    pub cwd: String,
+    pub vars: Vec<(String, String)>,
+    pub status: i32,
+    /// How it was invoked: `sh`, `bash` or `ash`.
+    pub name: String,
+    pub pid: u32,
+    /// Line number inside a script (dash puts it in error messages).
+    pub line_no: usize,
+    pub exited: Option<i32>,
+    /// The terminal's width when the session has one (`ls` lays out columns then).
+    pub columns: Option<usize>,
+}
+
+impl Shell {
+    pub fn new(ctr: Arc<Container>, fs: Arc<Mutex<Fs>>, host: Arc<dyn Host>, name: &str, pid: u32) -> Self {
+        let mut vars = ctr.env.clone();
+        if !vars.iter().any(|(k, _)| k == "HOME") {
+            vars.push(("HOME".into(), "/root".into()));
+        }
+        Shell {
+            ctr,
+            fs,
+            host,
+            cwd: "/".into(),
+            vars,
+            status: 0,
+            name: name.into(),
+            pid,
+            line_no: 1,
+            exited: None,
+            columns: None,
+        }
+    }
+
+    pub fn fs(&self) -> MutexGuard<'_, Fs> {
+        self.fs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        match self.vars.iter_mut().find(|(k, _)| k == name) {
+            Some(v) => v.1 = value.into(),
+            None => self.vars.push((name.into(), value.into())),
+        }
+    }
+
+    /// The prompt an interactive shell of this kind prints.
+    pub fn prompt(&self) -> String {
+        let home = self.var("HOME").unwrap_or("/root");
+        let short = if self.cwd == home {
+            "~".to_string()
+        } else if let Some(rest) = self.cwd.strip_prefix(&format!("{home}/")) {
+            format!("~/{rest}")
+        } else {
+            self.cwd.clone()
+        };
+        match (self.ctr.flavor(), self.name.as_str()) {
+            (Flavor::Debian, "bash") => format!("root@{}:{short}# ", self.ctr.pod),
+            (Flavor::Debian, _) => "# ".into(),
+            (Flavor::Ash, _) => format!("{short} # "),
+        }
+    }
+
+    /// The shell's complaint about a command, in its own format.
+    pub fn complain(&self, err: &mut Sink, what: &str, message: &str) {
+        let text = match (self.ctr.flavor(), self.name.as_str()) {
+            (Flavor::Debian, "bash") => format!("bash: {what}: {message}\n"),
+            (Flavor::Debian, _) => format!("{}: {}: {what}: {message}\n", self.name, self.line_no),
+            (Flavor::Ash, _) => format!("{}: {what}: {message}\n", self.name),
+        };
+        err.say(&text);
+    }
+
+    fn not_found(&self, err: &mut Sink, cmd: &str) {
+        let message = if self.name == "bash" { "command not found" } else { "not found" };
+        self.complain(err, cmd, message);
+    }
+
+    /// Runs one line; sets and returns the status.
+    pub async fn run_line(&mut self, line: &str, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
+        let list = match parse(line) {
+            Ok(l) => l,
+            Err(e) => {
+                let msg = match self.ctr.flavor() {
+                    Flavor::Ash => format!("{}: syntax error: {}\n", self.name, e.trim_start_matches("Syntax error: ")),
+                    Flavor::Debian => format!("{}: {}: {e}\n", self.name, self.line_no),
+                };
+                err.say(&msg);
+                self.status = 2;
+                return 2;
+            }
+        };
+        for (join, pipeline) in list {
+            if self.exited.is_some() {
+                break;
+            }
+            let run = match join {
+                Join::Then => true,
+                Join::And => self.status == 0,
+                Join::Or => self.status != 0,
+            };
+            if run {
+                self.status = self.pipeline(&pipeline, stdin, out, err).await;
+            }
+        }
+        self.status
+    }
+
+    /// Runs a script's lines in order (`sh -c`, `sh file`), stopping at `exit`.
+    pub async fn run_script(&mut self, text: &str, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
+        for (i, line) in text.lines().enumerate() {
+            self.line_no = i + 1;
+            self.run_line(line, stdin, out, err).await;
+            if let Some(code) = self.exited {
+                return code;
+            }
+        }
+        self.status
+    }
+
+    async fn pipeline(&mut self, cmds: &[Simple], stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
+        let mut carried: Option<Vec<u8>> = None;
+        let mut status = 0;
+        for (i, cmd) in cmds.iter().enumerate() {
+            let last = i + 1 == cmds.len();
+            let mut pipe_out = Sink::Buffer(Vec::new());
+            let sink = if last { &mut *out } else { &mut pipe_out };
+            status = match carried.take() {
+                Some(data) => {
+                    let mut src = Source::Bytes(VecDeque::from(data));
+                    Box::pin(self.simple(cmd, &mut src, sink, err)).await
+                }
+                None => Box::pin(self.simple(cmd, stdin, sink, err)).await,
+            };
+            if !last {
+                carried = Some(pipe_out.take_buffer());
+            }
+        }
+        status
+    }
+
+    /// Expands a word into fields: variables, then `*`/`?` against the filesystem.
+    pub fn expand(&self, word: &Word) -> Vec<String> {
+        let mut fields: Vec<String> = vec![String::new()];
+        let mut globbed = false;
+        let mut any_quoted = false;
+        for piece in word {
+            match piece {
+                Piece::Lit(s, q) => {
+                    any_quoted |= *q;
+                    globbed |= !q && (s.contains('*') || s.contains('?'));
+                    if let Some(f) = fields.last_mut() {
+                        f.push_str(s);
+                    }
+                }
+                Piece::Var(name, q) => {
+                    any_quoted |= *q;
+                    let value = self.lookup(name);
+                    if *q {
+                        if let Some(f) = fields.last_mut() {
+                            f.push_str(&value);
+                        }
+                    } else {
+                        let mut parts = value.split_whitespace();
+                        if let (Some(first), Some(f)) = (parts.next(), fields.last_mut()) {
+                            f.push_str(first);
+                        }
+                        fields.extend(parts.map(str::to_string));
+                    }
+                }
+            }
+        }
+        if fields.len() == 1 && fields[0].is_empty() && !any_quoted {
+            return Vec::new();
+        }
+        if globbed && fields.len() == 1 {
+            let matches = self.glob(&fields[0]);
+            if !matches.is_empty() {
+                return matches;
+            }
+        }
+        fields
+    }
+
+    fn lookup(&self, name: &str) -> String {
+        match name {
+            "?" => self.status.to_string(),
+            "$" => self.pid.to_string(),
+            "#" => "0".into(),
+            "0" => self.name.clone(),
+            n => self.var(n).unwrap_or("").to_string(),
+        }
+    }
+
+    /// Paths matching a pattern whose last component has wildcards.
+    fn glob(&self, pattern: &str) -> Vec<String> {
+        let (dir, name) = match pattern.rsplit_once('/') {
+            Some((d, n)) => (if d.is_empty() { "/" } else { d }, n),
+            None => (".", pattern),
+        };
+        if dir.contains(['*', '?']) {
+            return Vec::new();
+        }
+        let fs = self.fs();
+        let Ok(node) = fs.lookup(&self.cwd, dir) else { return Vec::new() };
+        let Some(children) = node.children() else { return Vec::new() };
+        children
+            .keys()
+            .filter(|k| !k.starts_with('.') && wildcard(name, k))
+            .map(|k| match pattern.rsplit_once('/') {
+                Some((d, _)) => format!("{d}/{k}"),
+                None => k.clone(),
+            })
+            .collect()
+    }
+
+    async fn simple(&mut self, cmd: &Simple, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
+        let mut argv: Vec<String> = cmd.words.iter().flat_map(|w| self.expand(w)).collect();
+        // Leading NAME=value words set variables (for the shell when nothing follows).
+        let assigns = argv.iter().take_while(|a| assignment(a).is_some()).count();
+        for a in argv.drain(..assigns).collect::<Vec<_>>() {
+            if let Some((k, v)) = assignment(&a) {
+                self.set_var(k, v);
+            }
+        }
+        let mut redirected_in: Option<Source<'static>> = None;
+        let mut file_out: Option<(String, bool, u8)> = None;
+        let mut err_to_out = false;
+        let mut null_out = (false, false);
+        for r in &cmd.redirs {
+            let target = self.expand(&r.target).join(" ");
+            match r.kind {
+                RedirKind::ErrToOut => err_to_out = true,
+                RedirKind::Read => match self.read_file(&target) {
+                    Ok(data) => redirected_in = Some(Source::Bytes(VecDeque::from(data))),
+                    Err(msg) => {
+                        self.complain(err, &target, msg);
+                        return 1;
+                    }
+                },
+                RedirKind::Write { fd, .. } if target == "/dev/null" => {
+                    if fd == 2 {
+                        null_out.1 = true
+                    } else {
+                        null_out.0 = true
+                    }
+                }
+                RedirKind::Write { fd, append } => {
+                    let path = absolute(&self.cwd, &target);
+                    // The file is created (or emptied) before the command runs, as a shell does.
+                    if let Err(e) = self.fs().write("/", &path, b"", append) {
+                        self.complain(err, &target, &cannot_create(e.text()));
+                        return if self.ctr.flavor() == Flavor::Debian && self.name != "bash" { 2 } else { 1 };
+                    }
+                    file_out = Some((path, append, fd));
+                }
+            }
+        }
+        if argv.is_empty() {
+            return 0;
+        }
+        let mut buf_out = Sink::Buffer(Vec::new());
+        let mut buf_err = Sink::Buffer(Vec::new());
+        let mut null = Sink::Null;
+        let mut null_err = Sink::Null;
+        let to_file_out = file_out.as_ref().is_some_and(|f| f.2 == 1);
+        let to_file_err = file_out.as_ref().is_some_and(|f| f.2 == 2);
+        let o: &mut Sink = if null_out.0 {
+            &mut null
+        } else if to_file_out {
+            &mut buf_out
+        } else {
+            &mut *out
+        };
+        // `2>&1` into a buffer cannot alias it; stderr is collected apart and appended.
+        let mut shared_err = if err_to_out { o.share() } else { Sink::Null };
+        let merge_later = err_to_out && matches!(shared_err, Sink::Null) && !null_out.0;
+        if merge_later {
+            shared_err = Sink::Buffer(Vec::new());
+        }
+        let e: &mut Sink = if null_out.1 {
+            &mut null_err
+        } else if to_file_err {
+            &mut buf_err
+        } else if err_to_out {
+            &mut shared_err
+        } else {
+            &mut *err
+        };
+        let status = match redirected_in.as_mut() {
+            Some(src) => commands::run(self, &argv, src, o, e).await,
+            None => commands::run(self, &argv, stdin, o, e).await,
+        };
+        if merge_later {
+            o.write(&shared_err.take_buffer());
+        }
+        if let Some((path, _, fd)) = file_out {
+            let data = if fd == 1 { buf_out.take_buffer() } else { buf_err.take_buffer() };
+            let _ = self.fs().write("/", &path, &data, true);
+        }
+        status
+    }
+
+    /// A file's bytes, or the reason it cannot be read.
+    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, &'static str> {
+        let fs = self.fs();
+        match fs.lookup(&self.cwd, path) {
+            Ok(n) => match &n.body {
+                Body::File(d) => Ok(d.clone()),
+                Body::Dir(_) => Err("Is a directory"),
+            },
+            Err(e) => Err(e.text()),
+        }
+    }
+
+    /// Finds a program: a path, or a name searched on the PATH.
+    pub fn which(&self, cmd: &str) -> Option<String> {
+        let fs = self.fs();
+        if cmd.contains('/') {
+            let p = absolute(&self.cwd, cmd);
+            return fs.get(&components("/", &p)).ok().filter(|n| !n.is_dir()).map(|_| p);
+        }
+        let path = self.var("PATH").unwrap_or(PATH).to_string();
+        path.split(':')
+            .map(|d| format!("{}/{cmd}", d.trim_end_matches('/')))
+            .find(|p| fs.lookup("/", p).is_ok_and(|n| !n.is_dir()))
+    }
+
+    /// The interactive loop: prompt, read a line, run it; ends at `exit` or end of input.
+    pub async fn interact(&mut self, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink, prompt: bool) -> i32 {
+        loop {
+            if prompt {
+                out.say(&self.prompt());
+            }
+            match stdin.line().await {
+                Ok(line) => {
+                    let text = String::from_utf8_lossy(&line).into_owned();
+                    self.run_line(&text, stdin, out, err).await;
+                    if let Some(code) = self.exited {
+                        return code;
+                    }
+                }
+                Err(Wake::Interrupt) => {
+                    self.status = 130;
+                }
+                Err(_) => {
+                    if prompt {
+                        out.say("exit\n");
+                    }
+                    return self.status;
+                }
+            }
+        }
+    }
+
+    pub fn report_missing(&self, err: &mut Sink, cmd: &str) -> i32 {
+        self.not_found(err, cmd);
+        127
+    }
+}
+
+fn cannot_create(reason: &str) -> String {
+    format!("cannot create: {reason}")
+}
+
+/// `NAME=value` splits into its parts.
+fn assignment(word: &str) -> Option<(&str, &str)> {
+    let (k, v) = word.split_once('=')?;
+    let ok = !k.is_empty()
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !k.starts_with(|c: char| c.is_ascii_digit());
+    ok.then_some((k, v))
+}
+
+/// Shell wildcard matching: `*` any run, `?` one character.
+pub fn wildcard(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("*.html", "index.html"));
+        assert!(wildcard("?0x*", "50x.html"));
+        assert!(!wildcard("*.html", "index.htm"));
+        assert!(wildcard("*", ""));
+        assert!(!wildcard("a", ""));
+        assert!(wildcard("a*b*c", "aXbYbZc"));
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(assignment("A=1"), Some(("A", "1")));
+        assert_eq!(assignment("A_b2="), Some(("A_b2", "")));
+        assert_eq!(assignment("1A=1"), None);
+        assert_eq!(assignment("=1"), None);
+        assert_eq!(assignment("a-b=1"), None);
+        assert_eq!(assignment("--x=1"), None);
+    }
+}
