@@ -164,6 +164,7 @@ fn start_instance(
     notes.push(kubelet("Created", format!("Created container {}", c.name)));
     notes.push(kubelet("Started", format!("Started container {}", c.name)));
     c.id = container_id();
+    c.fs = None;
     c.started_once = true;
     c.cursor = Cursor::default();
     c.logs.push(Vec::new());
@@ -184,12 +185,36 @@ fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str,
         Stop::Forever => c.next = None,
         Stop::Exit(code) => {
             let reason = if code == 0 { "Completed" } else { "Error" };
-            let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
-            let restart = restart_allowed(policy, code);
-            c.state = CState::Terminated { term, restart };
-            c.next = restart.then(|| now + timing.backoff.min(Duration::from_millis(500)));
+            end_instance(c, started, code, reason, now, policy, timing);
         }
     }
+}
+
+fn end_instance(c: &mut Ctr, started: Timestamp, code: i32, reason: &str, now: Instant, policy: &str, timing: &Timing) {
+    let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
+    let restart = restart_allowed(policy, code);
+    c.state = CState::Terminated { term, restart };
+    c.next = restart.then(|| now + timing.backoff.min(Duration::from_millis(500)));
+}
+
+/// The main process of a running container ended from outside its program (the shell an
+/// attach typed `exit` into, a liveness kill, the OOM killer): the container terminates
+/// with `code` and `reason`, and restarts as its pod's policy says. Returns whether it was running.
+pub fn process_ended(store: &mut Store, key: &Key, name: &str, code: i32, reason: &str, timing: &Timing) -> bool {
+    let now = Instant::now();
+    let Some(rt) = store.runtime.get_mut(key) else { return false };
+    let policy = rt.restart_policy.clone();
+    let init = rt.init.iter().any(|c| c.name == name);
+    let policy = if init && policy == "Always" { "OnFailure".to_string() } else { policy };
+    let Some(c) = rt.main.iter_mut().chain(rt.init.iter_mut()).find(|c| c.name == name) else { return false };
+    let CState::Running { started } = c.state else { return false };
+    end_instance(c, started, code, reason, now, &policy, timing);
+    let next = c.next;
+    super::podstate::refresh(store, key);
+    if let Some(t) = next {
+        store.timers.insert((t, key.clone()));
+    }
+    true
 }
 
 /// Moves from one init container to the next, and from init to the app containers.

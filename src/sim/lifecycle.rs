@@ -13,7 +13,7 @@ use super::events::Note;
 pub use super::kubelet::images_changed;
 use super::kubelet::{ctr_step, kick, progress_init};
 use super::podstate::{field_path, record, refresh};
-use super::program::Program;
+use super::program::{Program, reads_stdin};
 use super::runtime::{CState, Ctr, PodRuntime, Stage, Term};
 use super::scheduling;
 use super::shared::Shared;
@@ -26,8 +26,12 @@ pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
     let spec = pod.spec.clone().unwrap_or_default();
     let ctr = |c: &k8s_openapi::api::core::v1::Container| {
         let image = c.image.clone().unwrap_or_default();
-        let program = Program::of(&image, c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
-        Ctr::new(&c.name, &image, program)
+        let (command, args) = (c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
+        let interactive = c.stdin == Some(true) && reads_stdin(&image, command, args);
+        let program = if interactive { Program::waiting() } else { Program::of(&image, command, args) };
+        let mut ctr = Ctr::new(&c.name, &image, program);
+        ctr.interactive = interactive;
+        ctr
     };
     let due = Instant::now() + timing.schedule;
     let rt = PodRuntime {

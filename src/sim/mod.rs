@@ -34,6 +34,7 @@ mod serve;
 pub mod shared;
 mod status;
 mod store;
+mod stream;
 mod table;
 mod timing;
 mod tls;

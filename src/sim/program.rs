@@ -69,6 +69,19 @@ pub fn image_base(image: &str) -> &str {
     no_digest.split(':').next().unwrap_or(no_digest)
 }
 
+/// Whether this command is a shell that reads commands from stdin (no `-c`): with
+/// `stdin: true` such a container waits for someone to attach and type.
+pub fn reads_stdin(image: &str, command: &[String], args: &[String]) -> bool {
+    let argv: Vec<&String> = command.iter().chain(args).collect();
+    match argv.first() {
+        None => SHELL_IMAGES.contains(&image_base(image)),
+        Some(first) => {
+            let prog = first.rsplit('/').next().unwrap_or(first);
+            SHELLS.contains(&prog) && !argv.iter().any(|a| *a == "-c") && argv.len() == 1
+        }
+    }
+}
+
 impl Program {
     /// The program of a container with this image, command and args.
     pub fn of(image: &str, command: &[String], args: &[String]) -> Program {
@@ -95,6 +108,11 @@ impl Program {
         let mut out = Vec::new();
         simple(&argv, Guard::Always, &mut out);
         Program(out)
+    }
+
+    /// A process that runs until something outside ends it (a shell waiting on stdin).
+    pub fn waiting() -> Program {
+        Program(vec![instr(Op::Forever)])
     }
 
     /// Runs from `cur` until the program waits, blocks or exits; `say` receives output lines.
@@ -369,6 +387,12 @@ mod tests {
         assert_eq!(run_all(&Program::of("busybox", &s(&["true"]), &[])).1, vec![Stop::Exit(0)]);
         assert_eq!(run_all(&Program::of("busybox", &[], &[])).1, vec![Stop::Exit(0)]);
         assert_eq!(run_all(&Program::of("redis:7", &[], &[])).1, vec![Stop::Forever]);
+        assert!(reads_stdin("busybox", &[], &[]));
+        assert!(reads_stdin("busybox", &s(&["sh"]), &[]));
+        assert!(reads_stdin("nginx", &[], &s(&["/bin/bash"])));
+        assert!(!reads_stdin("busybox", &s(&["sh", "-c"]), &s(&["x"])));
+        assert!(!reads_stdin("nginx", &[], &[]));
+        assert!(!reads_stdin("busybox", &s(&["sleep", "1"]), &[]));
         assert_eq!(
             run_all(&Program::of("busybox", &[], &s(&["sleep", "3600"]))).1,
             vec![Stop::Wait(Duration::from_secs(3600)), Stop::Exit(0)]

@@ -10,7 +10,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use tokio::time::Instant;
 
+use std::sync::{Arc, Mutex};
+
 use super::program::{Cursor, Program};
+use super::userland::fs::Fs;
 
 /// One line a container wrote.
 #[derive(Debug, Clone)]
@@ -69,6 +72,10 @@ pub struct Ctr {
     pub pull_failures: u32,
     pub id: String,
     pub image_id: String,
+    /// The instance's filesystem, made on first use (exec, probes) and dropped at restart.
+    pub fs: Option<Arc<Mutex<Fs>>>,
+    /// The main process is a shell reading stdin (`stdin: true`): it waits for an attach.
+    pub interactive: bool,
 }
 
 impl Ctr {
@@ -87,6 +94,8 @@ impl Ctr {
             pull_failures: 0,
             id: String::new(),
             image_id: String::new(),
+            fs: None,
+            interactive: false,
         }
     }
 
@@ -156,6 +165,10 @@ impl PodRuntime {
 
     pub fn find(&self, name: &str) -> Option<&Ctr> {
         self.main.iter().chain(&self.init).find(|c| c.name == name)
+    }
+
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut Ctr> {
+        self.main.iter_mut().chain(self.init.iter_mut()).find(|c| c.name == name)
     }
 
     /// The phase the kubelet would report.

@@ -35,7 +35,7 @@ fn parse_query(q: Option<&str>) -> HashMap<String, String> {
 }
 
 /// Percent-decoding with `+` as space, as Go's `url.ParseQuery`.
-fn unescape(s: &str) -> String {
+pub(super) fn unescape(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -67,6 +67,9 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
     let open = matches!(parts.uri.path(), "/healthz" | "/livez" | "/readyz" | "/version");
     if !open && auth != format!("Bearer {}", app.shared.token) {
         return ApiError::unauthorized().into_response();
+    }
+    if let Some((ns, pod, sub)) = super::stream::target(parts.uri.path()) {
+        return super::stream::serve(app.shared.clone(), parts, ns, pod, sub).await;
     }
     let body = match to_bytes(Body::new(body), MAX_BODY).await {
         Ok(b) => b,

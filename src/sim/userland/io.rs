@@ -196,13 +196,6 @@ impl Source<'_> {
     }
 }
 
-/// A command's three streams.
-pub struct Io<'a> {
-    pub stdin: Source<'a>,
-    pub out: Sink,
-    pub err: Sink,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

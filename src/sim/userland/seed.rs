@@ -84,7 +84,8 @@ impl Container {
 /// Commands every image's shell can find on its PATH.
 const CORE: &[&str] = &[
     "cat", "chmod", "cp", "date", "echo", "env", "false", "grep", "head", "hostname", "id", "ls", "mkdir", "mv",
-    "printenv", "ps", "pwd", "rm", "rmdir", "sh", "sleep", "tail", "tar", "touch", "true", "uname", "wc", "whoami",
+    "printenv", "ps", "pwd", "rm", "rmdir", "sh", "sleep", "tail", "tar", "test", "[", "touch", "true", "uname", "wc",
+    "whoami",
 ];
 
 /// Programs images may carry beyond the core ones.

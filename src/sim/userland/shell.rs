@@ -19,13 +19,6 @@ pub trait Host: Send + Sync {
     fn log_line(&self, line: String);
 }
 
-/// A host that records nothing (unit tests, probes).
-pub struct NoHost;
-
-impl Host for NoHost {
-    fn log_line(&self, _line: String) {}
-}
-
 /// Where the shell looks for programs.
 pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -375,6 +368,9 @@ impl Shell {
                     let text = String::from_utf8_lossy(&line).into_owned();
                     self.run_line(&text, stdin, out, err).await;
                     if let Some(code) = self.exited {
+                        if prompt && self.name == "bash" {
+                            out.say("exit\n");
+                        }
                         return code;
                     }
                 }

@@ -5,7 +5,9 @@
 use std::io::Read;
 
 use super::files::file_bytes;
-use super::fs::{Fs, Node, absolute, components};
+#[cfg(test)]
+use super::fs::Fs;
+use super::fs::{Node, absolute, components};
 use super::io::{Sink, Source};
 use super::seed::Flavor;
 use super::shell::Shell;
@@ -217,7 +219,8 @@ fn read(sh: &Shell, base: &str, data: &[u8], extract: bool, list: bool, out: &mu
     0
 }
 
-/// Builds an archive of `paths` from `fs` (for tests and callers outside a shell).
+/// Builds an archive of `paths` from `fs`.
+#[cfg(test)]
 pub fn archive_of(fs: &Fs, paths: &[&str]) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
     let mut listed = Vec::new();

@@ -1,0 +1,258 @@
+//! What a process started in a container sees, read from the store: the environment the
+//! kubelet and runtime give it (image variables, `env`, `envFrom`, downward API fields,
+//! the `kubernetes` service variables), its volumes' files, its main command, and the
+//! container instance's filesystem (made here on first use).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use k8s_openapi::api::core::v1::{Container as Spec, Pod};
+
+use crate::sim::program::image_base;
+use crate::sim::store::{Key, Store};
+use crate::sim::userland::fs::Fs;
+use crate::sim::userland::seed::{Container, Mount, filesystem};
+use crate::sim::userland::shell::PATH;
+
+/// Environment variables an image declares (`ENV` in its Dockerfile).
+fn image_env(image: &str) -> Vec<(&'static str, &'static str)> {
+    match image_base(image) {
+        "nginx" => vec![("NGINX_VERSION", "1.27.3"), ("NJS_VERSION", "0.8.7"), ("PKG_RELEASE", "1~bookworm")],
+        "httpd" => vec![("HTTPD_PREFIX", "/usr/local/apache2"), ("HTTPD_VERSION", "2.4.62")],
+        _ => Vec::new(),
+    }
+}
+
+fn config_data(store: &Store, ns: &str, name: &str) -> Option<BTreeMap<String, Vec<u8>>> {
+    let cm = store.configmaps.get(&(ns.to_string(), name.to_string()))?;
+    let mut out: BTreeMap<String, Vec<u8>> =
+        cm.data.iter().flatten().map(|(k, v)| (k.clone(), v.clone().into_bytes())).collect();
+    out.extend(cm.binary_data.iter().flatten().map(|(k, v)| (k.clone(), v.0.clone())));
+    Some(out)
+}
+
+fn secret_data(store: &Store, ns: &str, name: &str) -> Option<BTreeMap<String, Vec<u8>>> {
+    let s = store.secrets.get(&(ns.to_string(), name.to_string()))?;
+    let mut out: BTreeMap<String, Vec<u8>> = s.data.iter().flatten().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+    out.extend(s.string_data.iter().flatten().map(|(k, v)| (k.clone(), v.clone().into_bytes())));
+    Some(out)
+}
+
+fn field(pod: &Pod, path: &str, ip: &str) -> String {
+    let meta = &pod.metadata;
+    match path {
+        "metadata.name" => meta.name.clone().unwrap_or_default(),
+        "metadata.namespace" => meta.namespace.clone().unwrap_or_default(),
+        "metadata.uid" => meta.uid.clone().unwrap_or_default(),
+        "spec.nodeName" => pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default(),
+        "spec.serviceAccountName" => pod.spec.as_ref().and_then(|s| s.service_account_name.clone()).unwrap_or_default(),
+        "status.podIP" => ip.to_string(),
+        "status.hostIP" => pod.status.as_ref().and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+        p => {
+            let label = |prefix: &str, map: &Option<BTreeMap<String, String>>| {
+                p.strip_prefix(prefix)
+                    .and_then(|k| map.as_ref()?.get(k.trim_start_matches("['").trim_end_matches("']")).cloned())
+            };
+            label("metadata.labels", &meta.labels)
+                .or_else(|| label("metadata.annotations", &meta.annotations))
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn environment(store: &Store, pod: &Pod, spec: &Spec, ip: &str, tty: bool) -> Vec<(String, String)> {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let mut env: Vec<(String, String)> =
+        vec![("PATH".into(), PATH.into()), ("HOSTNAME".into(), pod.metadata.name.clone().unwrap_or_default())];
+    if tty {
+        env.push(("TERM".into(), "xterm".into()));
+    }
+    let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env.iter_mut().find(|(n, _)| *n == k) {
+        Some(e) => e.1 = v,
+        None => env.push((k, v)),
+    };
+    for source in spec.env_from.iter().flatten() {
+        let prefix = source.prefix.clone().unwrap_or_default();
+        let data = match (&source.config_map_ref, &source.secret_ref) {
+            (Some(r), _) => config_data(store, &ns, &r.name),
+            (_, Some(r)) => secret_data(store, &ns, &r.name),
+            _ => None,
+        };
+        for (k, v) in data.into_iter().flatten() {
+            set(&mut env, format!("{prefix}{k}"), String::from_utf8_lossy(&v).into_owned());
+        }
+    }
+    for var in spec.env.iter().flatten() {
+        let value = match &var.value_from {
+            None => var.value.clone().unwrap_or_default(),
+            Some(from) => {
+                if let Some(r) = &from.config_map_key_ref {
+                    config_data(store, &ns, &r.name)
+                        .and_then(|d| d.get(&r.key).cloned())
+                        .map(|v| String::from_utf8_lossy(&v).into_owned())
+                        .unwrap_or_default()
+                } else if let Some(r) = &from.secret_key_ref {
+                    secret_data(store, &ns, &r.name)
+                        .and_then(|d| d.get(&r.key).cloned())
+                        .map(|v| String::from_utf8_lossy(&v).into_owned())
+                        .unwrap_or_default()
+                } else if let Some(r) = &from.field_ref {
+                    field(pod, &r.field_path, ip)
+                } else {
+                    String::new()
+                }
+            }
+        };
+        // `$(VAR)` refers to variables defined earlier, as the kubelet expands them.
+        let expanded = expand_refs(&value, &env);
+        set(&mut env, var.name.clone(), expanded);
+    }
+    let svc = [
+        ("KUBERNETES_SERVICE_PORT_HTTPS", "443"),
+        ("KUBERNETES_SERVICE_PORT", "443"),
+        ("KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443"),
+        ("KUBERNETES_PORT_443_TCP_PROTO", "tcp"),
+        ("KUBERNETES_PORT_443_TCP_ADDR", "10.96.0.1"),
+        ("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
+        ("KUBERNETES_PORT", "tcp://10.96.0.1:443"),
+        ("KUBERNETES_PORT_443_TCP_PORT", "443"),
+    ];
+    for (k, v) in svc {
+        if !env.iter().any(|(n, _)| n == k) {
+            env.push((k.into(), v.into()));
+        }
+    }
+    for (k, v) in image_env(spec.image.as_deref().unwrap_or("")) {
+        if !env.iter().any(|(n, _)| n == k) {
+            env.push((k.into(), v.into()));
+        }
+    }
+    env.push(("HOME".into(), "/root".into()));
+    env
+}
+
+fn expand_refs(value: &str, env: &[(String, String)]) -> String {
+    let mut out = value.to_string();
+    for (k, v) in env {
+        out = out.replace(&format!("$({k})"), v);
+    }
+    out
+}
+
+fn mounts(store: &Store, pod: &Pod, spec: &Spec) -> Vec<Mount> {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    let volumes = pod.spec.as_ref().and_then(|s| s.volumes.clone()).unwrap_or_default();
+    let mut out = Vec::new();
+    for vm in spec.volume_mounts.iter().flatten() {
+        let Some(v) = volumes.iter().find(|v| v.name == vm.name) else { continue };
+        let (data, items) = if let Some(cm) = &v.config_map {
+            (config_data(store, &ns, &cm.name), cm.items.clone())
+        } else if let Some(sec) = &v.secret {
+            (secret_data(store, &ns, sec.secret_name.as_deref().unwrap_or("")), sec.items.clone())
+        } else {
+            (Some(BTreeMap::new()), None)
+        };
+        let data = data.unwrap_or_default();
+        let files: Vec<(String, Vec<u8>)> = match items {
+            Some(items) => items.iter().filter_map(|i| data.get(&i.key).map(|d| (i.path.clone(), d.clone()))).collect(),
+            None => data.into_iter().collect(),
+        };
+        match &vm.sub_path {
+            Some(sub) if !sub.is_empty() => {
+                if let Some((_, d)) = files.iter().find(|(k, _)| k == sub) {
+                    let (dir, name) = vm.mount_path.rsplit_once('/').unwrap_or(("", &vm.mount_path));
+                    out.push(Mount {
+                        path: if dir.is_empty() { "/".into() } else { dir.into() },
+                        files: vec![(name.into(), d.clone())],
+                    });
+                }
+            }
+            _ => out.push(Mount { path: vm.mount_path.clone(), files }),
+        }
+    }
+    out
+}
+
+/// Why a process cannot start in this container, as the API server words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NoPod,
+    NoContainer(String),
+    NotRunning(String),
+    Completed(String),
+}
+
+/// The container a stream request names (the first one when it names none), its userland
+/// facts, and its instance's filesystem.
+pub fn open(
+    store: &mut Store,
+    key: &Key,
+    name: Option<&str>,
+    tty: bool,
+    ca_pem: &str,
+) -> Result<(Arc<Container>, Arc<Mutex<Fs>>, bool), Refusal> {
+    let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
+    let spec = pod.spec.clone().unwrap_or_default();
+    let all = spec.containers.iter().chain(spec.init_containers.iter().flatten());
+    let wanted = match name {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
+    };
+    let mut cspec = all.clone().find(|c| c.name == wanted).cloned();
+    if cspec.is_none() {
+        cspec = spec.ephemeral_containers.iter().flatten().find(|c| c.name == wanted).map(|e| Spec {
+            name: e.name.clone(),
+            image: e.image.clone(),
+            command: e.command.clone(),
+            args: e.args.clone(),
+            env: e.env.clone(),
+            env_from: e.env_from.clone(),
+            volume_mounts: e.volume_mounts.clone(),
+            stdin: e.stdin,
+            tty: e.tty,
+            ..Default::default()
+        });
+    }
+    let cspec = cspec.ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
+    let phase = pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+    if phase == "Succeeded" || phase == "Failed" {
+        return Err(Refusal::Completed(phase));
+    }
+    let rt = store.runtime.get(key).ok_or(Refusal::NoPod)?;
+    let ip = rt.pod_ip.clone().unwrap_or_default();
+    let running = rt.find(&wanted).is_some_and(|c| c.is_running());
+    if !running {
+        return Err(Refusal::NotRunning(wanted));
+    }
+    let image = cspec.image.clone().unwrap_or_default();
+    let main: Vec<String> = cspec.command.iter().flatten().chain(cspec.args.iter().flatten()).cloned().collect();
+    let main = if main.is_empty() { vec![default_command(&image)] } else { main };
+    let ctr = Container {
+        pod: pod.metadata.name.clone().unwrap_or_default(),
+        namespace: key.0.clone(),
+        name: wanted.clone(),
+        image,
+        pod_ip: ip,
+        env: environment(store, &pod, &cspec, &rt_ip(store, key), tty),
+        main,
+        mounts: mounts(store, &pod, &cspec),
+        ca_pem: ca_pem.to_string(),
+    };
+    let rt = store.runtime.get_mut(key).ok_or(Refusal::NoPod)?;
+    let c = rt.find_mut(&wanted).ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
+    let interactive = c.interactive;
+    let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
+    Ok((Arc::new(ctr), fs, interactive))
+}
+
+fn rt_ip(store: &Store, key: &Key) -> String {
+    store.runtime.get(key).and_then(|rt| rt.pod_ip.clone()).unwrap_or_default()
+}
+
+fn default_command(image: &str) -> String {
+    match image_base(image) {
+        "busybox" | "alpine" => "sh".into(),
+        "ubuntu" | "debian" => "bash".into(),
+        base => base.to_string(),
+    }
+}
