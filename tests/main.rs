@@ -14,6 +14,7 @@ mod shell_script;
 pub mod sim_api;
 mod sim_binary;
 mod sim_kubectl_errors;
+mod sim_kubectl_exec;
 mod sim_kubectl_get;
 mod sim_kubectl_kinds;
 mod sim_kubectl_lifecycle;

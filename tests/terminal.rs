@@ -2,75 +2,25 @@
 //! another session's history, Ctrl-C ending `logs -f`, a lifecycle notice arriving while a
 //! line is half typed, and Ctrl-D exiting 0. Every wait is bounded.
 
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::util::TestCluster;
+use crate::util::tmux::Tmux;
 
-static NEXT: AtomicUsize = AtomicUsize::new(0);
+/// The shell under test in a tmux pane, with its exit status printed when it ends.
+struct Shell;
 
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
+impl Shell {
     fn start(c: &TestCluster) -> Tmux {
-        let socket = format!("podsh-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        // The pane's own sh must outlive a Ctrl-C meant for the shell under test (it shares
-        // the terminal's foreground group); a no-op trap keeps it, and is not inherited.
         let cmd = format!(
-            "trap : INT; env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; echo EXITED=$?; sleep 60",
+            "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}",
             home = c.dir.path().display(),
             bin = env!("CARGO_BIN_EXE_kubectl-podsh"),
             kc = c.kubeconfig.display()
         );
-        let ok = Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-s", "main", "-x", "150", "-y", "45", &cmd])
-            .status();
-        assert!(ok.is_ok_and(|s| s.success()), "tmux is required for terminal tests (apt-get install tmux)");
-        let t = Tmux { socket };
+        let t = Tmux::spawn(&cmd);
         t.wait_for("the prompt", |s| s.contains(" ❯"));
         t
-    }
-
-    fn send(&self, keys: &[&str]) {
-        let mut args = vec!["-L", &self.socket, "send-keys", "-t", "main"];
-        args.extend_from_slice(keys);
-        let _ = Command::new("tmux").args(args).status();
-    }
-
-    fn typed(&self, text: &str) {
-        self.send(&["-l", "--", text]);
-    }
-
-    fn screen(&self) -> String {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-300", "-t", "main"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
-    }
-
-    #[track_caller]
-    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
     }
 }
 
@@ -81,7 +31,7 @@ fn last_line(screen: &str) -> String {
 #[test]
 fn tab_completes_a_pod_name_from_the_live_cache() {
     let c = TestCluster::start();
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
     t.typed("describe pod ng");
     let ok = (0..40).any(|_| {
@@ -99,7 +49,7 @@ fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
     let c = TestCluster::start();
     c.kubectl(&["run", "ticker", "--image=busybox", "--", "sh", "-c", "while true; do echo tick; sleep 1; done"]).ok();
     c.wait_status("ticker", "Running");
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     t.typed("logs -f ticker");
     t.send(&["Enter"]);
     t.wait_for("streamed lines", |s| s.matches("tick").count() >= 2);
@@ -115,7 +65,7 @@ fn ctrl_c_ends_logs_follow_and_ctrl_d_exits_zero() {
 #[test]
 fn ctrl_c_reaches_a_child_and_the_shell_survives() {
     let c = TestCluster::start();
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     t.typed("!sleep 30; echo not-interrupted");
     t.send(&["Enter"]);
     std::thread::sleep(Duration::from_millis(500));
@@ -130,7 +80,7 @@ fn ctrl_c_reaches_a_child_and_the_shell_survives() {
 #[test]
 fn a_notice_arrives_while_a_line_is_half_typed() {
     let c = TestCluster::start();
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     t.typed("run job --image=busybox --restart=Never --command -- sh -c 'sleep 2; exit 1'");
     t.send(&["Enter"]);
     t.wait_for("created", |s| s.contains("pod/job created"));
@@ -145,11 +95,11 @@ fn a_notice_arrives_while_a_line_is_half_typed() {
 #[test]
 fn ctrl_r_finds_another_sessions_history() {
     let c = TestCluster::start();
-    let first = Tmux::start(&c);
+    let first = Shell::start(&c);
     first.typed("get pods -o wide --show-labels");
     first.send(&["Enter"]);
     first.wait_for("the command ran", |s| s.contains("No resources found"));
-    let second = Tmux::start(&c);
+    let second = Shell::start(&c);
     second.send(&["C-r"]);
     second.typed("show-lab");
     second.wait_for("the reverse search hit", |s| s.contains("get pods -o wide --show-labels"));
@@ -162,7 +112,7 @@ fn deleting_several_pods_by_selector_asks_first() {
     for name in ["a", "b"] {
         c.kubectl(&["run", name, "--image=nginx", "--labels=app=web"]).ok();
     }
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     t.typed("delete pods -l app=web");
     t.send(&["Enter"]);
     t.wait_for("the question", |s| s.contains("Delete 2 pods (a, b)? [y/N]"));
@@ -181,7 +131,7 @@ fn deleting_several_pods_by_selector_asks_first() {
 #[test]
 fn open_quotes_and_trailing_backslashes_continue_the_line() {
     let c = TestCluster::start();
-    let t = Tmux::start(&c);
+    let t = Shell::start(&c);
     t.typed("run two --image=busybox --restart=Never --command -- sh -c 'echo one");
     t.send(&["Enter"]);
     t.typed("echo two'");

@@ -21,6 +21,8 @@ pub enum RedirKind {
     Read,
     /// `2>&1`.
     ErrToOut,
+    /// `>&2`.
+    OutToErr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +204,9 @@ fn tokens(line: &str) -> Result<Vec<Tok>, String> {
                 } else if rest.starts_with(">&1") && fd == 2 {
                     out.push(Tok::Redir(RedirKind::ErrToOut));
                     i += 3;
+                } else if rest.starts_with(">&2") && fd == 1 {
+                    out.push(Tok::Redir(RedirKind::OutToErr));
+                    i += 3;
                 } else if rest.starts_with(">>") {
                     out.push(Tok::Redir(RedirKind::Write { fd, append: true }));
                     i += 2;
@@ -231,7 +236,9 @@ pub fn parse(line: &str) -> Result<List, String> {
     while let Some(t) = toks.next() {
         match t {
             Tok::Word(w) => cmd.words.push(w),
-            Tok::Redir(RedirKind::ErrToOut) => cmd.redirs.push(Redir { kind: RedirKind::ErrToOut, target: Vec::new() }),
+            Tok::Redir(k @ (RedirKind::ErrToOut | RedirKind::OutToErr)) => {
+                cmd.redirs.push(Redir { kind: k, target: Vec::new() })
+            }
             Tok::Redir(kind) => match toks.next() {
                 Some(Tok::Word(target)) => cmd.redirs.push(Redir { kind, target }),
                 _ => return Err("Syntax error: redirection without a file name".into()),
@@ -309,6 +316,7 @@ mod tests {
         let kinds: Vec<RedirKind> = l[3].1[0].redirs.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, vec![RedirKind::ErrToOut, RedirKind::Write { fd: 2, append: true }, RedirKind::Read]);
         assert_eq!(parse("sleep 1 &").unwrap().len(), 1);
+        assert_eq!(parse("echo x >&2").unwrap()[0].1[0].redirs[0].kind, RedirKind::OutToErr);
         assert_eq!(parse("echo a>b").unwrap()[0].1[0].words, vec![lit("echo"), lit("a")]);
         assert!(parse("").unwrap().is_empty());
         assert!(parse("   # only a comment").unwrap().is_empty());

@@ -257,11 +257,13 @@ impl Shell {
         let mut redirected_in: Option<Source<'static>> = None;
         let mut file_out: Option<(String, bool, u8)> = None;
         let mut err_to_out = false;
+        let mut out_to_err = false;
         let mut null_out = (false, false);
         for r in &cmd.redirs {
             let target = self.expand(&r.target).join(" ");
             match r.kind {
                 RedirKind::ErrToOut => err_to_out = true,
+                RedirKind::OutToErr => out_to_err = true,
                 RedirKind::Read => match self.read_file(&target) {
                     Ok(data) => redirected_in = Some(Source::Bytes(VecDeque::from(data))),
                     Err(msg) => {
@@ -296,8 +298,11 @@ impl Shell {
         let mut null_err = Sink::Null;
         let to_file_out = file_out.as_ref().is_some_and(|f| f.2 == 1);
         let to_file_err = file_out.as_ref().is_some_and(|f| f.2 == 2);
+        let mut err_as_out = err.share();
         let o: &mut Sink = if null_out.0 {
             &mut null
+        } else if out_to_err && !matches!(err_as_out, Sink::Null) {
+            &mut err_as_out
         } else if to_file_out {
             &mut buf_out
         } else {
