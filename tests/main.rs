@@ -15,6 +15,7 @@ pub mod sim_api;
 mod sim_binary;
 mod sim_kubectl_errors;
 mod sim_kubectl_exec;
+mod sim_kubectl_explain;
 mod sim_kubectl_get;
 mod sim_kubectl_kinds;
 mod sim_kubectl_lifecycle;

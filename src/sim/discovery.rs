@@ -103,38 +103,3 @@ pub const AGGREGATED_CONTENT_TYPE: &str = "application/json;g=apidiscovery.k8s.i
 pub fn wants_aggregated(accept: &str) -> bool {
     accept.contains("as=APIGroupDiscoveryList") && accept.contains("v=v2")
 }
-
-pub const OPENAPI_HASH: &str = "5A1B2C3D4E5F6071";
-
-pub fn openapi_v3_root() -> Value {
-    json!({"paths": {"api/v1": {"serverRelativeURL": format!("/openapi/v3/api/v1?hash={OPENAPI_HASH}")}}})
-}
-
-/// The v3 document for `api/v1`: a PATCH operation per kind that declares the
-/// `fieldValidation` parameter, which is what kubectl looks for.
-pub fn openapi_v3_core() -> Value {
-    let mut paths = serde_json::Map::new();
-    for r in Res::ALL {
-        let i = r.info();
-        let path = if i.namespaced {
-            format!("/api/v1/namespaces/{{namespace}}/{}/{{name}}", i.plural)
-        } else {
-            format!("/api/v1/{}/{{name}}", i.plural)
-        };
-        let gvk = json!({"group": "", "version": "v1", "kind": i.kind});
-        let params = json!([
-            {"name": "dryRun", "in": "query", "schema": {"type": "string", "uniqueItems": true}},
-            {"name": "fieldManager", "in": "query", "schema": {"type": "string", "uniqueItems": true}},
-            {"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}},
-            {"name": "force", "in": "query", "schema": {"type": "boolean", "uniqueItems": true}},
-        ]);
-        paths.insert(
-            path,
-            json!({"patch": {
-            "x-kubernetes-group-version-kind": gvk, "x-kubernetes-action": "patch",
-            "parameters": params, "responses": {"200": {"description": "OK"}}}}),
-        );
-    }
-    json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": GIT_VERSION},
-           "paths": paths, "components": {"schemas": {}}})
-}

@@ -19,6 +19,7 @@ mod kinds;
 mod kubelet;
 pub mod lifecycle;
 mod logs;
+mod openapi;
 mod patch;
 mod pods;
 mod podstate;

@@ -13,7 +13,7 @@ use super::kinds::Res;
 use super::request::{Req, Target, json_reply, parse_target, text_reply, typed_reply};
 use super::shared::Shared;
 use super::status::ApiError;
-use super::{access, logs, read, write};
+use super::{access, logs, openapi, read, write};
 
 /// Serves one request.
 pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Response {
@@ -37,8 +37,8 @@ pub async fn route(shared: Arc<Shared>, mut req: Req, server_addr: String) -> Re
             access::self_subject_access_review(&shared, &req).unwrap_or_else(IntoResponse::into_response)
         }
         ["api", "v1"] => json_reply(200, &disc::resource_list(), &[]),
-        ["openapi", "v3"] => json_reply(200, &disc::openapi_v3_root(), &[]),
-        ["openapi", "v3", "api", "v1"] => json_reply(200, &disc::openapi_v3_core(), &[]),
+        ["openapi", "v3"] => json_reply(200, &openapi::v3_root(), &[]),
+        ["openapi", "v3", "api", "v1"] => json_reply(200, openapi::v3_core(), &[]),
         ["api", "v1", "watch", rest @ ..] => {
             req.query.insert("watch".into(), "true".into());
             match parse_target(rest) {
