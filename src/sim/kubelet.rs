@@ -69,8 +69,12 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: 
     let config_error = super::configrefs::config_error(store, &pod, &name);
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
-    let policy =
-        if init && rt.restart_policy == "Always" { "OnFailure".to_string() } else { rt.restart_policy.clone() };
+    let sidecar = rt.ctr(init, i).is_some_and(|c| c.sidecar);
+    let policy = match () {
+        _ if sidecar => "Always".to_string(),
+        _ if init && rt.restart_policy == "Always" => "OnFailure".to_string(),
+        _ => rt.restart_policy.clone(),
+    };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let Some(c) = rt.ctr_mut(init, i) else { return };
     c.next = None;
@@ -165,6 +169,9 @@ fn start_instance(
     notes.push(kubelet("Started", format!("Started container {}", c.name)));
     c.id = container_id();
     c.fs = None;
+    c.probes.restart(now);
+    c.started_ok = !c.probes.has_startup();
+    c.ready = c.started_ok && !c.probes.has_readiness();
     c.started_once = true;
     c.cursor = Cursor::default();
     c.logs.push(Vec::new());
@@ -184,7 +191,11 @@ fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str,
         Stop::Wait(d) => c.next = Some(now + d),
         Stop::Forever => c.next = None,
         Stop::Exit(code) => {
-            let reason = if code == 0 { "Completed" } else { "Error" };
+            let reason = match code {
+                0 => "Completed",
+                137 if c.oom => "OOMKilled",
+                _ => "Error",
+            };
             end_instance(c, started, code, reason, now, policy, timing);
         }
     }
@@ -194,6 +205,7 @@ fn end_instance(c: &mut Ctr, started: Timestamp, code: i32, reason: &str, now: I
     let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
     let restart = restart_allowed(policy, code);
     c.state = CState::Terminated { term, restart };
+    c.ready = false;
     c.next = restart.then(|| now + timing.backoff.min(Duration::from_millis(500)));
 }
 
@@ -204,8 +216,12 @@ pub fn process_ended(store: &mut Store, key: &Key, name: &str, code: i32, reason
     let now = Instant::now();
     let Some(rt) = store.runtime.get_mut(key) else { return false };
     let policy = rt.restart_policy.clone();
-    let init = rt.init.iter().any(|c| c.name == name);
-    let policy = if init && policy == "Always" { "OnFailure".to_string() } else { policy };
+    let init = rt.init.iter().find(|c| c.name == name);
+    let policy = match init {
+        Some(c) if c.sidecar => "Always".to_string(),
+        Some(_) if policy == "Always" => "OnFailure".to_string(),
+        _ => policy,
+    };
     let Some(c) = rt.main.iter_mut().chain(rt.init.iter_mut()).find(|c| c.name == name) else { return false };
     let CState::Running { started } = c.state else { return false };
     end_instance(c, started, code, reason, now, &policy, timing);
@@ -227,7 +243,7 @@ pub(super) fn progress_init(store: &mut Store, key: &Key, now: Instant, timing: 
         rt.init_failed = true;
         return;
     }
-    let done = rt.init.iter().take_while(|c| c.is_done()).count();
+    let done = rt.init.iter().take_while(|c| c.init_passed()).count();
     let idle = |c: &Ctr| matches!(c.state, CState::Idle);
     if done < rt.init.len() {
         if idle(&rt.init[done]) {

@@ -26,11 +26,19 @@ pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
     let spec = pod.spec.clone().unwrap_or_default();
     let ctr = |c: &k8s_openapi::api::core::v1::Container| {
         let image = c.image.clone().unwrap_or_default();
+        let oom = super::memory::exceeds_limit(c);
         let (command, args) = (c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
         let interactive = c.stdin == Some(true) && reads_stdin(&image, command, args);
-        let program = if interactive { Program::waiting() } else { Program::of(&image, command, args) };
+        let program = match () {
+            _ if oom => Program::oom_killed(),
+            _ if interactive => Program::waiting(),
+            _ => Program::of(&image, command, args),
+        };
         let mut ctr = Ctr::new(&c.name, &image, program);
         ctr.interactive = interactive;
+        ctr.oom = oom;
+        ctr.sidecar = c.restart_policy.as_deref() == Some("Always");
+        ctr.probes = super::probes::Probes::of(c);
         ctr
     };
     let due = Instant::now() + timing.schedule;
@@ -132,7 +140,8 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
         let Some(rt) = store.runtime.get(key) else { return };
         let pod_due = rt.due.is_some_and(|d| d <= now);
         let ctr_due = rt.init.iter().chain(&rt.main).any(|c| c.next.is_some_and(|d| d <= now));
-        if !pod_due && !ctr_due {
+        let probe_due = rt.init.iter().chain(&rt.main).any(|c| c.probes.next_due().is_some_and(|d| d <= now));
+        if !pod_due && !ctr_due && !probe_due {
             break;
         }
         if pod_due {
@@ -158,10 +167,14 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
             }
         }
         progress_init(store, key, now, timing);
+        if probe_due {
+            super::probes::run_due(store, key, now, timing);
+        }
     }
     refresh(store, key);
     if let Some(rt) = store.runtime.get(key) {
-        let next = rt.init.iter().chain(&rt.main).filter_map(|c| c.next).chain(rt.due).min();
+        let probes = rt.init.iter().chain(&rt.main).filter(|c| c.is_running()).filter_map(|c| c.probes.next_due());
+        let next = rt.init.iter().chain(&rt.main).filter_map(|c| c.next).chain(rt.due).chain(probes).min();
         if let Some(t) = next {
             store.timers.insert((t, key.clone()));
         }

@@ -110,6 +110,12 @@ impl Program {
         Program(out)
     }
 
+    /// A process that allocates past its memory limit: the OOM killer ends it (137) soon
+    /// after it starts.
+    pub fn oom_killed() -> Program {
+        Program(vec![instr(Op::Sleep(Duration::from_millis(800))), instr(Op::Exit(Some(137)))])
+    }
+
     /// A process that runs until something outside ends it (a shell waiting on stdin).
     pub fn waiting() -> Program {
         Program(vec![instr(Op::Forever)])

@@ -76,6 +76,16 @@ pub struct Ctr {
     pub fs: Option<Arc<Mutex<Fs>>>,
     /// The main process is a shell reading stdin (`stdin: true`): it waits for an attach.
     pub interactive: bool,
+    /// An init container with `restartPolicy: Always`: it keeps running beside the app.
+    pub sidecar: bool,
+    /// Its probes (startup, readiness, liveness) and their progress.
+    pub probes: super::probes::Probes,
+    /// Ready as its readiness probe says (without one: once started).
+    pub ready: bool,
+    /// Its startup probe has passed (or it has none).
+    pub started_ok: bool,
+    /// Its program asks for more memory than its limit: the OOM killer ends it.
+    pub oom: bool,
 }
 
 impl Ctr {
@@ -96,11 +106,27 @@ impl Ctr {
             image_id: String::new(),
             fs: None,
             interactive: false,
+            sidecar: false,
+            probes: Default::default(),
+            ready: false,
+            started_ok: false,
+            oom: false,
         }
     }
 
     pub fn is_running(&self) -> bool {
         matches!(self.state, CState::Running { .. })
+    }
+
+    /// Counted in READY: running and passing its readiness probe.
+    pub fn is_ready(&self) -> bool {
+        self.is_running() && self.ready
+    }
+
+    /// An init container that no longer holds up the next one: exited 0, or a sidecar
+    /// that has started.
+    pub fn init_passed(&self) -> bool {
+        if self.sidecar { self.is_running() && self.started_ok } else { self.is_done() && self.exit_code() == Some(0) }
     }
 
     /// Exited for good (no restart coming).
@@ -152,7 +178,7 @@ pub struct PodRuntime {
 
 impl PodRuntime {
     pub fn initialized(&self) -> bool {
-        self.init.iter().all(|c| c.is_done() && c.exit_code() == Some(0))
+        self.init.iter().all(Ctr::init_passed)
     }
 
     pub fn ctr(&self, init: bool, i: usize) -> Option<&Ctr> {
@@ -231,10 +257,16 @@ impl PodRuntime {
         if self.node.is_none() {
             return st;
         }
-        let ready_names: Vec<String> = self.main.iter().filter(|c| !c.is_running()).map(|c| c.name.clone()).collect();
+        let ready_names: Vec<String> = self
+            .init
+            .iter()
+            .filter(|c| c.sidecar)
+            .chain(&self.main)
+            .filter(|c| !c.is_ready())
+            .map(|c| c.name.clone())
+            .collect();
         let unready = format!("containers with unready status: [{}]", ready_names.join(" "));
-        let init_pending: Vec<String> =
-            self.init.iter().filter(|c| !(c.is_done() && c.exit_code() == Some(0))).map(|c| c.name.clone()).collect();
+        let init_pending: Vec<String> = self.init.iter().filter(|c| !c.init_passed()).map(|c| c.name.clone()).collect();
         let lost = matches!(self.stage, Stage::Lost { .. });
         let sandbox = self.stage != Stage::Bound;
         let initialized = self.initialized();
@@ -344,9 +376,9 @@ fn ctr_status(c: &Ctr, before_init: bool, pod_ref: &str) -> ContainerStatus {
         image: normalize_image(&c.image),
         image_id: c.image_id.clone(),
         container_id: has_id.then(|| c.id.clone()),
-        ready: c.is_running(),
+        ready: c.is_ready(),
         restart_count: c.restarts,
-        started: Some(c.is_running()),
+        started: Some(c.is_running() && c.started_ok),
         state: Some(state),
         last_state: Some(ContainerState { terminated: c.last.as_ref().map(terminated), ..Default::default() }),
         ..Default::default()

@@ -182,15 +182,17 @@ pub enum Refusal {
     Completed(String),
 }
 
+/// A running container opened for a process: its facts and its instance's filesystem.
+pub struct Opened {
+    pub ctr: Arc<Container>,
+    pub fs: Arc<Mutex<Fs>>,
+    /// Its main process is a shell waiting on stdin.
+    pub interactive: bool,
+}
+
 /// The container a stream request names (the first one when it names none), its userland
 /// facts, and its instance's filesystem.
-pub fn open(
-    store: &mut Store,
-    key: &Key,
-    name: Option<&str>,
-    tty: bool,
-    ca_pem: &str,
-) -> Result<(Arc<Container>, Arc<Mutex<Fs>>, bool), Refusal> {
+pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem: &str) -> Result<Opened, Refusal> {
     let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
     let spec = pod.spec.clone().unwrap_or_default();
     let all = spec.containers.iter().chain(spec.init_containers.iter().flatten());
@@ -242,7 +244,7 @@ pub fn open(
     let c = rt.find_mut(&wanted).ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
     let interactive = c.interactive;
     let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
-    Ok((Arc::new(ctr), fs, interactive))
+    Ok(Opened { ctr: Arc::new(ctr), fs, interactive })
 }
 
 fn rt_ip(store: &Store, key: &Key) -> String {

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use k8s_openapi::jiff::Timestamp;
 
-use context::Refusal;
+pub use context::{Opened, Refusal};
 use session::{Ending, Ends, STDERR, STDOUT, Streams};
 
 use super::runtime::LogLine;
@@ -27,6 +27,11 @@ use super::userland::fs::Fs;
 use super::userland::io::{Inbox, Sink, Source};
 use super::userland::seed::Container;
 use super::userland::shell::{Host, Shell};
+
+/// A running container's userland facts and filesystem (for the prober).
+pub fn open_container(store: &mut super::store::Store, key: &Key, name: &str) -> Result<Opened, Refusal> {
+    context::open(store, key, Some(name), false, "")
+}
 
 /// The pod subresources served here.
 pub const SUBRESOURCES: [&str; 3] = ["exec", "attach", "portforward"];
@@ -93,7 +98,7 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
         let mut store = shared.lock();
         context::open(&mut store, &key, container.as_deref(), streams.tty, &shared.ca_pem)
     };
-    let (ctr, fs, interactive) = match opened {
+    let Opened { ctr, fs, interactive } = match opened {
         Ok(o) => o,
         Err(r) => return refusal(r, &pod).into_response(),
     };

@@ -27,22 +27,6 @@ pub struct Reply {
     pub log: String,
 }
 
-/// The request line and User-Agent of a raw HTTP/1.x request, once its head is complete;
-/// also how many bytes the head took.
-pub fn parse_request(raw: &[u8]) -> Option<(Request, usize)> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)?;
-    let head = String::from_utf8_lossy(&raw[..end]);
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, path) = (first.next()?.to_string(), first.next()?.to_string());
-    let user_agent = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default();
-    Some((Request { method, path, user_agent }, end))
-}
-
 fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
@@ -163,14 +147,6 @@ mod tests {
 
     fn get(path: &str) -> Request {
         Request { method: "GET".into(), path: path.into(), user_agent: "curl/8.5.0".into() }
-    }
-
-    #[test]
-    fn requests_are_read_once_their_head_is_complete() {
-        assert_eq!(parse_request(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
-        let (req, n) = parse_request(b"GET /a HTTP/1.1\r\nuser-agent: curl/8\r\n\r\nrest").unwrap();
-        assert_eq!(req, Request { method: "GET".into(), path: "/a".into(), user_agent: "curl/8".into() });
-        assert_eq!(n, 39);
     }
 
     #[test]

@@ -1,0 +1,353 @@
+//! The kubelet's prober: startup, readiness and liveness probes (exec, httpGet,
+//! tcpSocket) run against the container's userland on their `initialDelaySeconds` /
+//! `periodSeconds`, counted against `successThreshold` / `failureThreshold`. Readiness
+//! decides READY; a failed liveness or startup probe kills the container, which restarts.
+//! Each failure is a `Warning Unhealthy` event worded as the kubelet words it.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures::FutureExt;
+use k8s_openapi::api::core::v1::{Container, Pod, Probe};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use tokio::time::Instant;
+
+use super::events::Note;
+use super::podstate::{field_path, record};
+use super::store::{Key, Store};
+use super::timing::Timing;
+use super::userland::io::{Sink, Source};
+use super::userland::shell::{Host, Shell};
+use super::userland::web::{self, HTTP_PORT, Request};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Startup = 0,
+    Readiness = 1,
+    Liveness = 2,
+}
+
+const KINDS: [Kind; 3] = [Kind::Startup, Kind::Readiness, Kind::Liveness];
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Startup => "Startup",
+            Kind::Readiness => "Readiness",
+            Kind::Liveness => "Liveness",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    spec: Option<Box<Probe>>,
+    next: Option<Instant>,
+    oks: i32,
+    fails: i32,
+}
+
+/// A container's probes and where each stands.
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    slots: [Slot; 3],
+}
+
+fn secs(v: Option<i32>, default: i32) -> Duration {
+    Duration::from_secs(v.unwrap_or(default).max(0) as u64)
+}
+
+impl Probes {
+    pub fn of(c: &Container) -> Probes {
+        let mut p = Probes::default();
+        p.slots[0].spec = c.startup_probe.clone().map(Box::new);
+        p.slots[1].spec = c.readiness_probe.clone().map(Box::new);
+        p.slots[2].spec = c.liveness_probe.clone().map(Box::new);
+        p
+    }
+
+    pub fn has_startup(&self) -> bool {
+        self.slots[0].spec.is_some()
+    }
+
+    pub fn has_readiness(&self) -> bool {
+        self.slots[1].spec.is_some()
+    }
+
+    /// A new container instance: counters reset, the first probes after their initial delay
+    /// (readiness and liveness only once a startup probe has passed).
+    pub fn restart(&mut self, now: Instant) {
+        let gated = self.has_startup();
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            slot.oks = 0;
+            slot.fails = 0;
+            slot.next = match &slot.spec {
+                Some(p) if i == 0 || !gated => Some(now + secs(p.initial_delay_seconds, 0)),
+                _ => None,
+            };
+        }
+    }
+
+    fn open_after_startup(&mut self, now: Instant) {
+        for slot in &mut self.slots[1..] {
+            if let Some(p) = &slot.spec {
+                slot.next = Some(now + secs(p.initial_delay_seconds, 0));
+            }
+        }
+    }
+
+    pub fn next_due(&self) -> Option<Instant> {
+        self.slots.iter().filter_map(|s| s.next).min()
+    }
+
+    fn stop(&mut self) {
+        for slot in &mut self.slots {
+            slot.next = None;
+        }
+    }
+}
+
+/// Access-log lines written by a probed server, kept to append to the container's log.
+struct Collect(std::sync::Mutex<Vec<String>>);
+
+impl Host for Collect {
+    fn log_line(&self, line: String) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+    }
+}
+
+fn port_number(port: &IntOrString, c: &Container) -> i32 {
+    match port {
+        IntOrString::Int(n) => *n,
+        IntOrString::String(name) => {
+            c.ports.iter().flatten().find(|p| p.name.as_deref() == Some(name)).map_or(0, |p| p.container_port)
+        }
+    }
+}
+
+/// Runs one probe; `Err` carries the failure message the kubelet reports.
+fn check(
+    store: &mut Store,
+    key: &Key,
+    pod: &Pod,
+    c: &Container,
+    probe: &Probe,
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
+    let Ok(super::stream::Opened { ctr, fs, .. }) = super::stream::open_container(store, key, &c.name) else {
+        return Err("container is not running".into());
+    };
+    let ip = ctr.pod_ip.clone();
+    let refused = |port: i32| format!("dial tcp {ip}:{port}: connect: connection refused");
+    if let Some(action) = &probe.exec {
+        let argv = action.command.clone().unwrap_or_default();
+        let host = std::sync::Arc::new(Collect(Default::default()));
+        let mut sh = Shell::new(ctr, fs, host, "sh", 99);
+        let (mut out, mut err) = (Sink::Buffer(Vec::new()), Sink::Buffer(Vec::new()));
+        let mut stdin = Source::Bytes(VecDeque::new());
+        let run = super::userland::commands::run(&mut sh, &argv, &mut stdin, &mut out, &mut err);
+        // A probe command finishes at once or not within its timeout (only `sleep` waits).
+        let Some(code) = run.now_or_never() else {
+            return Err(format!("command \"{}\" timed out", argv.join(" ")));
+        };
+        if code == 0 {
+            return Ok(());
+        }
+        let mut text = out.take_buffer();
+        text.extend(err.take_buffer());
+        return Err(String::from_utf8_lossy(&text).into_owned());
+    }
+    if let Some(http) = &probe.http_get {
+        let port = port_number(&http.port, c);
+        let path = http.path.clone().unwrap_or_else(|| "/".into());
+        let scheme = http.scheme.clone().unwrap_or_else(|| "HTTP".into()).to_lowercase();
+        let url = format!("{scheme}://{ip}:{port}{path}");
+        if port != i32::from(HTTP_PORT) || scheme != "http" {
+            return Err(format!("Get \"{url}\": {}", refused(port)));
+        }
+        let req = Request { method: "GET".into(), path, user_agent: "kube-probe/1.33".into() };
+        let reply = web::serve(&fs.lock().unwrap_or_else(|e| e.into_inner()), &ctr, &req, &node_ip(pod));
+        return match reply {
+            Some(r) => {
+                logs.push(r.log);
+                if (200..400).contains(&r.status) {
+                    Ok(())
+                } else {
+                    Err(format!("HTTP probe failed with statuscode: {}", r.status))
+                }
+            }
+            None => Err(format!("Get \"{url}\": {}", refused(port))),
+        };
+    }
+    if let Some(tcp) = &probe.tcp_socket {
+        let port = port_number(&tcp.port, c);
+        return if port == i32::from(HTTP_PORT) && ctr.server().is_some() { Ok(()) } else { Err(refused(port)) };
+    }
+    Ok(())
+}
+
+fn node_ip(pod: &Pod) -> String {
+    pod.status.as_ref().and_then(|s| s.host_ip.clone()).unwrap_or_else(|| "10.0.0.1".into())
+}
+
+/// Runs every probe of the pod that is due at `now` and applies the results.
+pub fn run_due(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
+    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let Some(spec) = pod.spec.clone() else { return };
+    let host = store.runtime.get(key).and_then(|rt| rt.node.clone());
+    let containers: Vec<&Container> = spec.init_containers.iter().flatten().chain(&spec.containers).collect();
+    for c in containers {
+        for kind in KINDS {
+            let due = store
+                .runtime
+                .get(key)
+                .and_then(|rt| rt.find(&c.name))
+                .filter(|x| x.is_running())
+                .and_then(|x| x.probes.slots[kind as usize].next)
+                .is_some_and(|t| t <= now);
+            if !due {
+                continue;
+            }
+            let Some(probe) = store
+                .runtime
+                .get(key)
+                .and_then(|rt| rt.find(&c.name))
+                .and_then(|x| x.probes.slots[kind as usize].spec.clone())
+            else {
+                continue;
+            };
+            let mut logs = Vec::new();
+            let result = check(store, key, &pod, c, &probe, &mut logs);
+            apply(store, key, &pod, c, kind, &probe, result, logs, host.as_ref(), now, timing);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    store: &mut Store,
+    key: &Key,
+    pod: &Pod,
+    c: &Container,
+    kind: Kind,
+    probe: &Probe,
+    result: Result<(), String>,
+    logs: Vec<String>,
+    host: Option<&String>,
+    now: Instant,
+    timing: &Timing,
+) {
+    let mut notes = Vec::new();
+    let mut kill = None;
+    {
+        let Some(x) = store.runtime.get_mut(key).and_then(|rt| rt.find_mut(&c.name)) else { return };
+        if let Some(cur) = x.logs.last_mut() {
+            let at = k8s_openapi::jiff::Timestamp::now();
+            cur.extend(logs.into_iter().map(|text| super::runtime::LogLine { at, text }));
+        }
+        let slot = &mut x.probes.slots[kind as usize];
+        slot.next = Some(now + secs(probe.period_seconds, 10).max(Duration::from_millis(200)));
+        let path = field_path(pod, &c.name);
+        match result {
+            Ok(()) => {
+                slot.fails = 0;
+                slot.oks += 1;
+                if slot.oks >= probe.success_threshold.unwrap_or(1) {
+                    match kind {
+                        Kind::Startup if !x.started_ok => {
+                            x.started_ok = true;
+                            x.probes.slots[0].next = None;
+                            x.probes.open_after_startup(now);
+                            x.ready = !x.probes.has_readiness();
+                        }
+                        Kind::Readiness => x.ready = true,
+                        _ => {}
+                    }
+                }
+            }
+            Err(msg) => {
+                slot.oks = 0;
+                slot.fails += 1;
+                let failed = slot.fails >= probe.failure_threshold.unwrap_or(3);
+                notes.push(
+                    Note::kubelet(
+                        host,
+                        "Unhealthy",
+                        Some(path.clone()),
+                        format!("{} probe failed: {msg}", kind.word()),
+                    )
+                    .warn(),
+                );
+                match kind {
+                    Kind::Readiness if failed => x.ready = false,
+                    Kind::Liveness | Kind::Startup if failed => {
+                        let word = kind.word().to_lowercase();
+                        notes.push(Note::kubelet(
+                            host,
+                            "Killing",
+                            Some(path),
+                            format!("Container {} failed {word} probe, will be restarted", c.name),
+                        ));
+                        x.probes.stop();
+                        let server = super::program::image_base(x.image.as_str());
+                        kill = Some(if matches!(server, "nginx" | "httpd") { 0 } else { 137 });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for n in notes {
+        record(store, pod, n);
+    }
+    if let Some(code) = kill {
+        let reason = if code == 0 { "Completed" } else { "Error" };
+        super::kubelet::process_ended(store, key, &c.name, code, reason, timing);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(delay: i32) -> Probe {
+        Probe { initial_delay_seconds: Some(delay), ..Default::default() }
+    }
+
+    #[test]
+    fn startup_gates_the_other_probes() {
+        let c = Container {
+            startup_probe: Some(probe(2)),
+            readiness_probe: Some(probe(1)),
+            liveness_probe: Some(probe(0)),
+            ..Default::default()
+        };
+        let mut p = Probes::of(&c);
+        let now = Instant::now();
+        p.restart(now);
+        assert_eq!(p.next_due(), Some(now + Duration::from_secs(2)));
+        assert!(p.slots[1].next.is_none() && p.slots[2].next.is_none());
+        p.open_after_startup(now);
+        assert_eq!(p.slots[1].next, Some(now + Duration::from_secs(1)));
+        assert_eq!(p.next_due(), Some(now));
+        p.stop();
+        assert_eq!(p.next_due(), None);
+        let plain = Probes::of(&Container { readiness_probe: Some(probe(3)), ..Default::default() });
+        assert!(plain.has_readiness() && !plain.has_startup());
+    }
+
+    #[test]
+    fn named_ports_resolve_through_the_container() {
+        let c = Container {
+            ports: Some(vec![k8s_openapi::api::core::v1::ContainerPort {
+                name: Some("http".into()),
+                container_port: 80,
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert_eq!(port_number(&IntOrString::String("http".into()), &c), 80);
+        assert_eq!(port_number(&IntOrString::String("nope".into()), &c), 0);
+        assert_eq!(port_number(&IntOrString::Int(8080), &c), 8080);
+    }
+}

@@ -1,0 +1,137 @@
+//! Pod semantics a learner meets next, seen through real kubectl: a sidecar (restartable
+//! init container) counted in READY, a readiness probe holding READY back until it passes,
+//! a failing liveness probe restarting the container (and an `exec` that fixes it), and a
+//! container OOMKilled for allocating past its memory limit.
+
+use std::time::Duration;
+
+use crate::util::{TestCluster, wait_for};
+
+const PODS: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: side
+spec:
+  initContainers:
+  - name: logshipper
+    image: alpine
+    restartPolicy: Always
+    command: ['sh', '-c', 'tail -F /opt/logs.txt']
+  containers:
+  - name: web
+    image: nginx
+    readinessProbe:
+      httpGet: {path: /, port: 80}
+      initialDelaySeconds: 2
+      periodSeconds: 1
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: live
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    livenessProbe:
+      exec:
+        command: [cat, /tmp/healthy]
+      initialDelaySeconds: 1
+      periodSeconds: 1
+      failureThreshold: 2
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: memory-demo
+spec:
+  containers:
+  - name: stress
+    image: polinux/stress
+    resources:
+      limits: {memory: 100Mi}
+    command: [stress]
+    args: [--vm, \"1\", --vm-bytes, 250M, --vm-hang, \"1\"]
+";
+
+fn row(c: &TestCluster, name: &str) -> Vec<String> {
+    c.kubectl(&["get", "pod", name, "--no-headers"]).stdout.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn sidecars_probes_and_the_oom_killer() {
+    let c = TestCluster::start();
+    let file = c.file("pods.yaml", PODS);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+
+    // The readiness probe waits 2 s: the sidecar is ready first, then both.
+    let mut seen_half = false;
+    let both = wait_for(Duration::from_secs(15), || {
+        let r = row(&c, "side");
+        seen_half |= r.get(1).map(String::as_str) == Some("1/2") && r.get(2).map(String::as_str) == Some("Running");
+        r.get(1).map(String::as_str) == Some("2/2")
+    });
+    assert!(both && seen_half, "side went 1/2 Running then 2/2: {:?}", row(&c, "side"));
+    let status = c.kubectl(&[
+        "get",
+        "pod",
+        "side",
+        "-o",
+        "jsonpath={.status.initContainerStatuses[0].started} {.status.initContainerStatuses[0].ready}",
+    ]);
+    assert_eq!(status.ok(), "true true");
+
+    // Liveness fails (no /tmp/healthy): killed, restarted, with the kubelet's events.
+    let restarted = wait_for(Duration::from_secs(15), || row(&c, "live").get(3).is_some_and(|n| n != "0"));
+    assert!(restarted, "live restarted: {:?}", row(&c, "live"));
+    let described = c.kubectl(&["describe", "pod", "live"]);
+    let text = described.ok();
+    assert!(
+        text.contains("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"),
+        "{text}"
+    );
+    assert!(text.contains("Container app failed liveness probe, will be restarted"), "{text}");
+
+    // The OOM killer: exit 137, reason OOMKilled.
+    let oom = wait_for(Duration::from_secs(15), || {
+        let r = c.kubectl(&["get", "pod", "memory-demo", "-o", "jsonpath={.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].lastState.terminated.exitCode}"]);
+        r.stdout == "OOMKilled 137"
+    });
+    assert!(oom, "memory-demo OOMKilled: {:?}", row(&c, "memory-demo"));
+}
+
+#[test]
+fn fixing_a_failing_probe_through_exec_keeps_the_container() {
+    let c = TestCluster::start();
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: web
+    image: nginx
+    readinessProbe:
+      httpGet: {path: /healthz, port: 80}
+      periodSeconds: 1
+      failureThreshold: 1
+";
+    let file = c.file("web.yaml", pod);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    c.wait_status("web", "Running");
+    let unready = wait_for(Duration::from_secs(10), || {
+        c.kubectl(&["describe", "pod", "web"])
+            .stdout
+            .contains("Readiness probe failed: HTTP probe failed with statuscode: 404")
+    });
+    assert!(unready, "the probe's 404 is reported");
+    assert_eq!(row(&c, "web").get(1).map(String::as_str), Some("0/1"));
+    c.kubectl(&["exec", "web", "--", "sh", "-c", "echo ok > /usr/share/nginx/html/healthz"]).ok();
+    let ready = wait_for(Duration::from_secs(10), || row(&c, "web").get(1).map(String::as_str) == Some("1/1"));
+    assert!(ready, "ready once the page exists: {:?}", row(&c, "web"));
+    let logs = c.kubectl(&["logs", "web"]);
+    assert!(logs.ok().contains("\"GET /healthz HTTP/1.1\" 200 3 \"-\" \"kube-probe/1.33\""), "{}", logs.stdout);
+}
