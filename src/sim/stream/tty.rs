@@ -56,6 +56,7 @@ impl Discipline {
                     }
                     echo.extend_from_slice(b"\x08 \x08");
                 }
+                0x7f | 0x08 => {}
                 0x15 => {
                     for _ in String::from_utf8_lossy(&self.line).chars() {
                         echo.extend_from_slice(b"\x08 \x08");
