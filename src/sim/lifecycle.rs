@@ -38,7 +38,7 @@ pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
         ctr.interactive = interactive;
         ctr.oom = oom;
         ctr.sidecar = c.restart_policy.as_deref() == Some("Always");
-        ctr.probes = super::probes::Probes::of(c);
+        ctr.probes = super::probestate::Probes::of(c);
         ctr
     };
     let due = Instant::now() + timing.schedule;

@@ -25,6 +25,7 @@ mod patch;
 mod pods;
 mod podstate;
 mod probes;
+mod probestate;
 mod program;
 mod protobuf;
 mod read;

@@ -14,98 +14,12 @@ use tokio::time::Instant;
 
 use super::events::Note;
 use super::podstate::{field_path, record};
+use super::probestate::{KINDS, Kind, secs};
 use super::store::{Key, Store};
 use super::timing::Timing;
 use super::userland::io::{Sink, Source};
-use super::userland::shell::{Host, Shell};
+use super::userland::process::{Host, Shell};
 use super::userland::web::{self, HTTP_PORT, Request};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Startup = 0,
-    Readiness = 1,
-    Liveness = 2,
-}
-
-const KINDS: [Kind; 3] = [Kind::Startup, Kind::Readiness, Kind::Liveness];
-
-impl Kind {
-    fn word(self) -> &'static str {
-        match self {
-            Kind::Startup => "Startup",
-            Kind::Readiness => "Readiness",
-            Kind::Liveness => "Liveness",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-struct Slot {
-    spec: Option<Box<Probe>>,
-    next: Option<Instant>,
-    oks: i32,
-    fails: i32,
-}
-
-/// A container's probes and where each stands.
-#[derive(Debug, Clone, Default)]
-pub struct Probes {
-    slots: [Slot; 3],
-}
-
-fn secs(v: Option<i32>, default: i32) -> Duration {
-    Duration::from_secs(v.unwrap_or(default).max(0) as u64)
-}
-
-impl Probes {
-    pub fn of(c: &Container) -> Probes {
-        let mut p = Probes::default();
-        p.slots[0].spec = c.startup_probe.clone().map(Box::new);
-        p.slots[1].spec = c.readiness_probe.clone().map(Box::new);
-        p.slots[2].spec = c.liveness_probe.clone().map(Box::new);
-        p
-    }
-
-    pub fn has_startup(&self) -> bool {
-        self.slots[0].spec.is_some()
-    }
-
-    pub fn has_readiness(&self) -> bool {
-        self.slots[1].spec.is_some()
-    }
-
-    /// A new container instance: counters reset, the first probes after their initial delay
-    /// (readiness and liveness only once a startup probe has passed).
-    pub fn restart(&mut self, now: Instant) {
-        let gated = self.has_startup();
-        for (i, slot) in self.slots.iter_mut().enumerate() {
-            slot.oks = 0;
-            slot.fails = 0;
-            slot.next = match &slot.spec {
-                Some(p) if i == 0 || !gated => Some(now + secs(p.initial_delay_seconds, 0)),
-                _ => None,
-            };
-        }
-    }
-
-    fn open_after_startup(&mut self, now: Instant) {
-        for slot in &mut self.slots[1..] {
-            if let Some(p) = &slot.spec {
-                slot.next = Some(now + secs(p.initial_delay_seconds, 0));
-            }
-        }
-    }
-
-    pub fn next_due(&self) -> Option<Instant> {
-        self.slots.iter().filter_map(|s| s.next).min()
-    }
-
-    fn stop(&mut self) {
-        for slot in &mut self.slots {
-            slot.next = None;
-        }
-    }
-}
 
 /// Access-log lines written by a probed server, kept to append to the container's log.
 struct Collect(std::sync::Mutex<Vec<String>>);
@@ -145,7 +59,7 @@ fn check(
         let mut sh = Shell::new(ctr, fs, host, "sh", 99);
         let (mut out, mut err) = (Sink::Buffer(Vec::new()), Sink::Buffer(Vec::new()));
         let mut stdin = Source::Bytes(VecDeque::new());
-        let run = super::userland::commands::run(&mut sh, &argv, &mut stdin, &mut out, &mut err);
+        let run = super::userland::shell::run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err);
         // A probe command finishes at once or not within its timeout (only `sleep` waits).
         let Some(code) = run.now_or_never() else {
             return Err(format!("command \"{}\" timed out", argv.join(" ")));
@@ -309,32 +223,6 @@ fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn probe(delay: i32) -> Probe {
-        Probe { initial_delay_seconds: Some(delay), ..Default::default() }
-    }
-
-    #[test]
-    fn startup_gates_the_other_probes() {
-        let c = Container {
-            startup_probe: Some(probe(2)),
-            readiness_probe: Some(probe(1)),
-            liveness_probe: Some(probe(0)),
-            ..Default::default()
-        };
-        let mut p = Probes::of(&c);
-        let now = Instant::now();
-        p.restart(now);
-        assert_eq!(p.next_due(), Some(now + Duration::from_secs(2)));
-        assert!(p.slots[1].next.is_none() && p.slots[2].next.is_none());
-        p.open_after_startup(now);
-        assert_eq!(p.slots[1].next, Some(now + Duration::from_secs(1)));
-        assert_eq!(p.next_due(), Some(now));
-        p.stop();
-        assert_eq!(p.next_due(), None);
-        let plain = Probes::of(&Container { readiness_probe: Some(probe(3)), ..Default::default() });
-        assert!(plain.has_readiness() && !plain.has_startup());
-    }
 
     #[test]
     fn named_ports_resolve_through_the_container() {

@@ -13,6 +13,44 @@ use serde_json::Value;
 use super::kinds::Res;
 use super::status::ApiError;
 
+/// Query parameters in order, repeated keys kept (`command=sh&command=-c`); handlers that
+/// take each key once collect them into a map (the last value wins).
+pub fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
+    q.unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (unescape(k), unescape(v))
+        })
+        .collect()
+}
+
+/// Percent-decoding with `+` as space, as Go's `url.ParseQuery`.
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 pub struct Req {
     pub method: Method,
     pub path: String,
@@ -157,6 +195,21 @@ pub fn parse_target(segs: &[&str]) -> Option<Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_decoding() {
+        let q: std::collections::HashMap<String, String> =
+            query_pairs(Some("labelSelector=app%3Dweb%2Ctier+in+%28a%2Cb%29&watch=true&x")).into_iter().collect();
+        assert_eq!(q["labelSelector"], "app=web,tier in (a,b)");
+        assert_eq!(q["watch"], "true");
+        assert_eq!(q["x"], "");
+        assert_eq!(unescape("%"), "%");
+        assert_eq!(unescape("a%2"), "a%2");
+        assert_eq!(unescape("%zz"), "%zz");
+        let repeated = query_pairs(Some("command=sh&command=-c&command=echo+a%20b"));
+        let argv: Vec<&str> = repeated.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(argv, ["sh", "-c", "echo a b"]);
+    }
 
     #[test]
     fn targets() {

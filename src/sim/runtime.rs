@@ -79,7 +79,7 @@ pub struct Ctr {
     /// An init container with `restartPolicy: Always`: it keeps running beside the app.
     pub sidecar: bool,
     /// Its probes (startup, readiness, liveness) and their progress.
-    pub probes: super::probes::Probes,
+    pub probes: super::probestate::Probes,
     /// Ready as its readiness probe says (without one: once started).
     pub ready: bool,
     /// Its startup probe has passed (or it has none).

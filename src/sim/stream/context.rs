@@ -11,8 +11,8 @@ use k8s_openapi::api::core::v1::{Container as Spec, Pod};
 use crate::sim::program::image_base;
 use crate::sim::store::{Key, Store};
 use crate::sim::userland::fs::Fs;
+use crate::sim::userland::process::PATH;
 use crate::sim::userland::seed::{Container, Mount, filesystem};
-use crate::sim::userland::shell::PATH;
 
 /// Environment variables an image declares (`ENV` in its Dockerfile).
 fn image_env(image: &str) -> Vec<(&'static str, &'static str)> {

@@ -19,14 +19,16 @@ use k8s_openapi::jiff::Timestamp;
 pub use context::{Opened, Refusal};
 use session::{Ending, Ends, STDERR, STDOUT, Streams};
 
+use super::request::query_pairs;
 use super::runtime::LogLine;
 use super::shared::Shared;
 use super::status::ApiError;
 use super::store::Key;
 use super::userland::fs::Fs;
 use super::userland::io::{Inbox, Sink, Source};
+use super::userland::process::{Host, Shell};
 use super::userland::seed::Container;
-use super::userland::shell::{Host, Shell};
+use super::userland::shell::run_command;
 
 /// A running container's userland facts and filesystem (for the prober).
 pub fn open_container(store: &mut super::store::Store, key: &Key, name: &str) -> Result<Opened, Refusal> {
@@ -45,18 +47,6 @@ pub fn target(path: &str) -> Option<(String, String, String)> {
         }
         _ => None,
     }
-}
-
-/// Query parameters in order, repeated keys kept (`command=sh&command=-c`).
-fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
-    q.unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (super::serve::unescape(k), super::serve::unescape(v))
-        })
-        .collect()
 }
 
 fn flag(pairs: &[(String, String)], name: &str) -> bool {
@@ -192,12 +182,12 @@ async fn exec(t: Target, streams: Streams, argv: Vec<String>, ends: Ends) -> End
     let code = if SHELLS.contains(&prog.as_str()) {
         match argv.get(1).map(String::as_str) {
             Some("-c") => sh.run_script(argv.get(2).map_or("", String::as_str), &mut stdin, &mut out, &mut err).await,
-            Some(_) => super::userland::commands::run(&mut sh, &argv, &mut stdin, &mut out, &mut err).await,
+            Some(_) => run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).await,
             None if streams.stdin => sh.interact(&mut stdin, &mut out, &mut err, streams.tty).await,
             None => 0,
         }
     } else {
-        super::userland::commands::run(&mut sh, &argv, &mut stdin, &mut out, &mut err).await
+        run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).await
     };
     Ending::Exit(code)
 }
@@ -285,9 +275,7 @@ mod tests {
         );
         assert_eq!(target("/api/v1/namespaces/default/pods/nginx/log"), None);
         assert_eq!(target("/api/v1/pods/nginx/exec"), None);
-        let q = query_pairs(Some("command=sh&command=-c&command=echo+a%20b&stdin=true&tty=1&stdout=false"));
-        let argv: Vec<&str> = q.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.as_str()).collect();
-        assert_eq!(argv, ["sh", "-c", "echo a b"]);
+        let q = query_pairs(Some("command=sh&stdin=true&tty=1&stdout=false"));
         assert!(flag(&q, "stdin") && flag(&q, "tty") && !flag(&q, "stdout") && !flag(&q, "stderr"));
     }
 }

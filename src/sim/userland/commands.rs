@@ -1,29 +1,53 @@
 //! Running a command inside the container: the shell's builtins, then programs found on
 //! the PATH of the container's filesystem (so an image without `curl` says `not found`,
-//! and removing `/bin/ls` removes `ls`). Programs that are files here (`files.rs`), network
-//! clients (`net.rs`) and `tar` (`tarball.rs`) live beside this file; the small ones here.
+//! and removing `/bin/ls` removes `ls`). File programs (`files.rs`), network clients
+//! (`net.rs`) and `tar` (`tarball.rs`) live beside this file; the small ones here. Other
+//! shells and scripts go back to the shell (`Found`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::jiff::Timestamp;
 
-use super::fs::{Body, absolute};
+use super::fs::absolute;
 use super::io::{Sink, Source};
+use super::process::Shell;
 use super::seed::{Flavor, Server};
-use super::shell::Shell;
 use super::{files, net, tarball};
 
-/// Runs `argv` in `sh`; returns the exit status.
-pub async fn run(sh: &mut Shell, argv: &[String], stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
-    let Some(cmd) = argv.first() else { return 0 };
+/// What running a command came to: its exit status, or a program the shell itself runs
+/// (another shell, or a file that is a script).
+pub enum Found {
+    Exit(i32),
+    Shell(String),
+    Script(String),
+}
+
+/// Runs `argv` as a builtin or a program on the PATH; returns how it ended.
+pub async fn run(sh: &mut Shell, argv: &[String], stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> Found {
+    let Some(cmd) = argv.first() else { return Found::Exit(0) };
     let args = &argv[1..];
-    match cmd.as_str() {
-        "cd" => return cd(sh, args, err),
+    if let Some(code) = builtin(sh, cmd, args, out, err) {
+        return Found::Exit(code);
+    }
+    let Some(path) = sh.which(cmd) else { return Found::Exit(sh.report_missing(err, cmd)) };
+    let program = path.rsplit('/').next().unwrap_or("").to_string();
+    if !super::seed::program_known(&program) || !path.starts_with("/bin/") {
+        return Found::Script(path);
+    }
+    if matches!(program.as_str(), "sh" | "bash" | "ash") {
+        return Found::Shell(program);
+    }
+    Found::Exit(tool(sh, &program, cmd, args, stdin, out, err).await)
+}
+
+/// The shell's builtins; `None` when `cmd` is not one.
+fn builtin(sh: &mut Shell, cmd: &str, args: &[String], out: &mut Sink, err: &mut Sink) -> Option<i32> {
+    let code = match cmd {
+        "cd" => cd(sh, args, err),
         "exit" => {
-            let code = args.first().and_then(|a| a.parse::<i32>().ok()).unwrap_or(sh.status);
-            sh.exited = Some(code & 0xff);
-            return code & 0xff;
+            let code = args.first().and_then(|a| a.parse::<i32>().ok()).unwrap_or(sh.status) & 0xff;
+            sh.exited = Some(code);
+            code
         }
         "export" => {
             for a in args {
@@ -33,43 +57,49 @@ pub async fn run(sh: &mut Shell, argv: &[String], stdin: &mut Source<'_>, out: &
                     None => {}
                 }
             }
-            return 0;
+            0
         }
         "unset" => {
             sh.vars.retain(|(k, _)| !args.contains(k));
-            return 0;
+            0
         }
-        "echo" => return echo(args, out),
+        "echo" => echo(args, out),
         "pwd" => {
             out.say(&format!("{}\n", sh.cwd));
-            return 0;
+            0
         }
-        "true" | ":" => return 0,
-        "false" => return 1,
-        "test" | "[" => return files::test(sh, cmd, args, err),
-        "type" | "command" => return kind_of(sh, args, out),
-        _ => {}
-    }
-    let Some(path) = sh.which(cmd) else { return sh.report_missing(err, cmd) };
-    let program = path.rsplit('/').next().unwrap_or("").to_string();
-    let implemented = super::seed::program_known(&program);
-    if !implemented || !path.starts_with("/bin/") {
-        return script(sh, cmd, &path, args, stdin, out, err).await;
-    }
-    match program.as_str() {
-        "sh" | "bash" | "ash" => subshell(sh, &program, args, stdin, out, err).await,
+        "true" | ":" => 0,
+        "false" => 1,
+        "test" | "[" => files::test(sh, cmd, args, err),
+        "type" | "command" => kind_of(sh, args, out),
+        _ => return None,
+    };
+    Some(code)
+}
+
+/// A program of the image, by its name on disk.
+async fn tool(
+    sh: &mut Shell,
+    program: &str,
+    cmd: &str,
+    args: &[String],
+    stdin: &mut Source<'_>,
+    out: &mut Sink,
+    err: &mut Sink,
+) -> i32 {
+    match program {
         "cat" => files::cat(sh, args, stdin, out, err).await,
         "ls" => files::ls(sh, args, out, err),
         "mkdir" => files::mkdir(sh, args, err),
         "touch" => files::touch(sh, args, err),
         "rm" => files::rm(sh, args, err),
         "rmdir" => files::rmdir(sh, args, err),
-        "cp" | "mv" => files::copy(sh, &program, args, err),
+        "cp" | "mv" => files::copy(sh, program, args, err),
         "chmod" => files::chmod(sh, args, err),
-        "head" | "tail" => files::head_tail(sh, &program, args, stdin, out, err).await,
+        "head" | "tail" => files::head_tail(sh, program, args, stdin, out, err).await,
         "grep" => files::grep(sh, args, stdin, out, err).await,
         "wc" => files::wc(sh, args, stdin, out, err).await,
-        "env" | "printenv" => env(sh, &program, args, out),
+        "env" | "printenv" => env(sh, program, args, out),
         "hostname" => {
             out.say(&format!("{}\n", sh.ctr.pod));
             0
@@ -260,71 +290,6 @@ fn parse_seconds(a: &str) -> Option<f64> {
         _ => (a, 1.0),
     };
     num.parse::<f64>().ok().filter(|n| *n >= 0.0).map(|n| n * scale)
-}
-
-/// Another shell: `sh -c SCRIPT`, `sh FILE`, or `sh` reading its input.
-async fn subshell(
-    sh: &mut Shell,
-    name: &str,
-    args: &[String],
-    stdin: &mut Source<'_>,
-    out: &mut Sink,
-    err: &mut Sink,
-) -> i32 {
-    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), name, sh.pid + 1);
-    child.cwd = sh.cwd.clone();
-    child.vars = sh.vars.clone();
-    child.columns = sh.columns;
-    match args.first().map(String::as_str) {
-        Some("-c") => {
-            let script = args.get(1).cloned().unwrap_or_default();
-            Box::pin(child.run_script(&script, stdin, out, err)).await
-        }
-        Some(file) => match sh.read_file(file) {
-            Ok(data) => Box::pin(child.run_script(&String::from_utf8_lossy(&data), stdin, out, err)).await,
-            Err(why) => {
-                let msg = format!("{name}: can't open '{file}': {why}\n");
-                err.say(&msg);
-                if sh.ctr.flavor() == Flavor::Ash { 2 } else { 127 }
-            }
-        },
-        None => Box::pin(child.interact(stdin, out, err, false)).await,
-    }
-}
-
-/// A file on the PATH that is not a built-in program: a `#!` shell script runs; anything
-/// else cannot be executed here.
-async fn script(
-    sh: &mut Shell,
-    cmd: &str,
-    path: &str,
-    args: &[String],
-    stdin: &mut Source<'_>,
-    out: &mut Sink,
-    err: &mut Sink,
-) -> i32 {
-    let (mode, data) = {
-        let fs = sh.fs();
-        match fs.lookup("/", path) {
-            Ok(n) => (n.mode, if let Body::File(d) = &n.body { d.clone() } else { Vec::new() }),
-            Err(_) => return sh.report_missing(err, cmd),
-        }
-    };
-    if mode & 0o111 == 0 {
-        sh.complain(err, cmd, "Permission denied");
-        return 126;
-    }
-    let text = String::from_utf8_lossy(&data).into_owned();
-    if !text.starts_with("#!") {
-        sh.complain(err, cmd, "Exec format error");
-        return 126;
-    }
-    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), "sh", sh.pid + 1);
-    child.cwd = sh.cwd.clone();
-    child.vars = sh.vars.clone();
-    child.columns = sh.columns;
-    let _ = args;
-    Box::pin(child.run_script(&text, stdin, out, err)).await
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use k8s_openapi::jiff::Timestamp;
 
 use super::fs::{Body, Node, absolute, components};
 use super::io::{Sink, Source};
+use super::process::Shell;
 use super::seed::Flavor;
-use super::shell::Shell;
 
 /// Prints a tool's error in the image's wording; `gnu` and `bb` are the two phrasings.
 fn fail(sh: &Shell, err: &mut Sink, tool: &str, gnu: String, bb: String) {

@@ -8,6 +8,7 @@ pub mod fs;
 pub mod io;
 pub mod net;
 pub mod parse;
+pub mod process;
 pub mod seed;
 pub mod shell;
 pub mod tarball;

@@ -4,7 +4,7 @@
 //! connection; other hosts do not resolve.
 
 use super::io::Sink;
-use super::shell::Shell;
+use super::process::Shell;
 use super::web::{self, HTTP_PORT, Request};
 
 /// Where a URL points: host, port and path.

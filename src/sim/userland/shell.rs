@@ -1,112 +1,19 @@
-//! The container's shell (`sh`, `bash`, BusyBox `ash`): runs parsed lines against the
-//! container's filesystem and environment, with builtins (`cd`, `export`, `exit`, ...),
-//! `$VAR` and `*` expansion, pipes, redirections to files, and the wording of the shell
-//! the image really has (dash's `sh: 1: x: not found`, ash's `sh: x: not found`, bash's
-//! `bash: x: command not found`; 127 either way). Programs on the PATH run in `commands`.
+//! The container's shell (`sh`, `bash`, BusyBox `ash`) interpreting lines: lists,
+//! pipelines, `$VAR` and `*` expansion, redirections to files, the interactive loop, and
+//! which runs what: builtins and programs in `commands`, other shells and `#!` scripts
+//! here. Error wording follows the image's shell (see `process`).
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
-use super::commands;
-use super::fs::{Body, Fs, absolute, components};
+use super::commands::{self, Found};
+use super::fs::{Body, absolute};
 use super::io::{Sink, Source, Wake};
 use super::parse::{Join, Piece, RedirKind, Simple, Word, parse};
-use super::seed::{Container, Flavor};
-
-/// What a running shell may do outside its container's filesystem.
-pub trait Host: Send + Sync {
-    /// Appends a line to the container's log (a server's access log goes to stdout).
-    fn log_line(&self, line: String);
-}
-
-/// Where the shell looks for programs.
-pub const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-pub struct Shell {
-    pub ctr: Arc<Container>,
-    pub fs: Arc<Mutex<Fs>>,
-    pub host: Arc<dyn Host>,
-    pub cwd: String,
-    pub vars: Vec<(String, String)>,
-    pub status: i32,
-    /// How it was invoked: `sh`, `bash` or `ash`.
-    pub name: String,
-    pub pid: u32,
-    /// Line number inside a script (dash puts it in error messages).
-    pub line_no: usize,
-    pub exited: Option<i32>,
-    /// The terminal's width when the session has one (`ls` lays out columns then).
-    pub columns: Option<usize>,
-}
+use super::process::Shell;
+use super::seed::Flavor;
 
 impl Shell {
-    pub fn new(ctr: Arc<Container>, fs: Arc<Mutex<Fs>>, host: Arc<dyn Host>, name: &str, pid: u32) -> Self {
-        let mut vars = ctr.env.clone();
-        if !vars.iter().any(|(k, _)| k == "HOME") {
-            vars.push(("HOME".into(), "/root".into()));
-        }
-        Shell {
-            ctr,
-            fs,
-            host,
-            cwd: "/".into(),
-            vars,
-            status: 0,
-            name: name.into(),
-            pid,
-            line_no: 1,
-            exited: None,
-            columns: None,
-        }
-    }
-
-    pub fn fs(&self) -> MutexGuard<'_, Fs> {
-        self.fs.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn var(&self, name: &str) -> Option<&str> {
-        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    pub fn set_var(&mut self, name: &str, value: &str) {
-        match self.vars.iter_mut().find(|(k, _)| k == name) {
-            Some(v) => v.1 = value.into(),
-            None => self.vars.push((name.into(), value.into())),
-        }
-    }
-
-    /// The prompt an interactive shell of this kind prints.
-    pub fn prompt(&self) -> String {
-        let home = self.var("HOME").unwrap_or("/root");
-        let short = if self.cwd == home {
-            "~".to_string()
-        } else if let Some(rest) = self.cwd.strip_prefix(&format!("{home}/")) {
-            format!("~/{rest}")
-        } else {
-            self.cwd.clone()
-        };
-        match (self.ctr.flavor(), self.name.as_str()) {
-            (Flavor::Debian, "bash") => format!("root@{}:{short}# ", self.ctr.pod),
-            (Flavor::Debian, _) => "# ".into(),
-            (Flavor::Ash, _) => format!("{short} # "),
-        }
-    }
-
-    /// The shell's complaint about a command, in its own format.
-    pub fn complain(&self, err: &mut Sink, what: &str, message: &str) {
-        let text = match (self.ctr.flavor(), self.name.as_str()) {
-            (Flavor::Debian, "bash") => format!("bash: {what}: {message}\n"),
-            (Flavor::Debian, _) => format!("{}: {}: {what}: {message}\n", self.name, self.line_no),
-            (Flavor::Ash, _) => format!("{}: {what}: {message}\n", self.name),
-        };
-        err.say(&text);
-    }
-
-    fn not_found(&self, err: &mut Sink, cmd: &str) {
-        let message = if self.name == "bash" { "command not found" } else { "not found" };
-        self.complain(err, cmd, message);
-    }
-
     /// Runs one line; sets and returns the status.
     pub async fn run_line(&mut self, line: &str, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
         let list = match parse(line) {
@@ -324,8 +231,8 @@ impl Shell {
             &mut *err
         };
         let status = match redirected_in.as_mut() {
-            Some(src) => commands::run(self, &argv, src, o, e).await,
-            None => commands::run(self, &argv, stdin, o, e).await,
+            Some(src) => run_command(self, &argv, src, o, e).await,
+            None => run_command(self, &argv, stdin, o, e).await,
         };
         if merge_later {
             o.write(&shared_err.take_buffer());
@@ -335,31 +242,6 @@ impl Shell {
             let _ = self.fs().write("/", &path, &data, true);
         }
         status
-    }
-
-    /// A file's bytes, or the reason it cannot be read.
-    pub fn read_file(&self, path: &str) -> Result<Vec<u8>, &'static str> {
-        let fs = self.fs();
-        match fs.lookup(&self.cwd, path) {
-            Ok(n) => match &n.body {
-                Body::File(d) => Ok(d.clone()),
-                Body::Dir(_) => Err("Is a directory"),
-            },
-            Err(e) => Err(e.text()),
-        }
-    }
-
-    /// Finds a program: a path, or a name searched on the PATH.
-    pub fn which(&self, cmd: &str) -> Option<String> {
-        let fs = self.fs();
-        if cmd.contains('/') {
-            let p = absolute(&self.cwd, cmd);
-            return fs.get(&components("/", &p)).ok().filter(|n| !n.is_dir()).map(|_| p);
-        }
-        let path = self.var("PATH").unwrap_or(PATH).to_string();
-        path.split(':')
-            .map(|d| format!("{}/{cmd}", d.trim_end_matches('/')))
-            .find(|p| fs.lookup("/", p).is_ok_and(|n| !n.is_dir()))
     }
 
     /// The interactive loop: prompt, read a line, run it; ends at `exit` or end of input.
@@ -391,11 +273,78 @@ impl Shell {
             }
         }
     }
+}
 
-    pub fn report_missing(&self, err: &mut Sink, cmd: &str) -> i32 {
-        self.not_found(err, cmd);
-        127
+/// Runs a command line's words: builtins and programs through `commands`, another shell
+/// or a `#!` script here. Returns the exit status.
+pub async fn run_command(
+    sh: &mut Shell,
+    argv: &[String],
+    stdin: &mut Source<'_>,
+    out: &mut Sink,
+    err: &mut Sink,
+) -> i32 {
+    match commands::run(sh, argv, stdin, out, err).await {
+        Found::Exit(code) => code,
+        Found::Shell(name) => subshell(sh, &name, &argv[1..], stdin, out, err).await,
+        Found::Script(path) => script(sh, &argv[0], &path, stdin, out, err).await,
     }
+}
+
+/// Another shell: `sh -c SCRIPT`, `sh FILE`, or `sh` reading its input.
+async fn subshell(
+    sh: &mut Shell,
+    name: &str,
+    args: &[String],
+    stdin: &mut Source<'_>,
+    out: &mut Sink,
+    err: &mut Sink,
+) -> i32 {
+    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), name, sh.pid + 1);
+    child.cwd = sh.cwd.clone();
+    child.vars = sh.vars.clone();
+    child.columns = sh.columns;
+    match args.first().map(String::as_str) {
+        Some("-c") => {
+            let script = args.get(1).cloned().unwrap_or_default();
+            Box::pin(child.run_script(&script, stdin, out, err)).await
+        }
+        Some(file) => match sh.read_file(file) {
+            Ok(data) => Box::pin(child.run_script(&String::from_utf8_lossy(&data), stdin, out, err)).await,
+            Err(why) => {
+                let msg = format!("{name}: can't open '{file}': {why}\n");
+                err.say(&msg);
+                if sh.ctr.flavor() == Flavor::Ash { 2 } else { 127 }
+            }
+        },
+        None => Box::pin(child.interact(stdin, out, err, false)).await,
+    }
+}
+
+/// A file on the PATH that is not a built-in program: a `#!` shell script runs; anything
+/// else cannot be executed here.
+async fn script(sh: &mut Shell, cmd: &str, path: &str, stdin: &mut Source<'_>, out: &mut Sink, err: &mut Sink) -> i32 {
+    let (mode, data) = {
+        let fs = sh.fs();
+        match fs.lookup("/", path) {
+            Ok(n) => (n.mode, if let Body::File(d) = &n.body { d.clone() } else { Vec::new() }),
+            Err(_) => return sh.report_missing(err, cmd),
+        }
+    };
+    if mode & 0o111 == 0 {
+        sh.complain(err, cmd, "Permission denied");
+        return 126;
+    }
+    let text = String::from_utf8_lossy(&data).into_owned();
+    if !text.starts_with("#!") {
+        sh.complain(err, cmd, "Exec format error");
+        return 126;
+    }
+    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), "sh", sh.pid + 1);
+    child.cwd = sh.cwd.clone();
+    child.vars = sh.vars.clone();
+    child.columns = sh.columns;
+    Box::pin(child.run_script(&text, stdin, out, err)).await
 }
 
 fn cannot_create(reason: &str) -> String {

@@ -9,8 +9,8 @@ use super::files::file_bytes;
 use super::fs::Fs;
 use super::fs::{Node, absolute, components};
 use super::io::{Sink, Source};
+use super::process::Shell;
 use super::seed::Flavor;
-use super::shell::Shell;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Args {

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use super::io::{Sink, Source};
+use super::process::{Host, Shell};
 use super::seed::{Container, filesystem};
-use super::shell::{Host, Shell};
 
 struct Recorder(Mutex<Vec<String>>);
 
@@ -24,7 +24,7 @@ fn container(image: &str) -> Container {
         image: image.into(),
         pod_ip: "10.244.0.9".into(),
         env: vec![
-            ("PATH".into(), super::shell::PATH.into()),
+            ("PATH".into(), super::process::PATH.into()),
             ("HOSTNAME".into(), "web".into()),
             ("GREETING".into(), "hi there".into()),
         ],
