@@ -15,11 +15,11 @@ pub fn config_error(store: &Store, pod: &Pod, name: &str) -> Option<String> {
     env_from_error(store, &ns, c).or_else(|| env_error(store, &ns, c))
 }
 
-fn config_map<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a ConfigMap> {
+pub(super) fn config_map<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a ConfigMap> {
     store.configmaps.get(&(ns.to_string(), name.to_string()))
 }
 
-fn secret<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Secret> {
+pub(super) fn secret<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Secret> {
     store.secrets.get(&(ns.to_string(), name.to_string()))
 }
 

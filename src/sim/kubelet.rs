@@ -271,7 +271,9 @@ pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) 
     let before = images(old);
     let now = Instant::now();
     let mut notes = Vec::new();
-    let Some(rt) = store.runtime.get_mut(key) else { return };
+    // One borrow of the state, so the pod's runtime and the timers can change together.
+    let state: &mut super::store::State = store;
+    let Some(rt) = state.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
     for (name, image) in images(&pod) {
         if before.iter().any(|(n, i)| *n == name && *i == image) {
@@ -299,7 +301,7 @@ pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) 
             notes.push(Note::kubelet(host.as_ref(), "Pulling", Some(path), format!("Pulling image \"{image}\"")));
             c.state = CState::Creating;
             c.next = Some(now + timing.pull);
-            store.timers.insert((now + timing.pull, key.clone()));
+            state.timers.insert((now + timing.pull, key.clone()));
         }
     }
     for n in notes {

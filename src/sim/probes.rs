@@ -39,15 +39,21 @@ fn port_number(port: &IntOrString, c: &Container) -> i32 {
     }
 }
 
-/// Runs one probe; `Err` carries the failure message the kubelet reports.
-fn check(
-    store: &mut Store,
-    key: &Key,
-    pod: &Pod,
-    c: &Container,
-    probe: &Probe,
-    logs: &mut Vec<String>,
-) -> Result<(), String> {
+/// One probe of one container that is due now.
+struct Due<'a> {
+    key: &'a Key,
+    pod: &'a Pod,
+    c: &'a Container,
+    kind: Kind,
+    probe: Probe,
+    /// The node, which the kubelet's events name.
+    host: Option<String>,
+}
+
+/// Runs one probe; `Err` carries the failure message the kubelet reports. Lines the
+/// container's server logs while answering go to `logs`.
+fn check(store: &mut Store, due: &Due, logs: &mut Vec<String>) -> Result<(), String> {
+    let Due { key, pod, c, probe, .. } = due;
     let Ok(super::stream::Opened { ctr, fs, .. }) = super::stream::open_container(store, key, &c.name) else {
         return Err("container is not running".into());
     };
@@ -56,20 +62,20 @@ fn check(
     if let Some(action) = &probe.exec {
         let argv = action.command.clone().unwrap_or_default();
         let host = std::sync::Arc::new(Collect(Default::default()));
-        let mut sh = Shell::new(ctr, fs, host, "sh", 99);
-        let (mut out, mut err) = (Sink::Buffer(Vec::new()), Sink::Buffer(Vec::new()));
+        let mut sh = Shell::new(ctr, fs, host.clone(), "sh", 99);
+        // The kubelet reports stdout and stderr together, in the order written.
+        let mut out = Sink::buffer();
+        let mut err = out.share();
         let mut stdin = Source::Bytes(VecDeque::new());
         let run = super::userland::shell::run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err);
         // A probe command finishes at once or not within its timeout (only `sleep` waits).
-        let Some(code) = run.now_or_never() else {
-            return Err(format!("command \"{}\" timed out", argv.join(" ")));
+        let code = run.now_or_never();
+        logs.append(&mut host.0.lock().unwrap_or_else(|e| e.into_inner()));
+        return match code {
+            None => Err(format!("command \"{}\" timed out", argv.join(" "))),
+            Some(0) => Ok(()),
+            Some(_) => Err(String::from_utf8_lossy(&out.take_buffer()).into_owned()),
         };
-        if code == 0 {
-            return Ok(());
-        }
-        let mut text = out.take_buffer();
-        text.extend(err.take_buffer());
-        return Err(String::from_utf8_lossy(&text).into_owned());
     }
     if let Some(http) = &probe.http_get {
         let port = port_number(&http.port, c);
@@ -112,45 +118,23 @@ pub fn run_due(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
     let containers: Vec<&Container> = spec.init_containers.iter().flatten().chain(&spec.containers).collect();
     for c in containers {
         for kind in KINDS {
-            let due = store
-                .runtime
-                .get(key)
-                .and_then(|rt| rt.find(&c.name))
-                .filter(|x| x.is_running())
-                .and_then(|x| x.probes.slots[kind as usize].next)
-                .is_some_and(|t| t <= now);
-            if !due {
-                continue;
-            }
-            let Some(probe) = store
-                .runtime
-                .get(key)
-                .and_then(|rt| rt.find(&c.name))
-                .and_then(|x| x.probes.slots[kind as usize].spec.clone())
-            else {
+            let ctr = store.runtime.get(key).and_then(|rt| rt.find(&c.name)).filter(|x| x.is_running());
+            let slot = ctr.map(|x| &x.probes.slots[kind as usize]);
+            let Some(probe) = slot.filter(|s| s.next.is_some_and(|t| t <= now)).and_then(|s| s.spec.as_deref()) else {
                 continue;
             };
+            let due = Due { key, pod: &pod, c, kind, probe: probe.clone(), host: host.clone() };
             let mut logs = Vec::new();
-            let result = check(store, key, &pod, c, &probe, &mut logs);
-            apply(store, key, &pod, c, kind, &probe, result, logs, host.as_ref(), now, timing);
+            let result = check(store, &due, &mut logs);
+            apply(store, &due, result, logs, now, timing);
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    store: &mut Store,
-    key: &Key,
-    pod: &Pod,
-    c: &Container,
-    kind: Kind,
-    probe: &Probe,
-    result: Result<(), String>,
-    logs: Vec<String>,
-    host: Option<&String>,
-    now: Instant,
-    timing: &Timing,
-) {
+/// Counts a probe's result: readiness, a started container, or a kill; events for failures.
+fn apply(store: &mut Store, due: &Due, result: Result<(), String>, logs: Vec<String>, now: Instant, timing: &Timing) {
+    let Due { key, pod, c, kind, probe, .. } = due;
+    let (kind, host) = (*kind, due.host.as_ref());
     let mut notes = Vec::new();
     let mut kill = None;
     {

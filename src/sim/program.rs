@@ -58,7 +58,8 @@ pub struct Cursor {
     pub status: i32,
 }
 
-const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
+/// Programs that are shells.
+pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
 const SHELL_IMAGES: &[&str] = &["busybox", "alpine", "ubuntu", "debian", "centos", "fedora"];
 const WEB_IMAGES: &[&str] = &["nginx", "httpd"];
 
@@ -184,11 +185,11 @@ fn startup_lines(base: &str) -> Vec<String> {
     .collect()
 }
 
-/// Parses `sleep` arguments: `5`, `0.5`, `2s`, `3m`, `1h`, `infinity`. `None` means forever.
-fn sleep_arg(arg: Option<&String>) -> Option<Duration> {
-    let a = arg.map_or("1", String::as_str);
+/// Seconds a `sleep` argument says: `5`, `0.5`, `2s`, `3m`, `1h`, `1d`; infinite for
+/// `infinity`; `None` when it is not a time. (Negative values are the caller's to judge.)
+pub fn sleep_seconds(a: &str) -> Option<f64> {
     if a == "infinity" {
-        return None;
+        return Some(f64::INFINITY);
     }
     let (num, unit) = match a.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
         Some((i, _)) => (&a[..i], &a[i..]),
@@ -202,7 +203,14 @@ fn sleep_arg(arg: Option<&String>) -> Option<Duration> {
         "d" => 86400.0,
         _ => return None,
     };
-    Some(Duration::from_secs_f64((n * scale).clamp(0.0, 1e9)))
+    Some(n * scale)
+}
+
+/// The main process's `sleep`: `None` means forever (`infinity`, or an argument the
+/// simulated shell cannot read); negative values sleep not at all.
+fn sleep_arg(arg: Option<&String>) -> Option<Duration> {
+    let secs = sleep_seconds(arg.map_or("1", String::as_str)).filter(|s| s.is_finite())?;
+    Some(Duration::from_secs_f64(secs.clamp(0.0, 1e9)))
 }
 
 fn simple(words: &[String], guard: Guard, out: &mut Vec<Instr>) {

@@ -307,12 +307,15 @@ pub fn namespace_defaults(ns: &str, ca_pem: &str) -> (ServiceAccount, ConfigMap)
     (sa, cm)
 }
 
+/// The `kubernetes` Service's address: the first of the service range.
+pub const KUBERNETES_IP: &str = "10.96.0.1";
+
 /// The `kubernetes` Service in `default`, at the first address of the range.
 pub fn kubernetes_service() -> Service {
     let mut svc: Service = serde_json::from_value(json!({
         "metadata": {"name": "kubernetes", "namespace": "default",
                      "labels": {"component": "apiserver", "provider": "kubernetes"}},
-        "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
+        "spec": {"clusterIP": KUBERNETES_IP, "clusterIPs": [KUBERNETES_IP],
                  "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}
     }))
     .unwrap_or_default();

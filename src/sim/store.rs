@@ -74,8 +74,10 @@ fn first_revision() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_micros() as u64)
 }
 
-/// The whole simulated cluster state, behind one lock.
-pub struct Store {
+/// What the cluster holds: every object, the kubelet's view of each pod, and the
+/// revision counter. A snapshot is a copy of exactly this.
+#[derive(Clone)]
+pub struct State {
     rv: u64,
     pub pods: BTreeMap<Key, Pod>,
     pub namespaces: BTreeMap<Key, Namespace>,
@@ -93,6 +95,12 @@ pub struct Store {
     pub event_index: std::collections::HashMap<String, Key>,
     /// Pod IPs handed out so far.
     pub ips_assigned: u64,
+}
+
+/// The whole simulated cluster state, behind one lock: the `State` (reached through
+/// `Deref`, so `store.pods` reads as before) and the watch history over it.
+pub struct Store {
+    state: State,
     history: VecDeque<Arc<WatchEvent>>,
     history_cap: usize,
     /// The newest revision no longer in the history (etcd's compaction point).
@@ -100,80 +108,55 @@ pub struct Store {
     tx: broadcast::Sender<Arc<WatchEvent>>,
 }
 
+impl std::ops::Deref for Store {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for Store {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 /// A copy of the whole cluster state, to return to later (see `Store::restore`).
 #[derive(Clone)]
-pub struct Snapshot {
-    rv: u64,
-    pods: BTreeMap<Key, Pod>,
-    namespaces: BTreeMap<Key, Namespace>,
-    events: BTreeMap<Key, Event>,
-    nodes: BTreeMap<Key, Node>,
-    configmaps: BTreeMap<Key, ConfigMap>,
-    secrets: BTreeMap<Key, Secret>,
-    serviceaccounts: BTreeMap<Key, ServiceAccount>,
-    services: BTreeMap<Key, Service>,
-    runtime: BTreeMap<Key, PodRuntime>,
-    timers: BTreeSet<(Instant, Key)>,
-    event_index: std::collections::HashMap<String, Key>,
-    ips_assigned: u64,
-}
+pub struct Snapshot(State);
 
 impl Store {
     /// The state as it is now.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            rv: self.rv,
-            pods: self.pods.clone(),
-            namespaces: self.namespaces.clone(),
-            events: self.events.clone(),
-            nodes: self.nodes.clone(),
-            configmaps: self.configmaps.clone(),
-            secrets: self.secrets.clone(),
-            serviceaccounts: self.serviceaccounts.clone(),
-            services: self.services.clone(),
-            runtime: self.runtime.clone(),
-            timers: self.timers.clone(),
-            event_index: self.event_index.clone(),
-            ips_assigned: self.ips_assigned,
-        }
+        Snapshot(self.state.clone())
     }
 
     /// Goes back to `s`, revisions included. The watch history is dropped, so a client
     /// resuming a watch re-lists (410 Gone), as after an etcd restore.
     pub fn restore(&mut self, s: &Snapshot) {
-        self.rv = s.rv;
-        self.pods = s.pods.clone();
-        self.namespaces = s.namespaces.clone();
-        self.events = s.events.clone();
-        self.nodes = s.nodes.clone();
-        self.configmaps = s.configmaps.clone();
-        self.secrets = s.secrets.clone();
-        self.serviceaccounts = s.serviceaccounts.clone();
-        self.services = s.services.clone();
-        self.runtime = s.runtime.clone();
-        self.timers = s.timers.clone();
-        self.event_index = s.event_index.clone();
-        self.ips_assigned = s.ips_assigned;
+        self.state = s.0.clone();
         self.history.clear();
-        self.compacted = s.rv;
+        self.compacted = self.state.rv;
     }
 
     pub fn new(history_cap: usize) -> Self {
         let (tx, _) = broadcast::channel(65_536);
         Self {
-            rv: first_revision(),
-            pods: BTreeMap::new(),
-            namespaces: BTreeMap::new(),
-            events: BTreeMap::new(),
-            nodes: BTreeMap::new(),
-            configmaps: BTreeMap::new(),
-            secrets: BTreeMap::new(),
-            serviceaccounts: BTreeMap::new(),
-            services: BTreeMap::new(),
-            runtime: BTreeMap::new(),
-            timers: BTreeSet::new(),
-            event_index: std::collections::HashMap::new(),
-            ips_assigned: 0,
+            state: State {
+                rv: first_revision(),
+                pods: BTreeMap::new(),
+                namespaces: BTreeMap::new(),
+                events: BTreeMap::new(),
+                nodes: BTreeMap::new(),
+                configmaps: BTreeMap::new(),
+                secrets: BTreeMap::new(),
+                serviceaccounts: BTreeMap::new(),
+                services: BTreeMap::new(),
+                runtime: BTreeMap::new(),
+                timers: BTreeSet::new(),
+                event_index: std::collections::HashMap::new(),
+                ips_assigned: 0,
+            },
             history: VecDeque::new(),
             history_cap,
             compacted: 0,

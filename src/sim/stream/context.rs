@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::core::v1::{Container as Spec, Pod};
 
+use crate::sim::configrefs::{config_map, secret};
 use crate::sim::program::image_base;
+use crate::sim::referenced::KUBERNETES_IP;
 use crate::sim::store::{Key, Store};
 use crate::sim::userland::fs::Fs;
 use crate::sim::userland::process::PATH;
@@ -24,7 +26,7 @@ fn image_env(image: &str) -> Vec<(&'static str, &'static str)> {
 }
 
 fn config_data(store: &Store, ns: &str, name: &str) -> Option<BTreeMap<String, Vec<u8>>> {
-    let cm = store.configmaps.get(&(ns.to_string(), name.to_string()))?;
+    let cm = config_map(store, ns, name)?;
     let mut out: BTreeMap<String, Vec<u8>> =
         cm.data.iter().flatten().map(|(k, v)| (k.clone(), v.clone().into_bytes())).collect();
     out.extend(cm.binary_data.iter().flatten().map(|(k, v)| (k.clone(), v.0.clone())));
@@ -32,7 +34,7 @@ fn config_data(store: &Store, ns: &str, name: &str) -> Option<BTreeMap<String, V
 }
 
 fn secret_data(store: &Store, ns: &str, name: &str) -> Option<BTreeMap<String, Vec<u8>>> {
-    let s = store.secrets.get(&(ns.to_string(), name.to_string()))?;
+    let s = secret(store, ns, name)?;
     let mut out: BTreeMap<String, Vec<u8>> = s.data.iter().flatten().map(|(k, v)| (k.clone(), v.0.clone())).collect();
     out.extend(s.string_data.iter().flatten().map(|(k, v)| (k.clone(), v.clone().into_bytes())));
     Some(out)
@@ -107,19 +109,21 @@ fn environment(store: &Store, pod: &Pod, spec: &Spec, ip: &str, tty: bool) -> Ve
         let expanded = expand_refs(&value, &env);
         set(&mut env, var.name.clone(), expanded);
     }
+    // The variables the kubelet gives every container for the `kubernetes` Service.
+    let ip = KUBERNETES_IP;
     let svc = [
-        ("KUBERNETES_SERVICE_PORT_HTTPS", "443"),
-        ("KUBERNETES_SERVICE_PORT", "443"),
-        ("KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443"),
-        ("KUBERNETES_PORT_443_TCP_PROTO", "tcp"),
-        ("KUBERNETES_PORT_443_TCP_ADDR", "10.96.0.1"),
-        ("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
-        ("KUBERNETES_PORT", "tcp://10.96.0.1:443"),
-        ("KUBERNETES_PORT_443_TCP_PORT", "443"),
+        ("KUBERNETES_SERVICE_PORT_HTTPS", "443".to_string()),
+        ("KUBERNETES_SERVICE_PORT", "443".into()),
+        ("KUBERNETES_PORT_443_TCP", format!("tcp://{ip}:443")),
+        ("KUBERNETES_PORT_443_TCP_PROTO", "tcp".into()),
+        ("KUBERNETES_PORT_443_TCP_ADDR", ip.into()),
+        ("KUBERNETES_SERVICE_HOST", ip.into()),
+        ("KUBERNETES_PORT", format!("tcp://{ip}:443")),
+        ("KUBERNETES_PORT_443_TCP_PORT", "443".into()),
     ];
     for (k, v) in svc {
         if !env.iter().any(|(n, _)| n == k) {
-            env.push((k.into(), v.into()));
+            env.push((k.into(), v));
         }
     }
     for (k, v) in image_env(spec.image.as_deref().unwrap_or("")) {
@@ -195,12 +199,12 @@ pub struct Opened {
 pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem: &str) -> Result<Opened, Refusal> {
     let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
     let spec = pod.spec.clone().unwrap_or_default();
-    let all = spec.containers.iter().chain(spec.init_containers.iter().flatten());
     let wanted = match name {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
     };
-    let mut cspec = all.clone().find(|c| c.name == wanted).cloned();
+    let mut cspec =
+        spec.containers.iter().chain(spec.init_containers.iter().flatten()).find(|c| c.name == wanted).cloned();
     if cspec.is_none() {
         cspec = spec.ephemeral_containers.iter().flatten().find(|c| c.name == wanted).map(|e| Spec {
             name: e.name.clone(),
@@ -234,8 +238,8 @@ pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem:
         namespace: key.0.clone(),
         name: wanted.clone(),
         image,
-        pod_ip: ip,
-        env: environment(store, &pod, &cspec, &rt_ip(store, key), tty),
+        pod_ip: ip.clone(),
+        env: environment(store, &pod, &cspec, &ip, tty),
         main,
         mounts: mounts(store, &pod, &cspec),
         ca_pem: ca_pem.to_string(),
@@ -245,10 +249,6 @@ pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem:
     let interactive = c.interactive;
     let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
     Ok(Opened { ctr: Arc::new(ctr), fs, interactive })
-}
-
-fn rt_ip(store: &Store, key: &Key) -> String {
-    store.runtime.get(key).and_then(|rt| rt.pod_ip.clone()).unwrap_or_default()
 }
 
 fn default_command(image: &str) -> String {

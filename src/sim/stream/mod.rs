@@ -19,6 +19,7 @@ use k8s_openapi::jiff::Timestamp;
 pub use context::{Opened, Refusal};
 use session::{Ending, Ends, STDERR, STDOUT, Streams};
 
+use super::program::SHELLS;
 use super::request::query_pairs;
 use super::runtime::LogLine;
 use super::shared::Shared;
@@ -163,33 +164,21 @@ fn sinks(ends: &Ends, streams: Streams) -> (Sink, Sink) {
     (out, err)
 }
 
-const SHELLS: [&str; 3] = ["sh", "bash", "ash"];
-
-/// A process started by `exec`: a shell (interactive, reading stdin, or `-c`), or one program.
+/// A process started by `exec`: one program, or a shell (interactive on a terminal,
+/// reading piped stdin, or running `-c`), as the shell it is.
 async fn exec(t: Target, streams: Streams, argv: Vec<String>, ends: Ends) -> Ending {
-    let first = argv[0].clone();
-    let prog = first.rsplit('/').next().unwrap_or(&first).to_string();
-    let name = if SHELLS.contains(&prog.as_str()) { prog.clone() } else { "sh".into() };
-    let mut sh = shell_for(&t, &name, ends.width);
-    let Some(_) = sh.which(&first) else {
+    let mut sh = shell_for(&t, "sh", ends.width);
+    sh.tty = streams.tty;
+    if sh.which(&argv[0]).is_none() {
         return Ending::Failed(format!(
-            "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{first}\": executable file not found in $PATH: unknown"
+            "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown",
+            argv[0]
         ));
-    };
+    }
     let (mut out, mut err) = sinks(&ends, streams);
     let mut inbox = Inbox::new(ends.input);
     let mut stdin = if streams.stdin { Source::Remote(&mut inbox) } else { Source::Empty };
-    let code = if SHELLS.contains(&prog.as_str()) {
-        match argv.get(1).map(String::as_str) {
-            Some("-c") => sh.run_script(argv.get(2).map_or("", String::as_str), &mut stdin, &mut out, &mut err).await,
-            Some(_) => run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).await,
-            None if streams.stdin => sh.interact(&mut stdin, &mut out, &mut err, streams.tty).await,
-            None => 0,
-        }
-    } else {
-        run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).await
-    };
-    Ending::Exit(code)
+    Ending::Exit(run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).await)
 }
 
 /// Attaching to a container whose main process is a shell reading stdin: the session

@@ -34,7 +34,7 @@ pub async fn run(sh: &mut Shell, argv: &[String], stdin: &mut Source<'_>, out: &
     if !super::seed::program_known(&program) || !path.starts_with("/bin/") {
         return Found::Script(path);
     }
-    if matches!(program.as_str(), "sh" | "bash" | "ash") {
+    if crate::sim::program::SHELLS.contains(&program.as_str()) {
         return Found::Shell(program);
     }
     Found::Exit(tool(sh, &program, cmd, args, stdin, out, err).await)
@@ -279,17 +279,9 @@ async fn sleep(sh: &Shell, args: &[String], stdin: &mut Source<'_>, err: &mut Si
     }
 }
 
+/// `sleep`'s argument for a command: negative times are refused, forever is capped.
 fn parse_seconds(a: &str) -> Option<f64> {
-    if a == "infinity" {
-        return Some(1e7);
-    }
-    let (num, scale) = match a.chars().last() {
-        Some('s') => (&a[..a.len() - 1], 1.0),
-        Some('m') => (&a[..a.len() - 1], 60.0),
-        Some('h') => (&a[..a.len() - 1], 3600.0),
-        _ => (a, 1.0),
-    };
-    num.parse::<f64>().ok().filter(|n| *n >= 0.0).map(|n| n * scale)
+    crate::sim::program::sleep_seconds(a).filter(|n| *n >= 0.0).map(|n| n.min(1e7))
 }
 
 #[cfg(test)]

@@ -250,7 +250,6 @@ pub fn copy(sh: &Shell, program: &str, args: &[String], err: &mut Sink) -> i32 {
     for src in &paths {
         let node = match fs.lookup(&sh.cwd, src) {
             Ok(n) if n.is_dir() && !recursive => {
-                drop(fs);
                 fail(
                     sh,
                     err,
@@ -258,16 +257,13 @@ pub fn copy(sh: &Shell, program: &str, args: &[String], err: &mut Sink) -> i32 {
                     format!("-r not specified; omitting directory '{src}'"),
                     format!("omitting directory '{src}'"),
                 );
-                fs = sh.fs();
                 status = 1;
                 continue;
             }
             Ok(n) => n.clone(),
             Err(e) => {
                 let why = e.text();
-                drop(fs);
                 fail(sh, err, program, format!("cannot stat '{src}': {why}"), format!("can't stat '{src}': {why}"));
-                fs = sh.fs();
                 status = 1;
                 continue;
             }
@@ -284,7 +280,6 @@ pub fn copy(sh: &Shell, program: &str, args: &[String], err: &mut Sink) -> i32 {
             Ok(()) => {}
             Err(e) => {
                 let why = e.text();
-                drop(fs);
                 fail(
                     sh,
                     err,
@@ -292,7 +287,6 @@ pub fn copy(sh: &Shell, program: &str, args: &[String], err: &mut Sink) -> i32 {
                     format!("cannot create regular file '{dest}': {why}"),
                     format!("can't create '{dest}': {why}"),
                 );
-                fs = sh.fs();
                 status = 1;
             }
         }
@@ -310,7 +304,6 @@ pub fn chmod(sh: &Shell, args: &[String], err: &mut Sink) -> i32 {
         let parts = components(&sh.cwd, f);
         let mut fs = sh.fs();
         let Ok(node) = fs.get(&parts).cloned() else {
-            drop(fs);
             fail(
                 sh,
                 err,
@@ -330,7 +323,6 @@ pub fn chmod(sh: &Shell, args: &[String], err: &mut Sink) -> i32 {
         } else if mode.ends_with("-w") {
             node.mode & !0o222
         } else {
-            drop(fs);
             err.say(&format!("chmod: invalid mode: '{mode}'\n"));
             return 1;
         };

@@ -4,6 +4,7 @@
 //! as a tty's line discipline does.
 
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -104,14 +105,19 @@ impl Inbox {
     }
 }
 
-/// A place output goes.
+/// A place output goes. Every kind can be shared (`2>&1`, `>&2`): the copies write to
+/// the same place, in the order they write.
 pub enum Sink {
     Remote { tx: UnboundedSender<Frame>, stream: u8, tty: bool },
-    Buffer(Vec<u8>),
+    Buffer(Arc<Mutex<Vec<u8>>>),
     Null,
 }
 
 impl Sink {
+    pub fn buffer() -> Sink {
+        Sink::Buffer(Arc::default())
+    }
+
     pub fn write(&mut self, data: &[u8]) {
         match self {
             Sink::Remote { tx, stream, tty } => {
@@ -119,7 +125,7 @@ impl Sink {
                 // A client that went away just stops receiving; the command still finishes.
                 let _ = tx.send((*stream, bytes));
             }
-            Sink::Buffer(b) => b.extend_from_slice(data),
+            Sink::Buffer(b) => b.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(data),
             Sink::Null => {}
         }
     }
@@ -128,18 +134,19 @@ impl Sink {
         self.write(text.as_bytes());
     }
 
-    /// A second handle on the same destination (`2>&1`); buffers cannot be shared, so a
-    /// buffer's copy writes nowhere and the caller merges.
+    /// A second handle on the same destination.
     pub fn share(&self) -> Sink {
         match self {
             Sink::Remote { tx, stream, tty } => Sink::Remote { tx: tx.clone(), stream: *stream, tty: *tty },
-            _ => Sink::Null,
+            Sink::Buffer(b) => Sink::Buffer(Arc::clone(b)),
+            Sink::Null => Sink::Null,
         }
     }
 
+    /// What a buffer holds (emptying it); nothing for other sinks.
     pub fn take_buffer(&mut self) -> Vec<u8> {
         match self {
-            Sink::Buffer(b) => std::mem::take(b),
+            Sink::Buffer(b) => std::mem::take(&mut *b.lock().unwrap_or_else(|e| e.into_inner())),
             _ => Vec::new(),
         }
     }
@@ -236,9 +243,11 @@ mod tests {
         s.share().say("y");
         assert_eq!(rx.recv().await.unwrap(), (1, b"x\r\n".to_vec()));
         assert_eq!(rx.recv().await.unwrap(), (1, b"y".to_vec()));
-        let mut b = Sink::Buffer(Vec::new());
+        let mut b = Sink::buffer();
         b.say("z");
-        assert!(matches!(b.share(), Sink::Null));
-        assert_eq!(b.take_buffer(), b"z");
+        b.share().say("!");
+        assert_eq!(b.take_buffer(), b"z!");
+        assert!(b.take_buffer().is_empty());
+        assert!(matches!(Sink::Null.share(), Sink::Null));
     }
 }

@@ -30,7 +30,9 @@ pub struct Shell {
     /// Line number inside a script (dash puts it in error messages).
     pub line_no: usize,
     pub exited: Option<i32>,
-    /// The terminal's width when the session has one (`ls` lays out columns then).
+    /// On a terminal: an interactive shell prompts.
+    pub tty: bool,
+    /// The terminal's width when the session has said it (`ls` lays out columns then).
     pub columns: Option<usize>,
 }
 
@@ -51,8 +53,21 @@ impl Shell {
             pid,
             line_no: 1,
             exited: None,
+            tty: false,
             columns: None,
         }
+    }
+
+    /// A process this one starts (another shell, a script): same container, working
+    /// directory, variables and terminal.
+    pub fn child(&self, name: &str) -> Shell {
+        let mut child =
+            Shell::new(Arc::clone(&self.ctr), Arc::clone(&self.fs), Arc::clone(&self.host), name, self.pid + 1);
+        child.cwd = self.cwd.clone();
+        child.vars = self.vars.clone();
+        child.tty = self.tty;
+        child.columns = self.columns;
+        child
     }
 
     pub fn fs(&self) -> MutexGuard<'_, Fs> {

@@ -4,7 +4,6 @@
 //! here. Error wording follows the image's shell (see `process`).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use super::commands::{self, Found};
 use super::fs::{Body, absolute};
@@ -61,7 +60,7 @@ impl Shell {
         let mut status = 0;
         for (i, cmd) in cmds.iter().enumerate() {
             let last = i + 1 == cmds.len();
-            let mut pipe_out = Sink::Buffer(Vec::new());
+            let mut pipe_out = Sink::buffer();
             let sink = if last { &mut *out } else { &mut pipe_out };
             status = match carried.take() {
                 Some(data) => {
@@ -161,16 +160,16 @@ impl Shell {
                 self.set_var(k, v);
             }
         }
+        // Redirections apply in order, as a shell applies them (`> f 2>&1` and `2>&1 > f`
+        // differ); files are created before the command runs and filled after it.
         let mut redirected_in: Option<Source<'static>> = None;
-        let mut file_out: Option<(String, bool, u8)> = None;
-        let mut err_to_out = false;
-        let mut out_to_err = false;
-        let mut null_out = (false, false);
+        let (mut o, mut e) = (out.share(), err.share());
+        let mut files: Vec<(String, Sink)> = Vec::new();
         for r in &cmd.redirs {
             let target = self.expand(&r.target).join(" ");
             match r.kind {
-                RedirKind::ErrToOut => err_to_out = true,
-                RedirKind::OutToErr => out_to_err = true,
+                RedirKind::ErrToOut => e = o.share(),
+                RedirKind::OutToErr => o = e.share(),
                 RedirKind::Read => match self.read_file(&target) {
                     Ok(data) => redirected_in = Some(Source::Bytes(VecDeque::from(data))),
                     Err(msg) => {
@@ -178,68 +177,36 @@ impl Shell {
                         return 1;
                     }
                 },
-                RedirKind::Write { fd, .. } if target == "/dev/null" => {
-                    if fd == 2 {
-                        null_out.1 = true
-                    } else {
-                        null_out.0 = true
-                    }
-                }
                 RedirKind::Write { fd, append } => {
-                    let path = absolute(&self.cwd, &target);
-                    // The file is created (or emptied) before the command runs, as a shell does.
-                    if let Err(e) = self.fs().write("/", &path, b"", append) {
-                        self.complain(err, &target, &cannot_create(e.text()));
-                        return if self.ctr.flavor() == Flavor::Debian && self.name != "bash" { 2 } else { 1 };
+                    let sink = if target == "/dev/null" {
+                        Sink::Null
+                    } else {
+                        let path = absolute(&self.cwd, &target);
+                        if let Err(why) = self.fs().write("/", &path, b"", append) {
+                            self.complain(err, &target, &cannot_create(why.text()));
+                            return if self.ctr.flavor() == Flavor::Debian && self.name != "bash" { 2 } else { 1 };
+                        }
+                        let buffer = Sink::buffer();
+                        files.push((path, buffer.share()));
+                        buffer
+                    };
+                    if fd == 2 {
+                        e = sink;
+                    } else {
+                        o = sink;
                     }
-                    file_out = Some((path, append, fd));
                 }
             }
         }
         if argv.is_empty() {
             return 0;
         }
-        let mut buf_out = Sink::Buffer(Vec::new());
-        let mut buf_err = Sink::Buffer(Vec::new());
-        let mut null = Sink::Null;
-        let mut null_err = Sink::Null;
-        let to_file_out = file_out.as_ref().is_some_and(|f| f.2 == 1);
-        let to_file_err = file_out.as_ref().is_some_and(|f| f.2 == 2);
-        let mut err_as_out = err.share();
-        let o: &mut Sink = if null_out.0 {
-            &mut null
-        } else if out_to_err && !matches!(err_as_out, Sink::Null) {
-            &mut err_as_out
-        } else if to_file_out {
-            &mut buf_out
-        } else {
-            &mut *out
-        };
-        // `2>&1` into a buffer cannot alias it; stderr is collected apart and appended.
-        let mut shared_err = if err_to_out { o.share() } else { Sink::Null };
-        let merge_later = err_to_out && matches!(shared_err, Sink::Null) && !null_out.0;
-        if merge_later {
-            shared_err = Sink::Buffer(Vec::new());
-        }
-        let e: &mut Sink = if null_out.1 {
-            &mut null_err
-        } else if to_file_err {
-            &mut buf_err
-        } else if err_to_out {
-            &mut shared_err
-        } else {
-            &mut *err
-        };
         let status = match redirected_in.as_mut() {
-            Some(src) => run_command(self, &argv, src, o, e).await,
-            None => run_command(self, &argv, stdin, o, e).await,
+            Some(src) => run_command(self, &argv, src, &mut o, &mut e).await,
+            None => run_command(self, &argv, stdin, &mut o, &mut e).await,
         };
-        if merge_later {
-            o.write(&shared_err.take_buffer());
-        }
-        if let Some((path, _, fd)) = file_out {
-            let data = if fd == 1 { buf_out.take_buffer() } else { buf_err.take_buffer() };
-            let _ = self.fs().write("/", &path, &data, true);
+        for (path, mut buffer) in files {
+            let _ = self.fs().write("/", &path, &buffer.take_buffer(), true);
         }
         status
     }
@@ -300,10 +267,7 @@ async fn subshell(
     out: &mut Sink,
     err: &mut Sink,
 ) -> i32 {
-    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), name, sh.pid + 1);
-    child.cwd = sh.cwd.clone();
-    child.vars = sh.vars.clone();
-    child.columns = sh.columns;
+    let mut child = sh.child(name);
     match args.first().map(String::as_str) {
         Some("-c") => {
             let script = args.get(1).cloned().unwrap_or_default();
@@ -317,7 +281,7 @@ async fn subshell(
                 if sh.ctr.flavor() == Flavor::Ash { 2 } else { 127 }
             }
         },
-        None => Box::pin(child.interact(stdin, out, err, false)).await,
+        None => Box::pin(child.interact(stdin, out, err, sh.tty)).await,
     }
 }
 
@@ -340,10 +304,7 @@ async fn script(sh: &mut Shell, cmd: &str, path: &str, stdin: &mut Source<'_>, o
         sh.complain(err, cmd, "Exec format error");
         return 126;
     }
-    let mut child = Shell::new(Arc::clone(&sh.ctr), Arc::clone(&sh.fs), Arc::clone(&sh.host), "sh", sh.pid + 1);
-    child.cwd = sh.cwd.clone();
-    child.vars = sh.vars.clone();
-    child.columns = sh.columns;
+    let mut child = sh.child("sh");
     Box::pin(child.run_script(&text, stdin, out, err)).await
 }
 

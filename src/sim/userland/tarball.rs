@@ -180,7 +180,6 @@ fn read(sh: &Shell, base: &str, data: &[u8], extract: bool, list: bool, out: &mu
     let mut fs = sh.fs();
     for entry in entries {
         let Ok(mut entry) = entry else {
-            drop(fs);
             err.say(
                 "tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n",
             );
@@ -208,7 +207,6 @@ fn read(sh: &Shell, base: &str, data: &[u8], extract: bool, list: bool, out: &mu
                     let _ = fs.mkdir("/", &format!("/{}", parent.join("/")), true);
                 }
                 if let Err(e) = fs.put(&target, &bytes, false, mode) {
-                    drop(fs);
                     err.say(&format!("tar: {name}: Cannot open: {}\n", e.text()));
                     return 2;
                 }

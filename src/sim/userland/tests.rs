@@ -52,7 +52,7 @@ async fn run(b: &mut Box_, line: &str) -> (String, String, i32) {
 
 async fn run_in(b: &mut Box_, line: &str, input: &[u8]) -> (String, String, i32) {
     let mut stdin = Source::Bytes(VecDeque::from(input.to_vec()));
-    let (mut out, mut err) = (Sink::Buffer(Vec::new()), Sink::Buffer(Vec::new()));
+    let (mut out, mut err) = (Sink::buffer(), Sink::buffer());
     let status = b.sh.run_line(line, &mut stdin, &mut out, &mut err).await;
     let s = |v: Vec<u8>| String::from_utf8_lossy(&v).into_owned();
     (s(out.take_buffer()), s(err.take_buffer()), status)
@@ -95,6 +95,19 @@ async fn files_directories_and_redirections() {
     let mut bb = boot("busybox", "sh");
     assert_eq!(run(&mut bb, "cat nope").await.1, "cat: can't open 'nope': No such file or directory\n");
     assert_eq!(run(&mut bb, "ls /").await.0, "bin\ndev\netc\nhome\nlib\nlib64\nproc\nroot\nsys\ntmp\nusr\nvar\n");
+}
+
+#[tokio::test]
+async fn redirections_apply_in_order() {
+    let mut b = boot("busybox", "sh");
+    let both = run(&mut b, "sh -c 'echo out; echo err >&2' > /tmp/f 2>&1; cat /tmp/f").await;
+    assert_eq!(both, ("out\nerr\n".into(), String::new(), 0));
+    let split = run(&mut b, "sh -c 'echo out; echo err >&2' 2>&1 > /tmp/g; cat /tmp/g").await;
+    assert_eq!(split, ("err\nout\n".into(), String::new(), 0));
+    let piped = run(&mut b, "sh -c 'echo e >&2' 2>&1 | wc -l").await;
+    assert_eq!(piped.0, "1\n");
+    let two = run(&mut b, "sh -c 'echo o; echo e >&2' > /tmp/o 2> /tmp/e; cat /tmp/e /tmp/o").await;
+    assert_eq!(two.0, "e\no\n");
 }
 
 #[tokio::test]

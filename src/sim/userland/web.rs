@@ -88,10 +88,9 @@ pub fn serve(fs: &Fs, c: &Container, req: &Request, client: &str) -> Option<Repl
         Err(_) => None,
     };
     let now = Timestamp::now();
-    let mut headers = vec![("Date".to_string(), http_date(now)), ("Server".to_string(), version.to_string())];
-    if server == Server::Nginx {
-        headers.swap(0, 1);
-    }
+    let (date, name) = (("Date".to_string(), http_date(now)), ("Server".to_string(), version.to_string()));
+    // nginx names itself first; Apache dates its reply first.
+    let mut headers = if server == Server::Nginx { vec![name, date] } else { vec![date, name] };
     let allowed = matches!(req.method.as_str(), "GET" | "HEAD");
     let (status, body) = match found {
         Some((data, mtime)) if allowed => {
