@@ -70,6 +70,16 @@ pub fn image_base(image: &str) -> &str {
     no_digest.split(':').next().unwrap_or(no_digest)
 }
 
+/// What an image runs when the pod gives no command: its shell for shell images
+/// (BusyBox and Alpine `sh`, the distributions' `bash`), else its own program.
+pub fn default_command(image: &str) -> &str {
+    match image_base(image) {
+        "busybox" | "alpine" => "sh",
+        base if SHELL_IMAGES.contains(&base) => "bash",
+        base => base,
+    }
+}
+
 /// Whether this command is a shell that reads commands from stdin (no `-c`): with
 /// `stdin: true` such a container waits for someone to attach and type.
 pub fn reads_stdin(image: &str, command: &[String], args: &[String]) -> bool {
@@ -402,6 +412,9 @@ mod tests {
         assert_eq!(run_all(&Program::of("busybox", &[], &[])).1, vec![Stop::Exit(0)]);
         assert_eq!(run_all(&Program::of("redis:7", &[], &[])).1, vec![Stop::Forever]);
         assert!(reads_stdin("busybox", &[], &[]));
+        assert_eq!(default_command("docker.io/library/busybox:1.36"), "sh");
+        assert_eq!(default_command("fedora"), "bash");
+        assert_eq!(default_command("redis:7"), "redis");
         assert!(reads_stdin("busybox", &s(&["sh"]), &[]));
         assert!(reads_stdin("nginx", &[], &s(&["/bin/bash"])));
         assert!(!reads_stdin("busybox", &s(&["sh", "-c"]), &s(&["x"])));

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use k8s_openapi::api::core::v1::{Container as Spec, Pod};
 
 use crate::sim::configrefs::{config_map, secret};
-use crate::sim::program::image_base;
+use crate::sim::program::{default_command, image_base};
 use crate::sim::referenced::KUBERNETES_IP;
 use crate::sim::store::{Key, Store};
 use crate::sim::userland::fs::Fs;
@@ -232,7 +232,7 @@ pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem:
     }
     let image = cspec.image.clone().unwrap_or_default();
     let main: Vec<String> = cspec.command.iter().flatten().chain(cspec.args.iter().flatten()).cloned().collect();
-    let main = if main.is_empty() { vec![default_command(&image)] } else { main };
+    let main = if main.is_empty() { vec![default_command(&image).to_string()] } else { main };
     let ctr = Container {
         pod: pod.metadata.name.clone().unwrap_or_default(),
         namespace: key.0.clone(),
@@ -249,12 +249,4 @@ pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem:
     let interactive = c.interactive;
     let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
     Ok(Opened { ctr: Arc::new(ctr), fs, interactive })
-}
-
-fn default_command(image: &str) -> String {
-    match image_base(image) {
-        "busybox" | "alpine" => "sh".into(),
-        "ubuntu" | "debian" => "bash".into(),
-        base => base.to_string(),
-    }
 }
