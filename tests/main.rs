@@ -19,6 +19,7 @@ mod sim_kubectl_explain;
 mod sim_kubectl_get;
 mod sim_kubectl_kinds;
 mod sim_kubectl_lifecycle;
+mod sim_kubectl_portforward;
 mod sim_kubectl_probes;
 pub mod sim_kubectl_seed;
 mod sim_kubectl_writes;

@@ -1,10 +1,12 @@
 //! The streaming subresources of a pod: `exec` and `attach` (remote command over a
-//! WebSocket, `session.rs`) and `portforward`. A request is checked against the store
+//! WebSocket, `session.rs`) and `portforward` (SPDY in a WebSocket, `portforward.rs`). A request is checked against the store
 //! first (pod, container, running) and refused with the API server's Status; then the
 //! connection is upgraded and the process runs in the container's userland.
 
 mod context;
+mod portforward;
 mod session;
+mod spdy;
 mod tty;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -78,9 +80,6 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
     };
     let container = pairs.iter().find(|(k, _)| k == "container").map(|(_, v)| v.clone());
     let argv: Vec<String> = pairs.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect();
-    if sub == "portforward" {
-        return ApiError::bad_request("port-forward is not served by this simulator yet").into_response();
-    }
     if sub == "exec" && argv.is_empty() {
         return ApiError::bad_request("you must specify at least 1 command").into_response();
     }
@@ -97,8 +96,17 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
         Ok(u) => u,
         Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
-    let upgrade = upgrade.protocols(session::PROTOCOLS);
     let target = Target { shared, key, ctr, fs };
+    if sub == "portforward" {
+        return upgrade
+            .protocols([portforward::PROTOCOL])
+            .on_upgrade(move |socket| async move {
+                let host = log_host(&target);
+                portforward::run(socket, target, &host).await
+            })
+            .into_response();
+    }
+    let upgrade = upgrade.protocols(session::PROTOCOLS);
     upgrade
         .on_upgrade(move |socket| async move {
             let shown = argv.clone();
@@ -143,8 +151,12 @@ impl Host for LogHost {
 
 static NEXT_PID: AtomicU32 = AtomicU32::new(7);
 
+fn log_host(t: &Target) -> LogHost {
+    LogHost { shared: t.shared.clone(), key: t.key.clone(), container: t.ctr.name.clone() }
+}
+
 fn shell_for(t: &Target, name: &str, width: Option<usize>) -> Shell {
-    let host = Arc::new(LogHost { shared: t.shared.clone(), key: t.key.clone(), container: t.ctr.name.clone() });
+    let host = Arc::new(log_host(t));
     let pid = NEXT_PID.fetch_add(6, Ordering::Relaxed) % 30_000 + 7;
     let mut sh = Shell::new(t.ctr.clone(), t.fs.clone(), host, name, pid);
     sh.columns = width;

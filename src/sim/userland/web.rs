@@ -27,6 +27,29 @@ pub struct Reply {
     pub log: String,
 }
 
+/// The request line and User-Agent of a raw HTTP/1.x request once its head (and any
+/// body its Content-Length announces) has arrived; also how many bytes it took.
+pub fn parse_request(raw: &[u8]) -> Option<(Request, usize)> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)?;
+    let head = String::from_utf8_lossy(&raw[..end]);
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let (method, path) = (first.next()?.to_string(), first.next()?.to_string());
+    let mut user_agent = String::new();
+    let mut body = 0usize;
+    for (k, v) in lines.filter_map(|l| l.split_once(':')) {
+        if k.eq_ignore_ascii_case("user-agent") {
+            user_agent = v.trim().to_string();
+        } else if k.eq_ignore_ascii_case("content-length") {
+            body = v.trim().parse().unwrap_or(0);
+        }
+    }
+    if raw.len() < end + body {
+        return None;
+    }
+    Some((Request { method, path, user_agent }, end + body))
+}
+
 fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
@@ -146,6 +169,16 @@ mod tests {
 
     fn get(path: &str) -> Request {
         Request { method: "GET".into(), path: path.into(), user_agent: "curl/8.5.0".into() }
+    }
+
+    #[test]
+    fn requests_are_read_once_they_have_arrived() {
+        assert_eq!(parse_request(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        let (req, n) = parse_request(b"GET /a HTTP/1.1\r\nuser-agent: curl/8\r\n\r\nGET /b").unwrap();
+        assert_eq!(req, Request { method: "GET".into(), path: "/a".into(), user_agent: "curl/8".into() });
+        assert_eq!(n, 39);
+        assert_eq!(parse_request(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab"), None);
+        assert_eq!(parse_request(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc").map(|r| r.1), Some(41));
     }
 
     #[test]
