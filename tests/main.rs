@@ -13,6 +13,7 @@ mod shell_parity;
 mod shell_script;
 pub mod sim_api;
 mod sim_binary;
+mod sim_kubectl_debug;
 mod sim_kubectl_errors;
 mod sim_kubectl_exec;
 mod sim_kubectl_explain;

@@ -131,9 +131,18 @@ pub fn default_pod(pod: &mut Pod) {
     for c in spec.init_containers.iter_mut().flatten().chain(spec.containers.iter_mut()) {
         default_container(c);
     }
-    if spec.automount_service_account_token != Some(false) {
-        let name = format!("kube-api-access-{}", random_suffix(5));
-        spec.volumes.get_or_insert_with(Vec::new).push(token_volume(&name));
+    let mounted = |c: &k8s_openapi::api::core::v1::Container| {
+        c.volume_mounts.iter().flatten().any(|m| m.mount_path == SA_MOUNT_PATH)
+    };
+    let needed = spec.init_containers.iter().flatten().chain(&spec.containers).any(|c| !mounted(c));
+    if spec.automount_service_account_token != Some(false) && needed {
+        // A pod that already has the token volume (a copy of another pod) shares it.
+        let existing =
+            spec.volumes.iter().flatten().find(|v| v.name.starts_with("kube-api-access-")).map(|v| v.name.clone());
+        let name = existing.clone().unwrap_or_else(|| format!("kube-api-access-{}", random_suffix(5)));
+        if existing.is_none() {
+            spec.volumes.get_or_insert_with(Vec::new).push(token_volume(&name));
+        }
         for c in spec.init_containers.iter_mut().flatten().chain(spec.containers.iter_mut()) {
             let mounts = c.volume_mounts.get_or_insert_with(Vec::new);
             if !mounts.iter().any(|m| m.mount_path == SA_MOUNT_PATH) {

@@ -60,7 +60,14 @@ impl Res {
                 short: &["po"],
                 verbs: ALL_VERBS,
                 categories: &["all"],
-                subresources: &[("log", &["get"]), ("status", &["get", "patch", "update"])],
+                subresources: &[
+                    ("attach", &["create", "get"]),
+                    ("ephemeralcontainers", &["get", "patch", "update"]),
+                    ("exec", &["create", "get"]),
+                    ("log", &["get"]),
+                    ("portforward", &["create", "get"]),
+                    ("status", &["get", "patch", "update"]),
+                ],
             },
             Res::Namespaces => ResInfo {
                 plural: "namespaces",

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::events::Note;
 use super::podstate::{field_path, record, refresh};
 use super::program::{Cursor, Program, Stop, image_base};
-use super::runtime::{CState, Ctr, LogLine, Stage, Term};
+use super::runtime::{CState, Ctr, GROUPS, Group, LogLine, Stage, Term};
 use super::store::{Key, Store, now_secs};
 use super::timing::Timing;
 
@@ -46,11 +46,11 @@ fn container_id() -> String {
 }
 
 /// Starts the image pull for a container.
-pub(super) fn kick(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
+pub(super) fn kick(store: &mut Store, key: &Key, g: Group, i: usize, now: Instant, timing: &Timing) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
-    let Some(c) = rt.ctr_mut(init, i) else { return };
+    let Some(c) = rt.ctr_mut(g, i) else { return };
     c.state = CState::Creating;
     c.next = Some(now + timing.pull);
     let (name, image) = (c.name.clone(), c.image.clone());
@@ -59,24 +59,31 @@ pub(super) fn kick(store: &mut Store, key: &Key, init: bool, i: usize, now: Inst
     record(store, &pod, note);
 }
 
+/// The restart policy one container lives by: sidecars always restart, other init
+/// containers only on failure (when the pod's policy is Always), ephemeral ones never.
+fn policy_of(g: Group, sidecar: bool, pod_policy: &str) -> String {
+    match g {
+        _ if sidecar => "Always".into(),
+        Group::Ephemeral => "Never".into(),
+        Group::Init if pod_policy == "Always" => "OnFailure".into(),
+        _ => pod_policy.into(),
+    }
+}
+
 fn restart_allowed(policy: &str, code: i32) -> bool {
     policy == "Always" || (policy == "OnFailure" && code != 0)
 }
 
-pub(super) fn ctr_step(store: &mut Store, key: &Key, init: bool, i: usize, now: Instant, timing: &Timing) {
+pub(super) fn ctr_step(store: &mut Store, key: &Key, g: Group, i: usize, now: Instant, timing: &Timing) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
-    let name = store.runtime.get(key).and_then(|rt| rt.ctr(init, i)).map(|c| c.name.clone()).unwrap_or_default();
+    let name = store.runtime.get(key).and_then(|rt| rt.ctr(g, i)).map(|c| c.name.clone()).unwrap_or_default();
     let config_error = super::configrefs::config_error(store, &pod, &name);
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
-    let sidecar = rt.ctr(init, i).is_some_and(|c| c.sidecar);
-    let policy = match () {
-        _ if sidecar => "Always".to_string(),
-        _ if init && rt.restart_policy == "Always" => "OnFailure".to_string(),
-        _ => rt.restart_policy.clone(),
-    };
+    let sidecar = rt.ctr(g, i).is_some_and(|c| c.sidecar);
+    let policy = policy_of(g, sidecar, &rt.restart_policy);
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
-    let Some(c) = rt.ctr_mut(init, i) else { return };
+    let Some(c) = rt.ctr_mut(g, i) else { return };
     c.next = None;
     let path = field_path(&pod, &c.name);
     let mut notes: Vec<Note> = Vec::new();
@@ -215,14 +222,9 @@ fn end_instance(c: &mut Ctr, started: Timestamp, code: i32, reason: &str, now: I
 pub fn process_ended(store: &mut Store, key: &Key, name: &str, code: i32, reason: &str, timing: &Timing) -> bool {
     let now = Instant::now();
     let Some(rt) = store.runtime.get_mut(key) else { return false };
-    let policy = rt.restart_policy.clone();
-    let init = rt.init.iter().find(|c| c.name == name);
-    let policy = match init {
-        Some(c) if c.sidecar => "Always".to_string(),
-        Some(_) if policy == "Always" => "OnFailure".to_string(),
-        _ => policy,
-    };
-    let Some(c) = rt.main.iter_mut().chain(rt.init.iter_mut()).find(|c| c.name == name) else { return false };
+    let Some(g) = GROUPS.into_iter().find(|g| rt.group(*g).iter().any(|c| c.name == name)) else { return false };
+    let policy = policy_of(g, rt.find(name).is_some_and(|c| c.sidecar), &rt.restart_policy);
+    let Some(c) = rt.find_mut(name) else { return false };
     let CState::Running { started } = c.state else { return false };
     end_instance(c, started, code, reason, now, &policy, timing);
     let next = c.next;
@@ -247,12 +249,12 @@ pub(super) fn progress_init(store: &mut Store, key: &Key, now: Instant, timing: 
     let idle = |c: &Ctr| matches!(c.state, CState::Idle);
     if done < rt.init.len() {
         if idle(&rt.init[done]) {
-            kick(store, key, true, done, now, timing);
+            kick(store, key, Group::Init, done, now, timing);
         }
     } else if rt.main.iter().all(idle) {
         let n = rt.main.len();
         for i in 0..n {
-            kick(store, key, false, i, now, timing);
+            kick(store, key, Group::Main, i, now, timing);
         }
     }
 }

@@ -14,33 +14,55 @@ pub use super::kubelet::images_changed;
 use super::kubelet::{ctr_step, kick, progress_init};
 use super::podstate::{field_path, record, refresh};
 use super::program::{Program, reads_stdin};
-use super::runtime::{CState, Ctr, PodRuntime, Stage, Term};
+use super::runtime::{CState, Ctr, GROUPS, Group, PodRuntime, Stage, Term};
 use super::scheduling;
 use super::shared::Shared;
 use super::store::{Key, Store, now_secs};
 use super::timing::Timing;
 
+/// The kubelet's record of a container about to start: its program (from image,
+/// command and args), and what it is (interactive shell, sidecar, OOM-bound, probed).
+fn container(c: &k8s_openapi::api::core::v1::Container) -> Ctr {
+    let image = c.image.clone().unwrap_or_default();
+    let oom = super::memory::exceeds_limit(c);
+    let (command, args) = (c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
+    let interactive = c.stdin == Some(true) && reads_stdin(&image, command, args);
+    let program = match () {
+        _ if oom => Program::oom_killed(),
+        _ if interactive => Program::waiting(),
+        _ => Program::of(&image, command, args),
+    };
+    let mut ctr = Ctr::new(&c.name, &image, program);
+    ctr.interactive = interactive;
+    ctr.oom = oom;
+    ctr.sidecar = c.restart_policy.as_deref() == Some("Always");
+    ctr.probes = super::probestate::Probes::of(c);
+    ctr
+}
+
+/// Starts the ephemeral containers the pod's spec has and its runtime does not yet
+/// (`kubectl debug` adds them through the `ephemeralcontainers` subresource).
+pub fn ephemeral_added(store: &mut Store, key: &Key, timing: &Timing) {
+    let Some(spec) = store.pods.get(key).and_then(|p| p.spec.clone()) else { return };
+    let now = Instant::now();
+    for e in spec.ephemeral_containers.iter().flatten() {
+        let Some(rt) = store.runtime.get_mut(key) else { return };
+        if rt.stage != Stage::Active || rt.ephemeral.iter().any(|c| c.name == e.name) {
+            continue;
+        }
+        rt.ephemeral.push(container(&super::runtime::ephemeral_spec(e)));
+        let i = rt.ephemeral.len() - 1;
+        kick(store, key, Group::Ephemeral, i, now, timing);
+        store.timers.insert((now + timing.pull, key.clone()));
+    }
+    refresh(store, key);
+}
+
 /// Builds the runtime for a newly created pod and schedules its first step.
 pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
     let Some(pod) = store.pods.get(key) else { return };
     let spec = pod.spec.clone().unwrap_or_default();
-    let ctr = |c: &k8s_openapi::api::core::v1::Container| {
-        let image = c.image.clone().unwrap_or_default();
-        let oom = super::memory::exceeds_limit(c);
-        let (command, args) = (c.command.as_deref().unwrap_or(&[]), c.args.as_deref().unwrap_or(&[]));
-        let interactive = c.stdin == Some(true) && reads_stdin(&image, command, args);
-        let program = match () {
-            _ if oom => Program::oom_killed(),
-            _ if interactive => Program::waiting(),
-            _ => Program::of(&image, command, args),
-        };
-        let mut ctr = Ctr::new(&c.name, &image, program);
-        ctr.interactive = interactive;
-        ctr.oom = oom;
-        ctr.sidecar = c.restart_policy.as_deref() == Some("Always");
-        ctr.probes = super::probestate::Probes::of(c);
-        ctr
-    };
+    let ctr = container;
     let due = Instant::now() + timing.schedule;
     let rt = PodRuntime {
         uid: pod.metadata.uid.clone().unwrap_or_default(),
@@ -53,6 +75,7 @@ pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
         restart_policy: spec.restart_policy.clone().unwrap_or_else(|| "Always".into()),
         init: spec.init_containers.iter().flatten().map(ctr).collect(),
         main: spec.containers.iter().map(ctr).collect(),
+        ephemeral: Vec::new(),
         init_failed: false,
         unschedulable: None,
         conditions: Vec::new(),
@@ -69,8 +92,7 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
     rt.stage = Stage::Terminating { deadline };
     rt.due = Some(deadline);
     let host = rt.node.clone();
-    let running: Vec<String> =
-        rt.main.iter().chain(&rt.init).filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
+    let running: Vec<String> = rt.all().filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
     store.timers.insert((deadline, key.clone()));
     let Some(pod) = store.pods.get(key).cloned() else { return };
     for name in running {
@@ -92,7 +114,7 @@ pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
             }
             rt.stage = Stage::Lost { failed: false };
             rt.due = Some(due);
-            for c in rt.main.iter_mut().chain(rt.init.iter_mut()) {
+            for c in rt.all_mut() {
                 c.next = None;
             }
             store.timers.insert((due, key.clone()));
@@ -139,8 +161,8 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
     for _ in 0..64 {
         let Some(rt) = store.runtime.get(key) else { return };
         let pod_due = rt.due.is_some_and(|d| d <= now);
-        let ctr_due = rt.init.iter().chain(&rt.main).any(|c| c.next.is_some_and(|d| d <= now));
-        let probe_due = rt.init.iter().chain(&rt.main).any(|c| c.probes.next_due().is_some_and(|d| d <= now));
+        let ctr_due = rt.all().any(|c| c.next.is_some_and(|d| d <= now));
+        let probe_due = rt.all().any(|c| c.probes.next_due().is_some_and(|d| d <= now));
         if !pod_due && !ctr_due && !probe_due {
             break;
         }
@@ -152,17 +174,13 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
                 return;
             }
         }
-        for init in [true, false] {
-            let n = store.runtime.get(key).map_or(0, |rt| if init { rt.init.len() } else { rt.main.len() });
+        for g in GROUPS {
+            let n = store.runtime.get(key).map_or(0, |rt| rt.group(g).len());
             for i in 0..n {
-                let due = store
-                    .runtime
-                    .get(key)
-                    .and_then(|rt| if init { rt.init.get(i) } else { rt.main.get(i) })
-                    .and_then(|c| c.next)
-                    .is_some_and(|d| d <= now);
+                let due =
+                    store.runtime.get(key).and_then(|rt| rt.ctr(g, i)).and_then(|c| c.next).is_some_and(|d| d <= now);
                 if due {
-                    ctr_step(store, key, init, i, now, timing);
+                    ctr_step(store, key, g, i, now, timing);
                 }
             }
         }
@@ -173,8 +191,8 @@ pub fn advance(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
     }
     refresh(store, key);
     if let Some(rt) = store.runtime.get(key) {
-        let probes = rt.init.iter().chain(&rt.main).filter(|c| c.is_running()).filter_map(|c| c.probes.next_due());
-        let next = rt.init.iter().chain(&rt.main).filter_map(|c| c.next).chain(rt.due).chain(probes).min();
+        let probes = rt.all().filter(|c| c.is_running()).filter_map(|c| c.probes.next_due());
+        let next = rt.all().filter_map(|c| c.next).chain(rt.due).chain(probes).min();
         if let Some(t) = next {
             store.timers.insert((t, key.clone()));
         }
@@ -288,11 +306,11 @@ fn start_sandbox(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
     rt.start_time = Some(now_secs());
     let first_init = !rt.init.is_empty();
     if first_init {
-        kick(store, key, true, 0, now, timing);
+        kick(store, key, Group::Init, 0, now, timing);
     } else {
         let n = rt.main.len();
         for i in 0..n {
-            kick(store, key, false, i, now, timing);
+            kick(store, key, Group::Main, i, now, timing);
         }
     }
 }
@@ -300,7 +318,7 @@ fn start_sandbox(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
 fn finish_termination(store: &mut Store, key: &Key) {
     if let Some(rt) = store.runtime.get_mut(key) {
         let finished = now_secs();
-        for c in rt.main.iter_mut().chain(rt.init.iter_mut()) {
+        for c in rt.all_mut() {
             if let CState::Running { started } = c.state {
                 let term = Term { code: 0, reason: "Completed".into(), started, finished, id: c.id.clone() };
                 c.state = CState::Terminated { term, restart: false };

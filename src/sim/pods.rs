@@ -39,6 +39,55 @@ fn without_mutable(new: &PodSpec, old: &PodSpec) -> PodSpec {
     s
 }
 
+/// A write through `pods/ephemeralcontainers`: only `spec.ephemeralContainers` is taken
+/// from it, and only as additions, each named uniquely in the pod and with an image.
+fn ephemeral_update(old: &Pod, new: &mut Pod) -> ApiResult<()> {
+    let added = new.spec.as_ref().and_then(|s| s.ephemeral_containers.clone()).unwrap_or_default();
+    let mut merged = old.clone();
+    let spec = merged.spec.get_or_insert_with(Default::default);
+    let before = spec.ephemeral_containers.clone().unwrap_or_default();
+    let mut causes = Vec::new();
+    for (i, e) in before.iter().enumerate() {
+        match added.iter().find(|a| a.name == e.name) {
+            None => causes.push(Cause::new(
+                "FieldValueForbidden",
+                "spec.ephemeralContainers",
+                format!("Forbidden: existing ephemeral containers \"{}\" may not be removed", e.name),
+            )),
+            Some(a) if a != e => causes.push(Cause::new(
+                "FieldValueForbidden",
+                format!("spec.ephemeralContainers[{i}]"),
+                format!("Forbidden: existing ephemeral containers \"{}\" may not be changed", e.name),
+            )),
+            Some(_) => {}
+        }
+    }
+    let taken: Vec<&str> =
+        spec.containers.iter().chain(spec.init_containers.iter().flatten()).map(|c| c.name.as_str()).collect();
+    for (i, a) in added.iter().enumerate().filter(|(_, a)| !before.iter().any(|b| b.name == a.name)) {
+        let at = format!("spec.ephemeralContainers[{i}]");
+        if a.name.is_empty() {
+            causes.push(Cause::new("FieldValueRequired", format!("{at}.name"), "Required value"));
+        } else if taken.contains(&a.name.as_str()) || added[..i].iter().any(|b| b.name == a.name) {
+            causes.push(Cause::new(
+                "FieldValueDuplicate",
+                format!("{at}.name"),
+                format!("Duplicate value: \"{}\"", a.name),
+            ));
+        }
+        if a.image.as_deref().is_none_or(str::is_empty) {
+            causes.push(Cause::new("FieldValueRequired", format!("{at}.image"), "Required value"));
+        }
+    }
+    if !causes.is_empty() {
+        return Err(ApiError::invalid("Pod", &name_of(old), causes));
+    }
+    spec.ephemeral_containers = Some(added).filter(|a| !a.is_empty());
+    merged.metadata = new.metadata.clone();
+    *new = merged;
+    Ok(())
+}
+
 impl Hooks for Pod {
     fn prepare(&mut self) -> ApiResult<()> {
         default_pod(self);
@@ -50,12 +99,16 @@ impl Hooks for Pod {
         lifecycle::admit(store, key, &shared.timing);
     }
 
-    fn check_update(old: &Self, new: &mut Self, status_only: bool) -> ApiResult<()> {
-        if status_only {
-            new.spec = old.spec.clone();
-            new.metadata.labels = old.metadata.labels.clone();
-            new.metadata.annotations = old.metadata.annotations.clone();
-            return Ok(());
+    fn check_update(old: &Self, new: &mut Self, sub: Option<&str>) -> ApiResult<()> {
+        match sub {
+            Some("status") => {
+                new.spec = old.spec.clone();
+                new.metadata.labels = old.metadata.labels.clone();
+                new.metadata.annotations = old.metadata.annotations.clone();
+                return Ok(());
+            }
+            Some(_) => return ephemeral_update(old, new),
+            None => {}
         }
         new.status = old.status.clone();
         let (Some(o), Some(n)) = (&old.spec, &new.spec) else {
@@ -87,6 +140,7 @@ impl Hooks for Pod {
 
     fn updated(store: &mut Store, key: &Key, old: &Self, shared: &Shared) {
         lifecycle::images_changed(store, key, old, &shared.timing);
+        lifecycle::ephemeral_added(store, key, &shared.timing);
     }
 
     fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {

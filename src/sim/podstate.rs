@@ -7,13 +7,18 @@ use k8s_openapi::api::core::v1::Pod;
 use super::events::{self, Note, Subject};
 use super::store::{Key, Store, now_secs};
 
+/// Where a container sits in the pod, as events name it: `spec.containers{web}`.
 pub(super) fn field_path(pod: &Pod, name: &str) -> String {
-    let is_init = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.init_containers.as_ref())
-        .is_some_and(|ics| ics.iter().any(|c| c.name == name));
-    if is_init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") }
+    let spec = pod.spec.as_ref();
+    let has = |list: Option<Vec<&str>>| list.is_some_and(|l| l.contains(&name));
+    let init = spec.and_then(|s| s.init_containers.as_ref()).map(|l| l.iter().map(|c| c.name.as_str()).collect());
+    let eph = spec.and_then(|s| s.ephemeral_containers.as_ref()).map(|l| l.iter().map(|c| c.name.as_str()).collect());
+    let list = match () {
+        _ if has(init) => "initContainers",
+        _ if has(eph) => "ephemeralContainers",
+        _ => "containers",
+    };
+    format!("spec.{list}{{{name}}}")
 }
 
 pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {

@@ -19,14 +19,17 @@ use super::store::{Key, Store};
 use super::timing::Timing;
 use super::userland::io::{Sink, Source};
 use super::userland::process::{Host, Shell};
-use super::userland::web::{self, HTTP_PORT, Request};
+use super::userland::web::{self, Request};
 
-/// Access-log lines written by a probed server, kept to append to the container's log.
-struct Collect(std::sync::Mutex<Vec<String>>);
+/// Lines servers of the pod log while answering a probe: `(container, line)`.
+type Logged = Vec<(String, String)>;
+
+/// Collects what an exec probe's command has servers log, to write once the probe is counted.
+struct Collect(std::sync::Mutex<Logged>);
 
 impl Host for Collect {
-    fn log_line(&self, line: String) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+    fn log_line(&self, container: &str, line: String) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push((container.to_string(), line));
     }
 }
 
@@ -52,9 +55,9 @@ struct Due<'a> {
 
 /// Runs one probe; `Err` carries the failure message the kubelet reports. Lines the
 /// container's server logs while answering go to `logs`.
-fn check(store: &mut Store, due: &Due, logs: &mut Vec<String>) -> Result<(), String> {
+fn check(store: &mut Store, due: &Due, logs: &mut Logged) -> Result<(), String> {
     let Due { key, pod, c, probe, .. } = due;
-    let Ok(super::stream::Opened { ctr, fs, .. }) = super::stream::open_container(store, key, &c.name) else {
+    let Ok(super::stream::Opened { ctr, fs, network, .. }) = super::stream::open_container(store, key, &c.name) else {
         return Err("container is not running".into());
     };
     let ip = ctr.pod_ip.clone();
@@ -63,6 +66,7 @@ fn check(store: &mut Store, due: &Due, logs: &mut Vec<String>) -> Result<(), Str
         let argv = action.command.clone().unwrap_or_default();
         let host = std::sync::Arc::new(Collect(Default::default()));
         let mut sh = Shell::new(ctr, fs, host.clone(), "sh", 99);
+        sh.network = network;
         // The kubelet reports stdout and stderr together, in the order written.
         let mut out = Sink::buffer();
         let mut err = out.share();
@@ -82,14 +86,12 @@ fn check(store: &mut Store, due: &Due, logs: &mut Vec<String>) -> Result<(), Str
         let path = http.path.clone().unwrap_or_else(|| "/".into());
         let scheme = http.scheme.clone().unwrap_or_else(|| "HTTP".into()).to_lowercase();
         let url = format!("{scheme}://{ip}:{port}{path}");
-        if port != i32::from(HTTP_PORT) || scheme != "http" {
-            return Err(format!("Get \"{url}\": {}", refused(port)));
-        }
+        let server = u16::try_from(port).ok().and_then(|p| web::listening(&network, p)).filter(|_| scheme == "http");
+        let Some(server) = server else { return Err(format!("Get \"{url}\": {}", refused(port))) };
         let req = Request { method: "GET".into(), path, user_agent: "kube-probe/1.33".into() };
-        let reply = web::serve(&fs.lock().unwrap_or_else(|e| e.into_inner()), &ctr, &req, &node_ip(pod));
-        return match reply {
+        return match server.answer(&req, &node_ip(pod)) {
             Some(r) => {
-                logs.push(r.log);
+                logs.push((server.ctr.name.clone(), r.log));
                 if (200..400).contains(&r.status) {
                     Ok(())
                 } else {
@@ -101,7 +103,8 @@ fn check(store: &mut Store, due: &Due, logs: &mut Vec<String>) -> Result<(), Str
     }
     if let Some(tcp) = &probe.tcp_socket {
         let port = port_number(&tcp.port, c);
-        return if port == i32::from(HTTP_PORT) && ctr.server().is_some() { Ok(()) } else { Err(refused(port)) };
+        let open = u16::try_from(port).ok().and_then(|p| web::listening(&network, p)).is_some();
+        return if open { Ok(()) } else { Err(refused(port)) };
     }
     Ok(())
 }
@@ -132,17 +135,17 @@ pub fn run_due(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
 }
 
 /// Counts a probe's result: readiness, a started container, or a kill; events for failures.
-fn apply(store: &mut Store, due: &Due, result: Result<(), String>, logs: Vec<String>, now: Instant, timing: &Timing) {
+fn apply(store: &mut Store, due: &Due, result: Result<(), String>, logs: Logged, now: Instant, timing: &Timing) {
     let Due { key, pod, c, kind, probe, .. } = due;
     let (kind, host) = (*kind, due.host.as_ref());
     let mut notes = Vec::new();
     let mut kill = None;
     {
-        let Some(x) = store.runtime.get_mut(key).and_then(|rt| rt.find_mut(&c.name)) else { return };
-        if let Some(cur) = x.logs.last_mut() {
-            let at = k8s_openapi::jiff::Timestamp::now();
-            cur.extend(logs.into_iter().map(|text| super::runtime::LogLine { at, text }));
+        let Some(rt) = store.runtime.get_mut(key) else { return };
+        for (container, line) in logs {
+            rt.write_log(&container, line);
         }
+        let Some(x) = rt.find_mut(&c.name) else { return };
         let slot = &mut x.probes.slots[kind as usize];
         slot.next = Some(now + secs(probe.period_seconds, 10).max(Duration::from_millis(200)));
         let path = field_path(pod, &c.name);

@@ -199,7 +199,7 @@ impl Hooks for Secret {
     }
 
     /// Updates fold `stringData` too; the type cannot change.
-    fn check_update(old: &Self, new: &mut Self, _status_only: bool) -> ApiResult<()> {
+    fn check_update(old: &Self, new: &mut Self, _sub: Option<&str>) -> ApiResult<()> {
         fold_string_data(new);
         if new.type_.as_deref().is_none_or(str::is_empty) {
             new.type_ = old.type_.clone();

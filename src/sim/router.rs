@@ -84,6 +84,9 @@ fn verb_of(req: &Req, t: &Target) -> &'static str {
     }
 }
 
+/// The subresource `kubectl debug` adds containers through.
+const EPHEMERAL: &str = "ephemeralcontainers";
+
 /// The simulated user's name, as a service account token's subject reads.
 pub const USER: &str = "system:serviceaccount:default:podsh";
 
@@ -95,7 +98,7 @@ async fn resource(shared: &Arc<Shared>, req: &Req, t: Target) -> Response {
     }
     let result = match (&req.method, t.name.is_some(), t.sub.as_deref()) {
         (&Method::GET, true, Some("log")) if t.res == Res::Pods => return logs::logs(shared, req, &t).await,
-        (_, _, Some(s)) if s != "status" => Err(ApiError::not_found_path()),
+        (_, _, Some(s)) if s != "status" && !(s == EPHEMERAL && t.res == Res::Pods) => Err(ApiError::not_found_path()),
         (&Method::GET, false, None) if req.flag("watch") => return by_kind!(t.res, watch_list, shared, req, &t),
         (&Method::GET, false, None) => match read::wait_fresh(shared, req).await {
             Ok(()) => by_kind!(t.res, list_objects, shared, req, &t),

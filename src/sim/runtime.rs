@@ -157,6 +157,37 @@ pub enum Stage {
     },
 }
 
+/// An ephemeral container's spec as a container's (the fields they share), so the kubelet
+/// and exec treat both alike.
+pub fn ephemeral_spec(e: &k8s_openapi::api::core::v1::EphemeralContainer) -> k8s_openapi::api::core::v1::Container {
+    k8s_openapi::api::core::v1::Container {
+        name: e.name.clone(),
+        image: e.image.clone(),
+        command: e.command.clone(),
+        args: e.args.clone(),
+        env: e.env.clone(),
+        env_from: e.env_from.clone(),
+        volume_mounts: e.volume_mounts.clone(),
+        working_dir: e.working_dir.clone(),
+        image_pull_policy: e.image_pull_policy.clone(),
+        stdin: e.stdin,
+        stdin_once: e.stdin_once,
+        tty: e.tty,
+        ..Default::default()
+    }
+}
+
+/// Which list of the pod's containers one belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Init,
+    Main,
+    /// Added later through the `ephemeralcontainers` subresource (`kubectl debug`); never restarted.
+    Ephemeral,
+}
+
+pub const GROUPS: [Group; 3] = [Group::Init, Group::Main, Group::Ephemeral];
+
 /// The kubelet's view of one pod.
 #[derive(Debug, Clone)]
 pub struct PodRuntime {
@@ -170,6 +201,7 @@ pub struct PodRuntime {
     pub restart_policy: String,
     pub init: Vec<Ctr>,
     pub main: Vec<Ctr>,
+    pub ephemeral: Vec<Ctr>,
     pub init_failed: bool,
     pub unschedulable: Option<String>,
     /// `(type, status, since)` for each condition, to keep lastTransitionTime honest.
@@ -181,20 +213,48 @@ impl PodRuntime {
         self.init.iter().all(Ctr::init_passed)
     }
 
-    pub fn ctr(&self, init: bool, i: usize) -> Option<&Ctr> {
-        if init { self.init.get(i) } else { self.main.get(i) }
+    pub fn group(&self, g: Group) -> &Vec<Ctr> {
+        match g {
+            Group::Init => &self.init,
+            Group::Main => &self.main,
+            Group::Ephemeral => &self.ephemeral,
+        }
     }
 
-    pub fn ctr_mut(&mut self, init: bool, i: usize) -> Option<&mut Ctr> {
-        if init { self.init.get_mut(i) } else { self.main.get_mut(i) }
+    pub fn ctr(&self, g: Group, i: usize) -> Option<&Ctr> {
+        self.group(g).get(i)
+    }
+
+    pub fn ctr_mut(&mut self, g: Group, i: usize) -> Option<&mut Ctr> {
+        match g {
+            Group::Init => self.init.get_mut(i),
+            Group::Main => self.main.get_mut(i),
+            Group::Ephemeral => self.ephemeral.get_mut(i),
+        }
+    }
+
+    /// Every container: app containers, init containers, ephemeral ones.
+    pub fn all(&self) -> impl Iterator<Item = &Ctr> {
+        self.main.iter().chain(&self.init).chain(&self.ephemeral)
+    }
+
+    pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Ctr> {
+        self.main.iter_mut().chain(self.init.iter_mut()).chain(self.ephemeral.iter_mut())
     }
 
     pub fn find(&self, name: &str) -> Option<&Ctr> {
-        self.main.iter().chain(&self.init).find(|c| c.name == name)
+        self.all().find(|c| c.name == name)
     }
 
     pub fn find_mut(&mut self, name: &str) -> Option<&mut Ctr> {
-        self.main.iter_mut().chain(self.init.iter_mut()).find(|c| c.name == name)
+        self.all_mut().find(|c| c.name == name)
+    }
+
+    /// Appends a line to a container's current log, as its stdout would.
+    pub fn write_log(&mut self, container: &str, text: String) {
+        if let Some(cur) = self.find_mut(container).and_then(|c| c.logs.last_mut()) {
+            cur.push(LogLine { at: Timestamp::now(), text });
+        }
     }
 
     /// The phase the kubelet would report.
@@ -322,6 +382,10 @@ impl PodRuntime {
             }
             let waiting_on_init = !initialized;
             st.container_statuses = Some(self.main.iter().map(|c| ctr_status(c, waiting_on_init, pod_ref)).collect());
+            if !self.ephemeral.is_empty() {
+                st.ephemeral_container_statuses =
+                    Some(self.ephemeral.iter().map(|c| ctr_status(c, false, pod_ref)).collect());
+            }
         }
         if let Stage::Lost { failed: true } = self.stage {
             st.reason = Some("NodeLost".into());

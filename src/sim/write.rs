@@ -45,8 +45,9 @@ pub trait Hooks: Printable {
         Ok(())
     }
     fn created(_store: &mut Store, _key: &Key, _shared: &Shared) {}
-    /// Rejects changes the kind does not allow; may fix up `new` from `old`.
-    fn check_update(_old: &Self, _new: &mut Self, _status_only: bool) -> ApiResult<()> {
+    /// Rejects changes the kind does not allow; may fix up `new` from `old`. `sub` is the
+    /// subresource written through (`status`, `ephemeralcontainers`).
+    fn check_update(_old: &Self, _new: &mut Self, _sub: Option<&str>) -> ApiResult<()> {
         Ok(())
     }
     fn updated(_store: &mut Store, _key: &Key, _old: &Self, _shared: &Shared) {}
@@ -243,7 +244,7 @@ fn store_update<K: Hooks>(
         }
         n.resource_version = o.resource_version.clone();
     }
-    K::check_update(&old, &mut new, t.sub.as_deref() == Some("status"))?;
+    K::check_update(&old, &mut new, t.sub.as_deref())?;
     if let Some(manager) = put_by {
         fields::record_changes(&mut new, manager, &serde_json::to_value(&old).unwrap_or(Value::Null));
     }

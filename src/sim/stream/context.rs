@@ -11,10 +11,12 @@ use k8s_openapi::api::core::v1::{Container as Spec, Pod};
 use crate::sim::configrefs::{config_map, secret};
 use crate::sim::program::{default_command, image_base};
 use crate::sim::referenced::KUBERNETES_IP;
+use crate::sim::runtime::ephemeral_spec;
 use crate::sim::store::{Key, Store};
 use crate::sim::userland::fs::Fs;
 use crate::sim::userland::process::PATH;
 use crate::sim::userland::seed::{Container, Mount, filesystem};
+use crate::sim::userland::web::Served;
 
 /// Environment variables an image declares (`ENV` in its Dockerfile).
 fn image_env(image: &str) -> Vec<(&'static str, &'static str)> {
@@ -186,67 +188,70 @@ pub enum Refusal {
     Completed(String),
 }
 
-/// A running container opened for a process: its facts and its instance's filesystem.
+/// A running container opened for a process: its facts and its instance's filesystem,
+/// and the web servers its pod's network offers (containers share `localhost`).
 pub struct Opened {
     pub ctr: Arc<Container>,
     pub fs: Arc<Mutex<Fs>>,
     /// Its main process is a shell waiting on stdin.
     pub interactive: bool,
+    pub network: Arc<Vec<Served>>,
 }
 
-/// The container a stream request names (the first one when it names none), its userland
-/// facts, and its instance's filesystem.
-pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem: &str) -> Result<Opened, Refusal> {
-    let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
+/// Every container of the pod, by name, with its spec.
+fn specs(pod: &Pod) -> Vec<Spec> {
     let spec = pod.spec.clone().unwrap_or_default();
-    let wanted = match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
-    };
-    let mut cspec =
-        spec.containers.iter().chain(spec.init_containers.iter().flatten()).find(|c| c.name == wanted).cloned();
-    if cspec.is_none() {
-        cspec = spec.ephemeral_containers.iter().flatten().find(|c| c.name == wanted).map(|e| Spec {
-            name: e.name.clone(),
-            image: e.image.clone(),
-            command: e.command.clone(),
-            args: e.args.clone(),
-            env: e.env.clone(),
-            env_from: e.env_from.clone(),
-            volume_mounts: e.volume_mounts.clone(),
-            stdin: e.stdin,
-            tty: e.tty,
-            ..Default::default()
-        });
-    }
-    let cspec = cspec.ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
-    let phase = pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
-    if phase == "Succeeded" || phase == "Failed" {
-        return Err(Refusal::Completed(phase));
-    }
-    let rt = store.runtime.get(key).ok_or(Refusal::NoPod)?;
-    let ip = rt.pod_ip.clone().unwrap_or_default();
-    let running = rt.find(&wanted).is_some_and(|c| c.is_running());
-    if !running {
-        return Err(Refusal::NotRunning(wanted));
-    }
+    let eph = spec.ephemeral_containers.iter().flatten().map(ephemeral_spec);
+    spec.containers.iter().chain(spec.init_containers.iter().flatten()).cloned().chain(eph).collect()
+}
+
+/// The userland of one running container instance: its facts, and its filesystem (made
+/// on first use and kept in the kubelet's record of the instance).
+fn instance(store: &mut Store, key: &Key, pod: &Pod, cspec: &Spec, tty: bool, ca_pem: &str) -> Option<Served> {
+    let ip = store.runtime.get(key)?.pod_ip.clone().unwrap_or_default();
     let image = cspec.image.clone().unwrap_or_default();
     let main: Vec<String> = cspec.command.iter().flatten().chain(cspec.args.iter().flatten()).cloned().collect();
     let main = if main.is_empty() { vec![default_command(&image).to_string()] } else { main };
     let ctr = Container {
         pod: pod.metadata.name.clone().unwrap_or_default(),
         namespace: key.0.clone(),
-        name: wanted.clone(),
+        name: cspec.name.clone(),
         image,
         pod_ip: ip.clone(),
-        env: environment(store, &pod, &cspec, &ip, tty),
+        env: environment(store, pod, cspec, &ip, tty),
         main,
-        mounts: mounts(store, &pod, &cspec),
+        mounts: mounts(store, pod, cspec),
         ca_pem: ca_pem.to_string(),
     };
-    let rt = store.runtime.get_mut(key).ok_or(Refusal::NoPod)?;
-    let c = rt.find_mut(&wanted).ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
-    let interactive = c.interactive;
+    let c = store.runtime.get_mut(key)?.find_mut(&cspec.name)?;
     let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
-    Ok(Opened { ctr: Arc::new(ctr), fs, interactive })
+    Some(Served { ctr: Arc::new(ctr), fs })
+}
+
+/// The container a stream request names (the first one when it names none), its userland
+/// facts, its instance's filesystem, and the pod's servers.
+pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem: &str) -> Result<Opened, Refusal> {
+    let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
+    let all = specs(&pod);
+    let wanted = match name {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => pod.spec.as_ref().and_then(|s| s.containers.first()).map(|c| c.name.clone()).unwrap_or_default(),
+    };
+    let cspec = all.iter().find(|c| c.name == wanted).ok_or_else(|| Refusal::NoContainer(wanted.clone()))?;
+    let phase = pod.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
+    if phase == "Succeeded" || phase == "Failed" {
+        return Err(Refusal::Completed(phase));
+    }
+    let rt = store.runtime.get(key).ok_or(Refusal::NoPod)?;
+    let running = |name: &str| rt.find(name).is_some_and(|c| c.is_running());
+    if !running(&wanted) {
+        return Err(Refusal::NotRunning(wanted));
+    }
+    let interactive = rt.find(&wanted).is_some_and(|c| c.interactive);
+    let servers: Vec<&Spec> =
+        all.iter().filter(|c| running(&c.name) && Container::serves(c.image.as_deref().unwrap_or(""))).collect();
+    let network: Vec<Served> =
+        servers.into_iter().filter_map(|c| instance(store, key, &pod, c, false, ca_pem)).collect();
+    let own = instance(store, key, &pod, cspec, tty, ca_pem).ok_or(Refusal::NoPod)?;
+    Ok(Opened { ctr: own.ctr, fs: own.fs, interactive, network: Arc::new(network) })
 }

@@ -16,14 +16,12 @@ use axum::extract::FromRequestParts;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use k8s_openapi::jiff::Timestamp;
 
 pub use context::{Opened, Refusal};
 use session::{Ending, Ends, STDERR, STDOUT, Streams};
 
 use super::program::SHELLS;
 use super::request::query_pairs;
-use super::runtime::LogLine;
 use super::shared::Shared;
 use super::status::ApiError;
 use super::store::Key;
@@ -32,6 +30,7 @@ use super::userland::io::{Inbox, Sink, Source};
 use super::userland::process::{Host, Shell};
 use super::userland::seed::Container;
 use super::userland::shell::run_command;
+use super::userland::web::Served;
 
 /// A running container's userland facts and filesystem (for the prober).
 pub fn open_container(store: &mut super::store::Store, key: &Key, name: &str) -> Result<Opened, Refusal> {
@@ -88,7 +87,7 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
         let mut store = shared.lock();
         context::open(&mut store, &key, container.as_deref(), streams.tty, &shared.ca_pem)
     };
-    let Opened { ctr, fs, interactive } = match opened {
+    let Opened { ctr, fs, interactive, network } = match opened {
         Ok(o) => o,
         Err(r) => return refusal(r, &pod).into_response(),
     };
@@ -96,7 +95,7 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
         Ok(u) => u,
         Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
-    let target = Target { shared, key, ctr, fs };
+    let target = Target { shared, key, ctr, fs, network };
     if sub == "portforward" {
         return upgrade
             .protocols([portforward::PROTOCOL])
@@ -127,24 +126,20 @@ struct Target {
     key: Key,
     ctr: Arc<Container>,
     fs: Arc<Mutex<Fs>>,
+    network: Arc<Vec<Served>>,
 }
 
-/// Appends to the container's current log (a server's access log, written to stdout).
+/// Writes to the logs of the pod's containers (a server's access log goes to stdout).
 struct LogHost {
     shared: Arc<Shared>,
     key: Key,
-    container: String,
 }
 
 impl Host for LogHost {
-    fn log_line(&self, text: String) {
-        let mut store = self.shared.lock();
-        if let Some(c) = store.runtime.get_mut(&self.key).and_then(|rt| rt.find_mut(&self.container))
-            && let Some(cur) = c.logs.last_mut()
-        {
-            cur.push(LogLine { at: Timestamp::now(), text });
+    fn log_line(&self, container: &str, text: String) {
+        if let Some(rt) = self.shared.lock().runtime.get_mut(&self.key) {
+            rt.write_log(container, text);
         }
-        drop(store);
         self.shared.bump();
     }
 }
@@ -152,7 +147,7 @@ impl Host for LogHost {
 static NEXT_PID: AtomicU32 = AtomicU32::new(7);
 
 fn log_host(t: &Target) -> LogHost {
-    LogHost { shared: t.shared.clone(), key: t.key.clone(), container: t.ctr.name.clone() }
+    LogHost { shared: t.shared.clone(), key: t.key.clone() }
 }
 
 fn shell_for(t: &Target, name: &str, width: Option<usize>) -> Shell {
@@ -160,6 +155,7 @@ fn shell_for(t: &Target, name: &str, width: Option<usize>) -> Shell {
     let pid = NEXT_PID.fetch_add(6, Ordering::Relaxed) % 30_000 + 7;
     let mut sh = Shell::new(t.ctr.clone(), t.fs.clone(), host, name, pid);
     sh.columns = width;
+    sh.network = t.network.clone();
     sh
 }
 

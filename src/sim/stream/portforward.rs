@@ -1,8 +1,8 @@
 //! `pods/portforward` as kubectl 1.33 uses it: SPDY/3.1 carried in WebSocket binary
 //! messages (subprotocol `SPDY/3.1+portforward.k8s.io`). Each forwarded connection opens an
 //! error stream and a data stream sharing a `requestid`; the data stream's bytes reach the
-//! container's web server on port 80 (nginx, httpd), every other port is refused with the
-//! runtime's words on the error stream, as the kubelet reports it.
+//! web server a container of the pod runs on port 80 (nginx, httpd); every other port is
+//! refused with the runtime's words on the error stream, as the kubelet reports it.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use futures::{SinkExt, StreamExt};
 use super::Target;
 use super::spdy::{Codec, Frame};
 use crate::sim::userland::process::Host;
-use crate::sim::userland::web::{self, HTTP_PORT};
+use crate::sim::userland::web;
 
 /// The WebSocket subprotocol kubectl asks for.
 pub const PROTOCOL: &str = "SPDY/3.1+portforward.k8s.io";
@@ -78,7 +78,7 @@ impl Session<'_> {
     }
 
     fn serves(&self, port: u16) -> bool {
-        port == HTTP_PORT && self.t.ctr.server().is_some()
+        web::listening(&self.t.network, port).is_some()
     }
 
     fn opened(&mut self, id: u32, headers: &[(String, String)]) {
@@ -109,17 +109,14 @@ impl Session<'_> {
         let Some(Stream { kind: Kind::Data { port, buffered }, request }) = self.streams.get_mut(&id) else { return };
         let (port, request) = (*port, request.clone());
         buffered.extend_from_slice(bytes);
-        if port == HTTP_PORT {
-            while let Some((req, used)) = web::parse_request(buffered) {
-                buffered.drain(..used);
-                replies.push(req);
-            }
+        while let Some((req, used)) = web::parse_request(buffered) {
+            buffered.drain(..used);
+            replies.push(req);
         }
+        let Some(server) = web::listening(&self.t.network, port).cloned() else { return };
         for req in replies {
-            let reply =
-                web::serve(&self.t.fs.lock().unwrap_or_else(|e| e.into_inner()), &self.t.ctr, &req, "127.0.0.1");
-            if let Some(r) = reply {
-                self.host.log_line(r.log.clone());
+            if let Some(r) = server.answer(&req, "127.0.0.1") {
+                self.host.log_line(&server.ctr.name, r.log.clone());
                 self.data(id, &r.bytes(), false);
             }
         }

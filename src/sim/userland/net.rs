@@ -1,7 +1,7 @@
 //! `curl` and `wget` inside a container. The pod's own network namespace is all they can
-//! reach: `localhost`, `127.0.0.1`, the pod's IP or its hostname on port 80 gets the
-//! container's web server (when the image runs one); any other port on it refuses the
-//! connection; other hosts do not resolve.
+//! reach: `localhost`, `127.0.0.1`, the pod's IP or its hostname on port 80 gets the web
+//! server a container of the pod runs (containers share the network); any other port
+//! refuses the connection; other hosts do not resolve.
 
 use super::io::Sink;
 use super::process::Shell;
@@ -37,14 +37,11 @@ fn fetch(sh: &Shell, url: &str, method: &str, agent: &str) -> (Reached, String, 
     if !own.contains(&host.as_str()) {
         return (Reached::Unresolved, host, port);
     }
-    if port != HTTP_PORT {
-        return (Reached::Refused, host, port);
-    }
+    let Some(server) = web::listening(&sh.network, port) else { return (Reached::Refused, host, port) };
     let req = Request { method: method.into(), path, user_agent: agent.into() };
-    let reply = web::serve(&sh.fs(), &sh.ctr, &req, "127.0.0.1");
-    match reply {
+    match server.answer(&req, "127.0.0.1") {
         Some(r) => {
-            sh.host.log_line(r.log.clone());
+            sh.host.log_line(&server.ctr.name, r.log.clone());
             (Reached::Page(r), host, port)
         }
         None => (Reached::Refused, host, port),

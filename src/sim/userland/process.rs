@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::fs::{Body, Fs, absolute, components};
 use super::io::Sink;
 use super::seed::{Container, Flavor};
+use super::web::Served;
 
 /// What a running shell may do outside its container's filesystem.
 pub trait Host: Send + Sync {
-    /// Appends a line to the container's log (a server's access log goes to stdout).
-    fn log_line(&self, line: String);
+    /// Appends a line to the log of `container` in the pod (a server's access log goes to
+    /// its stdout).
+    fn log_line(&self, container: &str, line: String);
 }
 
 /// Where the shell looks for programs.
@@ -30,6 +32,8 @@ pub struct Shell {
     /// Line number inside a script (dash puts it in error messages).
     pub line_no: usize,
     pub exited: Option<i32>,
+    /// The web servers reachable on the pod's `localhost`.
+    pub network: Arc<Vec<Served>>,
     /// On a terminal: an interactive shell prompts.
     pub tty: bool,
     /// The terminal's width when the session has said it (`ls` lays out columns then).
@@ -53,6 +57,7 @@ impl Shell {
             pid,
             line_no: 1,
             exited: None,
+            network: Arc::default(),
             tty: false,
             columns: None,
         }
@@ -66,6 +71,7 @@ impl Shell {
         child.cwd = self.cwd.clone();
         child.vars = self.vars.clone();
         child.tty = self.tty;
+        child.network = Arc::clone(&self.network);
         child.columns = self.columns;
         child
     }

@@ -71,6 +71,11 @@ impl Container {
         }
     }
 
+    /// Whether a container of this image runs a web server.
+    pub fn serves(image: &str) -> bool {
+        matches!(image_base(image), "nginx" | "httpd")
+    }
+
     /// The server's version as its `Server` header and `-v` say.
     pub fn server_version(&self) -> &'static str {
         match (self.server(), self.tag()) {

@@ -11,7 +11,7 @@ use super::seed::{Container, filesystem};
 struct Recorder(Mutex<Vec<String>>);
 
 impl Host for Recorder {
-    fn log_line(&self, line: String) {
+    fn log_line(&self, _container: &str, line: String) {
         self.0.lock().unwrap().push(line);
     }
 }
@@ -42,7 +42,12 @@ fn boot(image: &str, shell: &str) -> Box_ {
     let c = container(image);
     let fs = Arc::new(Mutex::new(filesystem(&c)));
     let host = Arc::new(Recorder(Mutex::new(Vec::new())));
-    let sh = Shell::new(Arc::new(c), fs, host.clone(), shell, 7);
+    let ctr = Arc::new(c);
+    let mut sh = Shell::new(ctr.clone(), fs.clone(), host.clone(), shell, 7);
+    // The pod's network: this container, when its image serves.
+    if ctr.server().is_some() {
+        sh.network = Arc::new(vec![super::web::Served { ctr, fs }]);
+    }
     Box_ { sh, host }
 }
 

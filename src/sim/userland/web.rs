@@ -3,6 +3,8 @@
 //! with the server's headers, error pages and access-log line. Port-forward, `curl` inside
 //! the container and httpGet probes all come here.
 
+use std::sync::{Arc, Mutex};
+
 use k8s_openapi::jiff::Timestamp;
 
 use super::fs::{Body, Fs};
@@ -10,6 +12,25 @@ use super::seed::{Container, Server, document_root};
 
 /// The port the simulated servers listen on.
 pub const HTTP_PORT: u16 = 80;
+
+/// A container that runs a web server, with the filesystem it serves from.
+#[derive(Clone)]
+pub struct Served {
+    pub ctr: Arc<Container>,
+    pub fs: Arc<Mutex<Fs>>,
+}
+
+/// The server listening on `port` in a pod's network (its containers share `localhost`).
+pub fn listening(network: &[Served], port: u16) -> Option<&Served> {
+    network.iter().find(|s| port == HTTP_PORT && s.ctr.server().is_some())
+}
+
+impl Served {
+    /// Answers `req` as this container's server does.
+    pub fn answer(&self, req: &Request, client: &str) -> Option<Reply> {
+        serve(&self.fs.lock().unwrap_or_else(|e| e.into_inner()), &self.ctr, req, client)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
