@@ -196,3 +196,41 @@ fn a_missing_config_map_or_secret_key_holds_the_container_until_it_appears() {
     c.kubectl(&["patch", "secret", "creds", "-p", r#"{"stringData":{"password":"s3cret"}}"#]).ok();
     c.wait_status("needs-config", "Running");
 }
+
+#[test]
+fn a_missing_configmap_volume_holds_the_pod_until_it_exists() {
+    let c = TestCluster::start();
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: vol
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, \"3600\"]
+    volumeMounts:
+    - {name: config, mountPath: /etc/config}
+  volumes:
+  - name: config
+    configMap:
+      name: later
+";
+    let file = c.file("vol.yaml", pod);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    let failed = crate::util::wait_for(std::time::Duration::from_secs(10), || {
+        c.kubectl(&["events", "--for", "pod/vol"]).stdout.contains(
+            "Warning   FailedMount   Pod/vol   MountVolume.SetUp failed for volume \"config\" : configmap \"later\" not found",
+        )
+    });
+    assert!(failed, "FailedMount reported: {}", c.kubectl(&["events", "--for", "pod/vol"]).stdout);
+    assert_eq!(
+        c.kubectl(&["get", "pod", "vol", "--no-headers"]).stdout.split_whitespace().nth(2),
+        Some("ContainerCreating")
+    );
+    c.kubectl(&["create", "configmap", "later", "--from-literal=mode=fast"]).ok();
+    c.wait_status("vol", "Running");
+    let mounted = c.kubectl(&["exec", "vol", "--", "cat", "/etc/config/mode"]);
+    assert_eq!(mounted.ok(), "fast");
+}

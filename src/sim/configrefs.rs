@@ -1,7 +1,8 @@
 //! What the kubelet checks before it creates a container: that the ConfigMaps and Secrets
 //! its environment refers to (`envFrom`, `valueFrom`) exist and hold the keys named,
-//! unless marked optional. A failure is the container's `CreateContainerConfigError`,
-//! worded as the kubelet words it.
+//! unless marked optional (else `CreateContainerConfigError`), and that those its volumes
+//! name exist (else `FailedMount`, the pod staying `ContainerCreating`), worded as the
+//! kubelet words them.
 
 use k8s_openapi::api::core::v1::{ConfigMap, Container, Pod, Secret};
 
@@ -13,6 +14,28 @@ pub fn config_error(store: &Store, pod: &Pod, name: &str) -> Option<String> {
     let spec = pod.spec.as_ref()?;
     let c = spec.containers.iter().chain(spec.init_containers.iter().flatten()).find(|c| c.name == name)?;
     env_from_error(store, &ns, c).or_else(|| env_error(store, &ns, c))
+}
+
+/// The first volume of the pod that cannot be mounted (a ConfigMap or Secret that does
+/// not exist and is not optional), as the kubelet's `FailedMount` event words it.
+pub fn mount_error(store: &Store, pod: &Pod) -> Option<String> {
+    let ns = pod.metadata.namespace.clone().unwrap_or_default();
+    for v in pod.spec.as_ref()?.volumes.iter().flatten() {
+        let missing = if let Some(cm) = &v.config_map {
+            (!cm.optional.unwrap_or(false) && config_map(store, &ns, &cm.name).is_none())
+                .then(|| format!("configmap \"{}\" not found", cm.name))
+        } else if let Some(sec) = &v.secret {
+            let name = sec.secret_name.clone().unwrap_or_default();
+            (!sec.optional.unwrap_or(false) && secret(store, &ns, &name).is_none())
+                .then(|| format!("secret \"{name}\" not found"))
+        } else {
+            None
+        };
+        if let Some(why) = missing {
+            return Some(format!("MountVolume.SetUp failed for volume \"{}\" : {why}", v.name));
+        }
+    }
+    None
 }
 
 pub(super) fn config_map<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a ConfigMap> {

@@ -45,12 +45,22 @@ fn container_id() -> String {
     format!("containerd://{raw}")
 }
 
-/// Starts the image pull for a container.
+/// Starts the image pull for a container, once the pod's volumes can be mounted.
 pub(super) fn kick(store: &mut Store, key: &Key, g: Group, i: usize, now: Instant, timing: &Timing) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
+    let unmountable = super::configrefs::mount_error(store, &pod);
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
     let Some(c) = rt.ctr_mut(g, i) else { return };
+    if let Some(why) = unmountable {
+        c.state = CState::Mounting;
+        c.next = Some(now + timing.backoff(0));
+        // One event for the pod per retry, not one per container.
+        if i == 0 {
+            record(store, &pod, Note::kubelet(host.as_ref(), "FailedMount", None, why).warn());
+        }
+        return;
+    }
     c.state = CState::Creating;
     c.next = Some(now + timing.pull);
     let (name, image) = (c.name.clone(), c.image.clone());
@@ -75,6 +85,10 @@ fn restart_allowed(policy: &str, code: i32) -> bool {
 }
 
 pub(super) fn ctr_step(store: &mut Store, key: &Key, g: Group, i: usize, now: Instant, timing: &Timing) {
+    if store.runtime.get(key).and_then(|rt| rt.ctr(g, i)).is_some_and(|c| matches!(c.state, CState::Mounting)) {
+        kick(store, key, g, i, now, timing);
+        return;
+    }
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let name = store.runtime.get(key).and_then(|rt| rt.ctr(g, i)).map(|c| c.name.clone()).unwrap_or_default();
     let config_error = super::configrefs::config_error(store, &pod, &name);
@@ -136,7 +150,7 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, g: Group, i: usize, now: In
             notes.push(kubelet("Pulled", format!("Container image \"{}\" already present on machine", c.image)));
             create_instance(c, config_error, now, &mut notes, &kubelet, &policy, timing);
         }
-        CState::Idle | CState::Terminated { restart: false, .. } => {}
+        CState::Idle | CState::Mounting | CState::Terminated { restart: false, .. } => {}
     }
     for n in notes {
         record(store, &pod, n);

@@ -87,7 +87,7 @@ fn snapshot(shared: &Shared, k: &(String, String), o: &Opts) -> Result<(Vec<LogL
     }
     let waiting = match &c.state {
         CState::Idle => Some("PodInitializing"),
-        CState::Creating => Some("ContainerCreating"),
+        CState::Creating | CState::Mounting => Some("ContainerCreating"),
         CState::PullError(_) | CState::PullBackOff => Some("image can't be pulled"),
         CState::ConfigError(_) => Some("CreateContainerConfigError"),
         _ => None,

@@ -38,6 +38,8 @@ pub enum CState {
     Idle,
     /// Sandbox up, image being pulled.
     Creating,
+    /// A volume cannot be mounted yet (a missing ConfigMap or Secret); retried.
+    Mounting,
     PullError(String),
     PullBackOff,
     /// Image present, but a ConfigMap or Secret the environment needs is missing.
@@ -420,7 +422,7 @@ fn waiting(reason: &str, message: Option<String>) -> ContainerState {
 fn ctr_status(c: &Ctr, before_init: bool, pod_ref: &str) -> ContainerStatus {
     let state = match &c.state {
         CState::Idle if before_init => waiting("PodInitializing", None),
-        CState::Idle | CState::Creating => waiting("ContainerCreating", None),
+        CState::Idle | CState::Creating | CState::Mounting => waiting("ContainerCreating", None),
         CState::PullError(msg) => waiting("ErrImagePull", Some(msg.clone())),
         CState::PullBackOff => waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{}\"", c.image))),
         CState::ConfigError(msg) => waiting("CreateContainerConfigError", Some(msg.clone())),
