@@ -135,3 +135,37 @@ spec:
     let logs = c.kubectl(&["logs", "web"]);
     assert!(logs.ok().contains("\"GET /healthz HTTP/1.1\" 200 3 \"-\" \"kube-probe/1.33\""), "{}", logs.stdout);
 }
+
+#[test]
+fn the_docs_liveness_example_passes_then_fails_when_the_file_goes() {
+    let c = TestCluster::start();
+    // The Kubernetes docs' exec liveness pod, with its 30 s shortened to 2 s.
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: liveness-exec
+spec:
+  containers:
+  - name: liveness
+    image: busybox
+    args: [/bin/sh, -c, 'touch /tmp/healthy; sleep 2; rm -f /tmp/healthy; sleep 600']
+    livenessProbe:
+      exec:
+        command: [cat, /tmp/healthy]
+      periodSeconds: 1
+      failureThreshold: 1
+";
+    let file = c.file("liveness.yaml", pod);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    c.wait_status("liveness-exec", "Running");
+    std::thread::sleep(Duration::from_millis(1200));
+    let early = c.kubectl(&["describe", "pod", "liveness-exec"]);
+    assert!(!early.ok().contains("Unhealthy"), "healthy while /tmp/healthy exists:\n{}", early.stdout);
+    let killed = wait_for(Duration::from_secs(15), || {
+        c.kubectl(&["describe", "pod", "liveness-exec"])
+            .stdout
+            .contains("Container liveness failed liveness probe, will be restarted")
+    });
+    assert!(killed, "{}", c.kubectl(&["describe", "pod", "liveness-exec"]).stdout);
+}

@@ -93,7 +93,7 @@ pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
         for v in table::own() {
             text.push_str(&format!("  {:<11}{}\n", v.name, v.summary));
         }
-        text.push_str("\nAny other kubectl verb (exec, cp, attach, explain, ...) runs the real kubectl\nwith the session's context and namespace. `!cmd` runs a host command.\nOutput: `> file`, `>> file`, `| command`. `help VERB` shows a verb's flags.\n");
+        text.push_str("\nAny other kubectl verb (exec, cp, port-forward, debug, explain, ...) runs the real kubectl\nwith the session's context and namespace. `!cmd` runs a host command.\nOutput: `> file`, `>> file`, `| command`. `help VERB` shows a verb's flags.\n");
         return emit(io.out, &text);
     };
     let Some(v) = table::find(word) else {

@@ -190,6 +190,7 @@ fn start_instance(
     notes.push(kubelet("Started", format!("Started container {}", c.name)));
     c.id = container_id();
     c.fs = None;
+    c.fs_ops.clear();
     c.probes.restart(now);
     c.started_ok = !c.probes.has_startup();
     c.ready = c.started_ok && !c.probes.has_readiness();
@@ -203,7 +204,9 @@ fn start_instance(
 
 fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str, timing: &Timing) {
     let mut lines = Vec::new();
-    let stop = c.program.run(&mut c.cursor, |l| lines.push(l));
+    let mut ops = Vec::new();
+    let stop = c.program.run(&mut c.cursor, |l| lines.push(l), |argv| ops.push(argv.to_vec()));
+    c.fs_ops.extend(ops);
     let at = Timestamp::now();
     if let Some(cur) = c.logs.last_mut() {
         cur.extend(lines.into_iter().map(|text| LogLine { at, text }));

@@ -31,6 +31,8 @@ pub enum Op {
     Forever,
     /// Back to the start of a `while true` body.
     Jump(usize),
+    /// A command that changes the container's filesystem (`touch`, `rm`, `mkdir`).
+    Files(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,8 +134,9 @@ impl Program {
         Program(vec![instr(Op::Forever)])
     }
 
-    /// Runs from `cur` until the program waits, blocks or exits; `say` receives output lines.
-    pub fn run(&self, cur: &mut Cursor, mut say: impl FnMut(String)) -> Stop {
+    /// Runs from `cur` until the program waits, blocks or exits; `say` receives output lines,
+    /// `files` the commands that change the filesystem.
+    pub fn run(&self, cur: &mut Cursor, mut say: impl FnMut(String), mut files: impl FnMut(&[String])) -> Stop {
         let mut jumps = 0;
         while let Some(i) = self.0.get(cur.pc) {
             cur.pc += 1;
@@ -155,6 +158,10 @@ impl Program {
                     return Stop::Wait(*d);
                 }
                 Op::Status(s) => cur.status = *s,
+                Op::Files(argv) => {
+                    files(argv);
+                    cur.status = 0;
+                }
                 Op::Exit(code) => return Stop::Exit(code.unwrap_or(cur.status)),
                 Op::Forever => return Stop::Forever,
                 Op::Jump(to) => {
@@ -242,6 +249,7 @@ fn simple_in(words: &[String], guard: Guard, out: &mut Vec<Instr>, last: bool) -
         },
         "exit" => Op::Exit(words.get(1).and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff)),
         "true" | ":" => Op::Status(0),
+        "touch" | "rm" | "mkdir" => Op::Files(words.to_vec()),
         "false" => Op::Status(1),
         "exec" if words.len() > 1 => return simple_in(&words[1..], guard, out, last),
         _ if last => Op::Forever,
@@ -384,11 +392,26 @@ mod tests {
         v.iter().map(|x| x.to_string()).collect()
     }
 
+    #[test]
+    fn file_commands_reach_the_filesystem() {
+        let p = Program::of(
+            "busybox",
+            &s(&["sh", "-c"]),
+            &s(&["touch /tmp/healthy; sleep 1; rm -f /tmp/healthy; sleep 600"]),
+        );
+        let mut cur = Cursor::default();
+        let mut ops: Vec<Vec<String>> = Vec::new();
+        assert_eq!(p.run(&mut cur, |_| {}, |a| ops.push(a.to_vec())), Stop::Wait(Duration::from_secs(1)));
+        assert_eq!(ops, vec![s(&["touch", "/tmp/healthy"])]);
+        assert_eq!(p.run(&mut cur, |_| {}, |a| ops.push(a.to_vec())), Stop::Wait(Duration::from_secs(600)));
+        assert_eq!(ops[1], s(&["rm", "-f", "/tmp/healthy"]));
+    }
+
     fn run_all(p: &Program) -> (Vec<String>, Vec<Stop>) {
         let mut cur = Cursor::default();
         let (mut lines, mut stops) = (Vec::new(), Vec::new());
         for _ in 0..10 {
-            let stop = p.run(&mut cur, |l| lines.push(l));
+            let stop = p.run(&mut cur, |l| lines.push(l), |_| {});
             stops.push(stop.clone());
             if !matches!(stop, Stop::Wait(_)) {
                 break;

@@ -76,6 +76,8 @@ pub struct Ctr {
     pub image_id: String,
     /// The instance's filesystem, made on first use (exec, probes) and dropped at restart.
     pub fs: Option<Arc<Mutex<Fs>>>,
+    /// Filesystem commands the main program has run, applied when the filesystem is next used.
+    pub fs_ops: Vec<Vec<String>>,
     /// The main process is a shell reading stdin (`stdin: true`): it waits for an attach.
     pub interactive: bool,
     /// An init container with `restartPolicy: Always`: it keeps running beside the app.
@@ -107,6 +109,7 @@ impl Ctr {
             id: String::new(),
             image_id: String::new(),
             fs: None,
+            fs_ops: Vec::new(),
             interactive: false,
             sidecar: false,
             probes: Default::default(),

@@ -14,8 +14,12 @@ use crate::sim::referenced::KUBERNETES_IP;
 use crate::sim::runtime::ephemeral_spec;
 use crate::sim::store::{Key, Store};
 use crate::sim::userland::fs::Fs;
-use crate::sim::userland::process::PATH;
+use futures::FutureExt;
+
+use crate::sim::userland::io::{Sink, Source};
+use crate::sim::userland::process::{Host, PATH, Shell};
 use crate::sim::userland::seed::{Container, Mount, filesystem};
+use crate::sim::userland::shell::run_command;
 use crate::sim::userland::web::Served;
 
 /// Environment variables an image declares (`ENV` in its Dockerfile).
@@ -225,7 +229,29 @@ fn instance(store: &mut Store, key: &Key, pod: &Pod, cspec: &Spec, tty: bool, ca
     };
     let c = store.runtime.get_mut(key)?.find_mut(&cspec.name)?;
     let fs = c.fs.get_or_insert_with(|| Arc::new(Mutex::new(filesystem(&ctr)))).clone();
-    Some(Served { ctr: Arc::new(ctr), fs })
+    let ops = std::mem::take(&mut c.fs_ops);
+    let ctr = Arc::new(ctr);
+    replay(&ctr, &fs, ops);
+    Some(Served { ctr, fs })
+}
+
+/// A host for commands whose side effects are only on the filesystem.
+struct Quiet;
+
+impl Host for Quiet {
+    fn log_line(&self, _container: &str, _line: String) {}
+}
+
+/// Applies what the main program did to the filesystem since it was last looked at
+/// (`touch /tmp/healthy`, `rm -f /tmp/healthy`), through the container's own programs.
+fn replay(ctr: &Arc<Container>, fs: &Arc<Mutex<Fs>>, ops: Vec<Vec<String>>) {
+    for argv in ops {
+        let mut sh = Shell::new(Arc::clone(ctr), Arc::clone(fs), Arc::new(Quiet), "sh", 1);
+        let (mut out, mut err) = (Sink::Null, Sink::Null);
+        let mut stdin = Source::Empty;
+        // These programs never wait, so the future is ready at its first poll.
+        let _ = run_command(&mut sh, &argv, &mut stdin, &mut out, &mut err).now_or_never();
+    }
 }
 
 /// The container a stream request names (the first one when it names none), its userland
