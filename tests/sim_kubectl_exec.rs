@@ -235,3 +235,31 @@ fn attach_streams_the_containers_output() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.lines().filter(|l| *l == "tick").count() >= 1, "attached output: {text:?}");
 }
+
+/// kubectl with WebSockets off speaks SPDY, as clients before 1.30 do.
+fn spdy(c: &TestCluster, args: &[&str]) -> crate::util::Run {
+    let out = c.kubectl_cmd(args).env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false").output().expect("kubectl runs");
+    crate::util::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn exec_and_cp_over_plain_spdy() {
+    let c = TestCluster::start();
+    running(&c, "nginx", "nginx", &[]);
+    let failed = spdy(&c, &["exec", "nginx", "--", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    assert_eq!((failed.code, failed.stdout.as_str()), (3, "out\n"), "{failed:?}");
+    assert_eq!(failed.stderr, "err\ncommand terminated with exit code 3\n");
+    assert_eq!(spdy(&c, &["exec", "nginx", "--", "hostname"]).ok(), "nginx\n");
+    let local = c.file("note.txt", "over spdy\n");
+    spdy(&c, &["cp", local.to_str().expect("utf-8"), "nginx:/tmp/note.txt"]).ok();
+    assert_eq!(spdy(&c, &["exec", "nginx", "--", "cat", "/tmp/note.txt"]).ok(), "over spdy\n");
+    let requests = c.sim.requests();
+    assert!(
+        requests.iter().any(|r| r.method == "POST" && r.uri.contains("/pods/nginx/exec?")),
+        "the SPDY upgrade is a POST"
+    );
+}

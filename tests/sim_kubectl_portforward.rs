@@ -16,9 +16,15 @@ fn free_port() -> u16 {
 
 /// Starts `kubectl port-forward` and waits for its "Forwarding from" line.
 fn forward(c: &TestCluster, pod: &str, local: u16, remote: u16) -> Child {
+    forward_with(c, pod, local, remote, true)
+}
+
+/// The same, with kubectl's WebSocket tunnel on, or off (plain SPDY, its fallback).
+fn forward_with(c: &TestCluster, pod: &str, local: u16, remote: u16, websockets: bool) -> Child {
     let spec = format!("{local}:{remote}");
     let mut child = c
         .kubectl_cmd(&["port-forward", pod, &spec, "--address", "127.0.0.1"])
+        .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", websockets.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -102,4 +108,18 @@ fn a_port_nothing_listens_on_is_refused_as_the_kubelet_says() {
     assert!(err.contains("IPv4: dial tcp4 127.0.0.1:81: connect: connection refused IPv6 dial tcp6 [::1]:81: connect: connection refused"), "{err}");
     assert!(err.ends_with("error: lost connection to pod\n"), "{err}");
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn port_forward_over_plain_spdy_too() {
+    let c = TestCluster::start();
+    c.kubectl(&["run", "web", "--image=httpd"]).ok();
+    c.wait_status("web", "Running");
+    let port = free_port();
+    let mut pf = forward_with(&c, "pod/web", port, 80, false);
+    let page = get(port, "/").expect("the page");
+    assert!(page.ends_with("\r\n\r\n<html><body><h1>It works!</h1></body></html>\n"), "{page}");
+    let _ = pf.kill();
+    let _ = pf.wait();
+    assert!(c.sim.requests().iter().any(|r| r.method == "POST" && r.uri.ends_with("/pods/web/portforward")));
 }

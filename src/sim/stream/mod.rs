@@ -4,9 +4,11 @@
 //! connection is upgraded and the process runs in the container's userland.
 
 mod context;
+mod link;
 mod portforward;
 mod session;
 mod spdy;
+mod spdy_exec;
 mod tty;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -91,17 +93,23 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
         Ok(o) => o,
         Err(r) => return refusal(r, &pod).into_response(),
     };
+    let target = Target { shared, key, ctr, fs, network };
+    let job = Job { sub, streams, argv, interactive };
+    if wants_spdy(&parts) {
+        return spdy_upgrade(parts, target, job);
+    }
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
         Ok(u) => u,
         Err(_) => return ApiError::bad_request("Upgrade request required").into_response(),
     };
-    let target = Target { shared, key, ctr, fs, network };
+    let Job { sub, streams, argv, interactive } = job;
     if sub == "portforward" {
         return upgrade
-            .protocols([portforward::PROTOCOL])
+            .protocols([portforward::TUNNEL])
             .on_upgrade(move |socket| async move {
                 let host = log_host(&target);
-                portforward::run(socket, target, &host).await
+                let (rx, tx) = link::websocket(socket);
+                portforward::run(rx, tx, target, &host).await
             })
             .into_response();
     }
@@ -118,6 +126,64 @@ pub async fn serve(shared: Arc<Shared>, mut parts: Parts, ns: String, pod: Strin
             }
         })
         .into_response()
+}
+
+/// What the upgraded connection is for.
+struct Job {
+    sub: String,
+    streams: Streams,
+    argv: Vec<String>,
+    interactive: bool,
+}
+
+fn wants_spdy(parts: &Parts) -> bool {
+    parts.headers.get("upgrade").and_then(|v| v.to_str().ok()).is_some_and(|u| u.eq_ignore_ascii_case("SPDY/3.1"))
+}
+
+/// Upgrades to plain SPDY, choosing the first stream protocol both sides speak, and runs
+/// the job over it once the client has switched.
+fn spdy_upgrade(mut parts: Parts, target: Target, job: Job) -> Response {
+    let offered: Vec<String> = parts
+        .headers
+        .get_all("x-stream-protocol-version")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
+        .collect();
+    let served: &[&str] = if job.sub == "portforward" { &[portforward::PROTOCOL] } else { &spdy_exec::PROTOCOLS };
+    let Some(chosen) = served.iter().find(|p| offered.iter().any(|o| o == *p)) else {
+        return ApiError::bad_request(format!(
+            "unable to upgrade: unable to negotiate protocol: client supports {offered:?}, server supports {served:?}"
+        ))
+        .into_response();
+    };
+    let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
+        return ApiError::bad_request("Upgrade request required").into_response();
+    };
+    tokio::spawn(async move {
+        let Ok(io) = on_upgrade.await else { return };
+        let (rx, tx) = link::upgraded(io);
+        let Job { sub, streams, argv, interactive } = job;
+        let shown = argv.clone();
+        match sub.as_str() {
+            "portforward" => {
+                let host = log_host(&target);
+                portforward::run(rx, tx, target, &host).await
+            }
+            "exec" => spdy_exec::run(rx, tx, streams, shown, move |ends| exec(target, streams, argv, ends)).await,
+            _ if interactive => {
+                spdy_exec::run(rx, tx, streams, shown, move |ends| attach_shell(target, streams, ends)).await
+            }
+            _ => spdy_exec::run(rx, tx, streams, shown, move |ends| attach_output(target, ends)).await,
+        }
+    });
+    Response::builder()
+        .status(axum::http::StatusCode::SWITCHING_PROTOCOLS)
+        .header("connection", "Upgrade")
+        .header("upgrade", "SPDY/3.1")
+        .header("x-stream-protocol-version", *chosen)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|_| ApiError::bad_request("upgrade failed").into_response())
 }
 
 /// The container a session runs in.

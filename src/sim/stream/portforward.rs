@@ -1,21 +1,23 @@
-//! `pods/portforward` as kubectl 1.33 uses it: SPDY/3.1 carried in WebSocket binary
-//! messages (subprotocol `SPDY/3.1+portforward.k8s.io`). Each forwarded connection opens an
+//! `pods/portforward` as kubectl uses it: SPDY/3.1 carried in WebSocket binary messages
+//! (subprotocol `SPDY/3.1+portforward.k8s.io`, kubectl 1.30+) or over a connection
+//! upgraded to plain SPDY (its fallback). Each forwarded connection opens an
 //! error stream and a data stream sharing a `requestid`; the data stream's bytes reach the
 //! web server a container of the pod runs on port 80 (nginx, httpd); every other port is
 //! refused with the runtime's words on the error stream, as the kubelet reports it.
 
 use std::collections::HashMap;
 
-use axum::extract::ws::{Message, WebSocket};
-use futures::{SinkExt, StreamExt};
-
 use super::Target;
+use super::link::{Rx, Tx};
 use super::spdy::{Codec, Frame};
 use crate::sim::userland::process::Host;
 use crate::sim::userland::web;
 
-/// The WebSocket subprotocol kubectl asks for.
-pub const PROTOCOL: &str = "SPDY/3.1+portforward.k8s.io";
+/// The stream protocol of port-forward, as the SPDY upgrade names it.
+pub const PROTOCOL: &str = "portforward.k8s.io";
+
+/// The WebSocket subprotocol kubectl 1.30+ asks for: SPDY tunnelled in the WebSocket.
+pub const TUNNEL: &str = "SPDY/3.1+portforward.k8s.io";
 
 /// Largest data frame written.
 const CHUNK: usize = 16 * 1024;
@@ -142,17 +144,13 @@ impl Session<'_> {
 }
 
 /// Serves one port-forward connection until the client closes it.
-pub async fn run(mut socket: WebSocket, t: Target, host: &dyn Host) {
+pub async fn run(mut rx: Rx, mut tx: Tx, t: Target, host: &dyn Host) {
     let uid = t.shared.lock().pods.get(&t.key).and_then(|p| p.metadata.uid.clone()).unwrap_or_default();
     let sandbox = crate::sim::kubelet::digest(&uid);
     let mut s = Session { t: &t, host, codec: Codec::default(), streams: HashMap::new(), sandbox, out: Vec::new() };
     let mut inbound = Vec::new();
-    while let Some(Ok(msg)) = socket.next().await {
-        match msg {
-            Message::Binary(b) => inbound.extend_from_slice(&b),
-            Message::Close(_) => break,
-            _ => continue,
-        }
+    while let Some(bytes) = rx.recv().await {
+        inbound.extend_from_slice(&bytes);
         loop {
             match s.codec.decode(&mut inbound) {
                 Ok(Some(frame)) => s.frame(frame),
@@ -161,11 +159,11 @@ pub async fn run(mut socket: WebSocket, t: Target, host: &dyn Host) {
                 Err(_) => return,
             }
         }
-        if !s.out.is_empty() && socket.send(Message::Binary(std::mem::take(&mut s.out).into())).await.is_err() {
+        if !s.out.is_empty() && !tx.send(std::mem::take(&mut s.out)).await {
             return;
         }
     }
-    let _ = socket.close().await;
+    tx.close().await;
 }
 
 #[cfg(test)]

@@ -277,17 +277,20 @@ impl Codec {
                 control(RST_STREAM, 0, body)
             }
             Frame::Ping(id) => control(PING, 0, id.to_be_bytes().to_vec()),
-            Frame::Data { id, fin: f, data } => {
-                let mut out = Vec::with_capacity(data.len() + 8);
-                out.extend_from_slice(&(id & 0x7fff_ffff).to_be_bytes());
-                out.push(fin(*f));
-                out.extend_from_slice(&(data.len() as u32).to_be_bytes()[1..]);
-                out.extend_from_slice(data);
-                out
-            }
+            Frame::Data { id, fin: f, data } => data_frame(*id, *f, data),
             Frame::Other(kind) => control(*kind, 0, Vec::new()),
         }
     }
+}
+
+/// A data frame (it needs no header compression, so any task may build one).
+pub fn data_frame(id: u32, fin: bool, data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 8);
+    out.extend_from_slice(&(id & 0x7fff_ffff).to_be_bytes());
+    out.push(if fin { FLAG_FIN } else { 0 });
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes()[1..]);
+    out.extend_from_slice(data);
+    out
 }
 
 /// The pairs of an uncompressed header block (names are lower case on the wire).
