@@ -123,18 +123,7 @@ where
             };
             let Some((&ch, rest)) = data.split_first() else { continue };
             match ch {
-                STDIN if tty => {
-                    let (back, inputs) = discipline.feed(rest);
-                    if !back.is_empty() {
-                        let _ = echo.send((STDOUT, back));
-                    }
-                    for i in inputs {
-                        let _ = input_tx.send(i);
-                    }
-                }
-                STDIN => {
-                    let _ = input_tx.send(Input::Data(rest.to_vec()));
-                }
+                STDIN => typed(tty.then_some(&mut discipline), rest, &echo, &input_tx),
                 RESIZE => {
                     let size: serde_json::Value = serde_json::from_slice(rest).unwrap_or_default();
                     if let (Some(w), Some(tx)) = (size["Width"].as_u64(), width_tx.take()) {
@@ -150,19 +139,57 @@ where
         let _ = input_tx.send(Input::Closed);
     });
 
-    // A terminal client says its size first; `ls` lays out columns by it.
+    conclude(job, tty, width_rx, frames, input, &argv, finish_tx).await;
+    let _ = writer.await;
+    reader.abort();
+}
+
+/// Typed stdin bytes: on a terminal through its line discipline (echoed back), else as they are.
+pub fn typed(
+    terminal: Option<&mut Discipline>,
+    data: &[u8],
+    echo: &UnboundedSender<Frame>,
+    input: &UnboundedSender<Input>,
+) {
+    match terminal {
+        Some(d) => {
+            let (back, inputs) = d.feed(data);
+            if !back.is_empty() {
+                let _ = echo.send((STDOUT, back));
+            }
+            for i in inputs {
+                let _ = input.send(i);
+            }
+        }
+        None if data.is_empty() => {}
+        None => {
+            let _ = input.send(Input::Data(data.to_vec()));
+        }
+    }
+}
+
+/// Runs the job (once a terminal client has said its size, which `ls` lays out columns
+/// by), reports its ending on the error channel, and tells the writer to finish.
+pub async fn conclude<F, Fut>(
+    job: F,
+    tty: bool,
+    width_rx: oneshot::Receiver<usize>,
+    frames: UnboundedSender<Frame>,
+    input: UnboundedReceiver<Input>,
+    argv: &[String],
+    finish: oneshot::Sender<()>,
+) where
+    F: FnOnce(Ends) -> Fut,
+    Fut: Future<Output = Ending>,
+{
     let width = if tty {
         tokio::time::timeout(Duration::from_millis(300), width_rx).await.ok().and_then(Result::ok)
     } else {
         None
     };
     let ending = job(Ends { frames: frames.clone(), input, width }).await;
-    let status = status_of(&ending, &argv);
-    let _ = frames.send((ERROR, status.to_string().into_bytes()));
-    let _ = finish_tx.send(());
-    drop(frames);
-    let _ = writer.await;
-    reader.abort();
+    let _ = frames.send((ERROR, status_of(&ending, argv).to_string().into_bytes()));
+    let _ = finish.send(());
 }
 
 #[cfg(test)]

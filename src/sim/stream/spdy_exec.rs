@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
 
 use super::link::{Rx, Tx};
-use super::session::{ERROR, Ending, Ends, STDERR, STDOUT, Streams, status_of};
+use super::session::{ERROR, Ending, Ends, STDERR, STDOUT, Streams, conclude, typed};
 use super::spdy::{Codec, Frame, data_frame};
 use super::tty::Discipline;
 use crate::sim::userland::io::{Frame as Chunk, Input};
@@ -108,15 +108,7 @@ where
             };
             match frame {
                 Frame::Data { id, fin, data } if Some(id) == stdin => {
-                    if tty {
-                        let (back, inputs) = discipline.feed(&data);
-                        if !back.is_empty() {
-                            let _ = echo.send((STDOUT, back));
-                        }
-                        inputs.into_iter().for_each(|i| drop(input_tx.send(i)));
-                    } else if !data.is_empty() {
-                        let _ = input_tx.send(Input::Data(data));
-                    }
+                    typed(tty.then_some(&mut discipline), &data, &echo, &input_tx);
                     if fin {
                         let _ = input_tx.send(Input::Closed);
                     }
@@ -171,23 +163,7 @@ where
         tx
     });
 
-    let width = if tty {
-        tokio::time::timeout(Duration::from_millis(300), width_rx).await.ok().and_then(Result::ok)
-    } else {
-        None
-    };
-    let ending = job(Ends { frames: frames.clone(), input, width }).await;
-    if channel_ids.contains_key(&ERROR) {
-        let status = match ending {
-            Ending::Exit(0) => None,
-            ref other => Some(status_of(other, &argv).to_string()),
-        };
-        if let Some(s) = status {
-            let _ = frames.send((ERROR, s.into_bytes()));
-        }
-    }
-    let _ = finish_tx.send(());
-    drop(frames);
+    conclude(job, tty, width_rx, frames, input, &argv, finish_tx).await;
     let _ = writer.await;
     reader.abort();
 }
