@@ -14,7 +14,8 @@ use crate::command::parse::{Command, parse};
 use crate::destination::Destination;
 use crate::error::Error;
 use crate::exec::{Flow, Io, execute};
-use crate::history::History;
+use crate::history::recall::{self, NotFound};
+use crate::history::{History, Place};
 use crate::playground::Playground;
 use crate::render::errors::error_text;
 use crate::session::Session;
@@ -36,6 +37,8 @@ pub struct Runner {
     runtime: tokio::runtime::Handle,
     interrupt: Arc<Notify>,
     last_status: i32,
+    /// The last line this run entered, as `!!` expands it.
+    previous: Option<String>,
     /// The in-process playground cluster, alive as long as the runner.
     _playground: Option<Playground>,
 }
@@ -51,11 +54,23 @@ impl Runner {
         interrupt: Arc<Notify>,
         playground: Option<Playground>,
     ) -> Self {
+        let mut settings = settings;
         let history = match settings.mode {
             Mode::Interactive => settings.history_file.clone().map(History::open),
             Mode::Script => None,
         };
-        Self { session, settings, streams, history, runtime, interrupt, last_status: 0, _playground: playground }
+        settings.history_session = history.as_ref().map(|h| h.session().to_string());
+        Self {
+            session,
+            settings,
+            streams,
+            history,
+            runtime,
+            interrupt,
+            last_status: 0,
+            previous: None,
+            _playground: playground,
+        }
     }
 
     pub fn session(&self) -> &Session {
@@ -75,11 +90,68 @@ impl Runner {
         self.history.as_ref()
     }
 
-    /// Saves an entered line to history at once (before it runs).
-    pub fn remember(&mut self, line: &str) {
-        if let Some(h) = self.history.as_mut() {
-            h.add(line);
+    /// The last line entered, as it ran.
+    pub fn previous_line(&self) -> Option<&str> {
+        self.previous.as_deref()
+    }
+
+    /// Saves an entered line to history at once (before it runs), with where it runs.
+    fn remember(&mut self, line: &str) -> Option<String> {
+        let place = Place {
+            ctx: self.session.context().to_string(),
+            ns: self.session.namespace().to_string(),
+            cwd: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+            kubeconfig: self.session.sources().env_value().to_string_lossy().into_owned(),
+        };
+        self.history.as_mut().and_then(|h| h.enter(line, Some(&place)))
+    }
+
+    /// The line as it will run: a leading `!!`, `!N` or `!-N` replaced from history
+    /// (the expansion is echoed, as bash does). `None` when it cannot expand (reported).
+    pub fn expand(&mut self, line: &str, number: usize) -> Option<String> {
+        let entries = match recall::refers(line) {
+            true => self.settings.history_file.as_deref().map(crate::history::load).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        let expanded = recall::expand(line, self.previous.as_deref(), &entries);
+        match expanded {
+            Ok(None) => Some(line.to_string()),
+            Ok(Some(text)) => {
+                self.echo(&text);
+                Some(text)
+            }
+            Err(NotFound(r)) => {
+                let e = Error::with_hint(format!("{r}: event not found"), "`history` lists the entries");
+                self.fail(&e, line, number);
+                None
+            }
         }
+    }
+
+    /// Shows a line as expanded before it runs (dimmed on a colour terminal).
+    fn echo(&mut self, line: &str) {
+        let text = if self.settings.color {
+            format!("{}\n", nu_ansi_term::Style::new().dimmed().paint(line))
+        } else {
+            format!("{line}\n")
+        };
+        self.note(&text);
+    }
+
+    /// Runs a line a person or a script entered: history references expanded, then (in
+    /// an interactive run) saved to history before it runs and its outcome after.
+    pub fn enter(&mut self, line: &str, number: usize) -> LineResult {
+        let Some(line) = self.expand(line, number) else { return LineResult { ok: false, exit: false } };
+        let id = if line.trim().is_empty() { None } else { self.remember(&line) };
+        let started = std::time::Instant::now();
+        let result = self.run_line(&line, number);
+        if let (Some(id), Some(h)) = (id, self.history.as_ref()) {
+            h.finish(&id, self.last_status, started.elapsed());
+        }
+        if !line.trim().is_empty() {
+            self.previous = Some(line);
+        }
+        result
     }
 
     /// Writes a message to the error stream (banners, notes).
@@ -155,7 +227,7 @@ impl Runner {
                 continue;
             }
             let text = std::mem::take(&mut pending);
-            let r = self.run_line(&text, first_line);
+            let r = self.enter(&text, first_line);
             if r.exit {
                 return if failed { 1 } else { self.last_status };
             }
@@ -166,7 +238,7 @@ impl Runner {
                 }
             }
         }
-        if !pending.is_empty() && !self.run_line(&pending, first_line).ok {
+        if !pending.is_empty() && !self.enter(&pending, first_line).ok {
             failed = true;
         }
         i32::from(failed)

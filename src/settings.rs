@@ -24,6 +24,8 @@ pub struct Settings {
     /// The script arrives on stdin, so `-f -` must not read it.
     pub stdin_is_script: bool,
     pub history_file: Option<PathBuf>,
+    /// The session name this run's history entries carry (interactive runs only).
+    pub history_session: Option<String>,
     /// Whether lifecycle notices are shown (`notify on|off`).
     pub notify: Arc<AtomicBool>,
 }
@@ -36,6 +38,7 @@ impl Settings {
             keep_going: false,
             stdin_is_script: false,
             history_file: None,
+            history_session: None,
             notify: Arc::new(AtomicBool::new(true)),
         }
     }

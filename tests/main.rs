@@ -9,6 +9,7 @@ mod conformance;
 mod connection_errors;
 mod plugin;
 mod session;
+mod shell_history;
 mod shell_parity;
 mod shell_script;
 pub mod sim_api;

@@ -1,7 +1,7 @@
 //! Rows of the shell's built-in verbs: they show or change session state (`ns`, `ctx`,
 //! `history`, `notify`, ...) and never reach kubectl.
 
-use super::args::Arg;
+use super::args::{Arg, Flag};
 use super::build_builtin as b;
 use super::verbs::{Build, Exec, Verb};
 
@@ -15,6 +15,18 @@ const fn builtin(
 ) -> Verb {
     Verb { aliases, usage, summary, operands, ..Verb::new(name, Exec::Builtin(build)) }
 }
+
+const HISTORY_FLAGS: &[Flag] = &[
+    Flag { long: "lines", short: Some('n'), arg: Arg::Free("N"), help: "only the last N entries" },
+    Flag { long: "failed", short: None, arg: Arg::Switch, help: "only entries that ended with a non-zero status" },
+    Flag { long: "ctx", short: None, arg: Arg::Context, help: "only entries run in this context" },
+    Flag {
+        long: "include-failed",
+        short: None,
+        arg: Arg::Switch,
+        help: "export: keep entries that failed (left out by default)",
+    },
+];
 
 pub const VERBS: &[Verb] = &[
     builtin(
@@ -35,7 +47,17 @@ pub const VERBS: &[Verb] = &[
     ),
     builtin("contexts", &[], "contexts", "List the kubeconfig's contexts", &[], b::contexts),
     builtin("namespaces", &[], "namespaces", "List the cluster's namespaces", &[], b::namespaces),
-    builtin("history", &[], "history [N]", "Show the command history", &[Arg::Free("N")], b::history),
+    Verb {
+        flags: HISTORY_FLAGS,
+        ..builtin(
+            "history",
+            &[],
+            "history [N] [-n N] [--failed] [--ctx CONTEXT] | history export [N|N-M|N-] [FILE] [--include-failed]",
+            "Show the command history (time, exit status, duration, context/namespace), or export it as a script",
+            &[Arg::Choice(&["export"]), Arg::File],
+            b::history,
+        )
+    },
     builtin("help", &["?"], "help [VERB]", "Show the verbs, or one verb's flags", &[Arg::Verb], b::help),
     builtin(
         "notify",

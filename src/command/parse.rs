@@ -29,7 +29,8 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
     }
     let command = match verb.exec {
         Exec::Kubectl => Command::Kubectl(words.iter().map(|w| w.text.clone()).collect()),
-        Exec::Builtin(build) => build(&builtin_args(verb, words)?)?,
+        Exec::Builtin(build) if verb.flags.is_empty() => build(&builtin_args(verb, words)?)?,
+        Exec::Builtin(build) => build(&own_args(verb, words)?)?,
         Exec::Native(build) => {
             let a = args::split(&verb.tables(), words);
             if uses_kubectl_flags(verb, &a) || outside_choices(&a) {
@@ -66,6 +67,26 @@ fn builtin_args(verb: &Verb, words: &[Word]) -> Result<Args, ParseError> {
     if let Some(extra) = a.positional.get(1) {
         return Err(ParseError::at(extra, format!("{} takes at most one argument", verb.name))
             .hint(format!("usage: {}", verb.usage)));
+    }
+    Ok(a)
+}
+
+/// A shell verb with flags of its own (`history -n 5`, `tail -l app=web`): its words
+/// are read against those flags only, and any other flag is an error (nothing of it is
+/// kubectl's).
+fn own_args(verb: &Verb, words: &[Word]) -> Result<Args, ParseError> {
+    let a = args::split(&[verb.flags], words);
+    check_flags(verb, &a)?;
+    if let Some(bad) = a.unknown.first() {
+        let name = bad.text.split('=').next().unwrap_or(&bad.text);
+        return Err(ParseError::at(bad, format!("unknown flag {name} for {}", verb.name))
+            .hint(format!("`help {}` lists its flags", verb.name)));
+    }
+    if let Some(g) = a.given().iter().find(|g| matches!(g.flag.arg, Arg::Choice(c) if !c.contains(&g.value.as_str()))) {
+        return Err(ParseError::at(
+            &g.at,
+            format!("--{} takes one of {}, not {:?}", g.flag.long, g.flag.arg.choices().join(", "), g.value),
+        ));
     }
     Ok(a)
 }

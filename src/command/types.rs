@@ -183,6 +183,26 @@ pub struct Wait {
     pub timeout: std::time::Duration,
 }
 
+/// `history`: list entries, or export them as a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum History {
+    List {
+        /// Only the last N.
+        last: Option<usize>,
+        /// Only entries that failed.
+        failed: bool,
+        /// Only entries run in this context.
+        context: Option<String>,
+    },
+    Export {
+        /// `N`, `N-M` or `N-`; `None` = this session's entries.
+        range: Option<String>,
+        /// The script's path; `None` = the output (`> FILE`).
+        file: Option<String>,
+        include_failed: bool,
+    },
+}
+
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -198,7 +218,7 @@ pub enum Command {
     Context(Option<String>),
     Contexts,
     Namespaces,
-    History(Option<usize>),
+    History(History),
     Help(Option<String>),
     Clear,
     Exit,

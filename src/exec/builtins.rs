@@ -7,6 +7,7 @@ use kube::core::params::ListParams;
 
 use super::{Io, emit};
 use crate::cluster::Resource;
+use crate::command::parse::History;
 use crate::command::table;
 use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
@@ -67,13 +68,51 @@ pub async fn namespaces(session: &mut Session, io: &mut Io<'_>) -> Result<()> {
     emit(io.out, &text)
 }
 
-pub fn history(settings: &Settings, n: Option<usize>, io: &mut Io<'_>) -> Result<()> {
-    let entries = settings.history_file.as_ref().map(|p| crate::history::load(p)).unwrap_or_default();
-    let skip = n.map_or(0, |n| entries.len().saturating_sub(n));
-    let width = entries.len().to_string().len();
-    let text: String =
-        entries.iter().enumerate().skip(skip).map(|(i, l)| format!("{:>width$}  {l}\n", i + 1)).collect();
-    emit(io.out, &text)
+pub fn history(settings: &Settings, h: History, io: &mut Io<'_>) -> Result<()> {
+    use crate::history::{export, view};
+    let entries = settings.history_file.as_ref().map(|p| crate::history::entries(p)).unwrap_or_default();
+    match h {
+        History::List { last, failed, context } => {
+            let rows = view::select(&entries, &view::Filter { last, failed, context });
+            emit(io.out, &view::render(&rows, &jiff::tz::TimeZone::system()))
+        }
+        History::Export { range, file, include_failed } => {
+            let range = match (range.as_deref().and_then(export::parse_range), &settings.history_session) {
+                (Some(r), _) => r,
+                (None, Some(s)) => export::Range::Session(s.clone()),
+                (None, None) => {
+                    return Err(Error::with_hint(
+                        "this run keeps no history of its own to export",
+                        "name the entries, e.g. `history export 12-20 FILE` (as `history` numbers them)",
+                    ));
+                }
+            };
+            let rows = export::chosen(&entries, &range);
+            if rows.is_empty() {
+                return Err(Error::with_hint("no history entries to export", "`history` lists them"));
+            }
+            let text = export::script(&rows, include_failed);
+            match file {
+                None => emit(io.out, &text),
+                Some(path) => {
+                    write_script(std::path::Path::new(&path), &text)
+                        .map_err(|e| Error::msg(format!("cannot write {path}: {e}")))?;
+                    emit(io.err, &format!("wrote {path}\n"))
+                }
+            }
+        }
+    }
+}
+
+/// Writes an exported script, runnable by its owner only (it may name clusters).
+fn write_script(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    crate::common::files::write_private(path, text.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// A verb's flags as `help` lists them.

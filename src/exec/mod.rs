@@ -69,7 +69,7 @@ pub async fn execute(session: &mut Session, settings: &Settings, command: Comman
         Command::Context(ctx) => builtins::context(session, ctx, io)?,
         Command::Contexts => builtins::contexts(session, io)?,
         Command::Namespaces => builtins::namespaces(session, io).await?,
-        Command::History(n) => builtins::history(settings, n, io)?,
+        Command::History(h) => builtins::history(settings, h, io)?,
         Command::Help(v) => builtins::help(v.as_deref(), io)?,
         Command::Clear => builtins::clear(io)?,
         Command::Notify(on) => builtins::notify(settings, on, io)?,

@@ -141,11 +141,12 @@ pub fn run(runner: &mut Runner, rt: &tokio::runtime::Handle) -> i32 {
         match read {
             Ok(line) => {
                 number += 1;
-                if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(line.as_str());
-                    runner.remember(&line);
+                let result = runner.enter(&line, number);
+                // The line as it ran (`!!` expanded) is what Up and Ctrl-R find.
+                if let Some(ran) = runner.previous_line() {
+                    let _ = editor.add_history_entry(ran);
                 }
-                if runner.run_line(&line, number).exit {
+                if result.exit {
                     return 0;
                 }
             }

@@ -1,8 +1,17 @@
-//! Persistent history: one line per entry in `$XDG_STATE_HOME/kubectl-podsh/history`
-//! (`PODSH_HISTORY` overrides), mode 0600, appended the moment a line is entered with a
-//! single `O_APPEND` write so concurrent sessions interleave instead of overwriting.
-//! Lines starting with a space are private; consecutive duplicates are kept once; the
-//! file is trimmed to the newest 10,000 entries.
+//! Persistent history in `$XDG_STATE_HOME/kubectl-podsh/history` (`PODSH_HISTORY`
+//! overrides), mode 0600. Each entry is appended the moment its line is entered, with
+//! its context, namespace and time, and its exit status and duration when it ends; each
+//! record is a single `O_APPEND` write, so concurrent sessions interleave instead of
+//! overwriting (`record` holds the format). Lines starting with a space are private;
+//! consecutive duplicates are kept once; the file is trimmed to the newest 10,000
+//! entries. `recall` expands `!!` and `!N`, `view` lists, `export` writes scripts.
+
+pub mod export;
+pub mod recall;
+pub mod record;
+pub mod view;
+
+pub use record::{Entry, Meta};
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -18,45 +27,45 @@ pub fn default_path(state_dir: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-fn escape(line: &str) -> String {
-    line.replace('\\', "\\\\").replace('\n', "\\n")
+/// All entries, oldest first, with what is known about them.
+pub fn entries(path: &Path) -> Vec<Entry> {
+    std::fs::read_to_string(path).map(|t| record::parse(&t)).unwrap_or_default()
 }
 
-fn unescape(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// All entries, oldest first.
+/// All entries' lines, oldest first.
 pub fn load(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .map(|t| t.lines().filter(|l| !l.is_empty()).map(unescape).collect())
-        .unwrap_or_default()
+    entries(path).into_iter().map(|e| e.line).collect()
+}
+
+/// Where and when a line is entered, for its metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub ctx: String,
+    pub ns: String,
+    pub cwd: String,
+    pub kubeconfig: String,
+}
+
+/// A name for this run of the shell, unique enough among the sessions sharing a file.
+fn session_name() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{}-{:x}", std::process::id(), nanos % 0xffff_ffff)
 }
 
 /// Appends entries to one history file.
 pub struct History {
     path: PathBuf,
     last: Option<String>,
+    /// The id of the last entry written, which a consecutive duplicate reuses.
+    last_id: Option<String>,
     appended: usize,
+    session: String,
 }
 
 impl History {
     pub fn open(path: PathBuf) -> Self {
         let last = load(&path).pop();
-        let h = Self { path, last, appended: 0 };
+        let h = Self { path, last, last_id: None, appended: 0, session: session_name() };
         h.trim();
         h
     }
@@ -65,11 +74,13 @@ impl History {
         &self.path
     }
 
-    /// Saves `line` now; returns whether it was kept.
-    pub fn add(&mut self, line: &str) -> bool {
-        if line.trim().is_empty() || line.starts_with(' ') || self.last.as_deref() == Some(line) {
-            return false;
-        }
+    /// This run's session name, as entry ids carry it.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// Appends `text` in one write.
+    fn append(&self, text: &str) -> bool {
         if let Some(dir) = self.path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -81,27 +92,61 @@ impl History {
             opts.mode(0o600);
         }
         let Ok(mut f) = opts.open(&self.path) else { return false };
-        let record = format!("{}\n", escape(line));
-        if f.write_all(record.as_bytes()).is_err() {
-            return false;
+        f.write_all(text.as_bytes()).is_ok()
+    }
+
+    /// Saves a bare `line` now (no metadata); returns whether it was kept.
+    pub fn add(&mut self, line: &str) -> bool {
+        self.last.as_deref() != Some(line) && self.enter(line, None).is_some()
+    }
+
+    /// Saves `line` now with where it runs; returns the entry's id for `finish`. A
+    /// consecutive duplicate is not written again: its outcome updates the entry before.
+    pub fn enter(&mut self, line: &str, place: Option<&Place>) -> Option<String> {
+        if line.trim().is_empty() || line.starts_with(' ') {
+            return None;
+        }
+        if self.last.as_deref() == Some(line) {
+            return self.last_id.clone();
+        }
+        let meta = place.map(|p| Meta {
+            id: format!("{}.{}", self.session, self.appended + 1),
+            at: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ctx: p.ctx.clone(),
+            ns: p.ns.clone(),
+            cwd: p.cwd.clone(),
+            kubeconfig: p.kubeconfig.clone(),
+            status: None,
+            ms: None,
+        });
+        if !self.append(&record::entry_text(line, meta.as_ref())) {
+            return None;
         }
         self.last = Some(line.to_string());
+        self.last_id = meta.map(|m| m.id);
         self.appended += 1;
         if self.appended.is_multiple_of(500) {
             self.trim();
         }
-        true
+        self.last_id.clone().or(Some(String::new()))
+    }
+
+    /// Records how entry `id` ended.
+    pub fn finish(&self, id: &str, status: i32, elapsed: std::time::Duration) {
+        if !id.is_empty() {
+            let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+            self.append(&record::outcome_text(id, status, ms));
+        }
     }
 
     /// Keeps the newest entries once the file holds well over the limit. Another
     /// session's append during the rewrite can be lost, so it runs rarely.
     fn trim(&self) {
-        let entries = load(&self.path);
+        let entries = entries(&self.path);
         if entries.len() <= MAX_ENTRIES + MAX_ENTRIES / 10 {
             return;
         }
-        let keep = &entries[entries.len() - MAX_ENTRIES..];
-        let text: String = keep.iter().map(|l| format!("{}\n", escape(l))).collect();
+        let text = record::render(&entries[entries.len() - MAX_ENTRIES..]);
         let tmp = self.path.with_extension(format!("trim.{}", std::process::id()));
         if crate::common::files::write_private(&tmp, text.as_bytes()).is_ok() {
             let _ = std::fs::rename(&tmp, &self.path);
