@@ -27,6 +27,7 @@ pub mod history;
 pub mod kubeconfig;
 pub mod playground;
 pub mod plugin;
+pub mod refs;
 pub mod render;
 pub mod repl;
 pub mod runner;

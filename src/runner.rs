@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::command::lex::{LexError, Sink, Statement, split};
+use crate::command::lex::{LexError, Sink, Statement, Word, split};
 use crate::command::parse::{Command, parse};
 use crate::destination::Destination;
 use crate::error::Error;
@@ -39,6 +39,8 @@ pub struct Runner {
     last_status: i32,
     /// The last line this run entered, as `!!` expands it.
     previous: Option<String>,
+    /// The last line as it ran, `@` references replaced.
+    ran: String,
     /// The in-process playground cluster, alive as long as the runner.
     _playground: Option<Playground>,
 }
@@ -69,6 +71,7 @@ impl Runner {
             interrupt,
             last_status: 0,
             previous: None,
+            ran: String::new(),
             _playground: playground,
         }
     }
@@ -114,17 +117,21 @@ impl Runner {
             false => Vec::new(),
         };
         let expanded = recall::expand(line, self.previous.as_deref(), &entries);
-        match expanded {
-            Ok(None) => Some(line.to_string()),
-            Ok(Some(text)) => {
-                self.echo(&text);
-                Some(text)
-            }
+        let recalled = match expanded {
+            Ok(None) => None,
+            Ok(Some(text)) => Some(text),
             Err(NotFound(r)) => {
                 let e = Error::with_hint(format!("{r}: event not found"), "`history` lists the entries");
                 self.fail(&e, line, number);
-                None
+                return None;
             }
+        };
+        match recalled {
+            Some(text) => {
+                self.echo(&text);
+                Some(text)
+            }
+            None => Some(line.to_string()),
         }
     }
 
@@ -146,7 +153,8 @@ impl Runner {
         let started = std::time::Instant::now();
         let result = self.run_line(&line, number);
         if let (Some(id), Some(h)) = (id, self.history.as_ref()) {
-            h.finish(&id, self.last_status, started.elapsed());
+            let ran = (self.ran != line).then_some(self.ran.as_str());
+            h.finish(&id, self.last_status, started.elapsed(), ran);
         }
         if !line.trim().is_empty() {
             self.previous = Some(line);
@@ -177,13 +185,56 @@ impl Runner {
         LineResult { ok: false, exit: false }
     }
 
+    /// The line as it last ran, its `@` references replaced (what export replays).
+    pub fn ran(&self) -> &str {
+        &self.ran
+    }
+
+    /// Replaces the `@` references of statement `i` of `text` as it is about to run,
+    /// echoing the statement as expanded; returns the statements of the new text.
+    fn references(&mut self, text: &mut String, i: usize, words: &[Word]) -> Result<Option<Vec<Statement>>, Error> {
+        let expand = crate::exec::references::expand(&mut self.session, text, words);
+        let Some(new) = self.runtime.block_on(expand)? else { return Ok(None) };
+        let statements = split(&new).map_err(lex_error)?;
+        if let Some(Statement::Words { words, sink }) = statements.get(i) {
+            let shown: Vec<String> = words.iter().map(|w| crate::history::export::quote(&w.text)).collect();
+            let sink = match sink {
+                Sink::Stdout => String::new(),
+                Sink::File { path, append } => format!(" {} {path}", if *append { ">>" } else { ">" }),
+                Sink::Pipe(cmd) => format!(" | {cmd}"),
+            };
+            self.echo(&format!("{}{sink}", shown.join(" ")));
+        }
+        *text = new;
+        Ok(Some(statements))
+    }
+
     /// Runs every statement of `line` (numbered `number` for script diagnostics).
     pub fn run_line(&mut self, line: &str, number: usize) -> LineResult {
-        let statements = match split(line) {
+        let mut text = line.to_string();
+        let result = self.run_statements(&mut text, number);
+        self.ran = text;
+        result
+    }
+
+    fn run_statements(&mut self, text: &mut String, number: usize) -> LineResult {
+        let mut statements = match split(text) {
             Ok(s) => s,
-            Err(e) => return self.fail(&lex_error(e), line, number),
+            Err(e) => return self.fail(&lex_error(e), text, number),
         };
-        for st in statements {
+        let mut i = 0;
+        while i < statements.len() {
+            if let Statement::Words { words, .. } = &statements[i] {
+                let words = words.clone();
+                match self.references(text, i, &words) {
+                    Ok(Some(new)) => statements = new,
+                    Ok(None) => {}
+                    Err(e) => return self.fail(&e, text, number),
+                }
+            }
+            let st = statements[i].clone();
+            i += 1;
+            let line = text.as_str();
             let (command, sink) = match st {
                 Statement::Host(cmd) => (Command::Host(cmd), Sink::Stdout),
                 Statement::Words { words, sink } => match parse(&words, sink) {

@@ -14,6 +14,7 @@ use crate::command::parse::Scope;
 use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
 use crate::kubeconfig::Sources;
+use crate::refs::{PodRef, Refs};
 
 /// Pods a session created or named: `(context, namespace, pod)`, shared with the notice
 /// thread.
@@ -31,6 +32,7 @@ pub struct Session {
     clusters: HashMap<String, Cluster>,
     state_dir: Option<PathBuf>,
     touched: Touched,
+    refs: Refs,
 }
 
 /// The namespace a context names in the kubeconfig, else `default`.
@@ -90,6 +92,7 @@ impl Session {
             clusters: HashMap::new(),
             state_dir,
             touched: Arc::new(Mutex::new(BTreeSet::new())),
+            refs: Refs::default(),
         })
     }
 
@@ -141,6 +144,23 @@ impl Session {
         if let Ok(mut t) = self.touched.lock() {
             t.insert((ctx, ns, pod.to_string()));
         }
+    }
+
+    /// What `@` references read.
+    pub fn refs(&self) -> &Refs {
+        &self.refs
+    }
+
+    /// The rows of a pod listing just shown (`None` for a row that is not a pod), for
+    /// `@1`, `@2`, ...; `ctx` and `ns` are where it ran.
+    pub fn note_listing(&mut self, rows: Vec<Option<PodRef>>) {
+        self.refs.listing = rows;
+    }
+
+    /// The pod a write just created or applied, for `@last`.
+    pub fn note_written(&mut self, scope: &Scope, ns: &str, name: &str) {
+        let ctx = scope.context.clone().unwrap_or_else(|| self.context.clone());
+        self.refs.last = Some(PodRef { ctx, ns: ns.to_string(), name: name.to_string() });
     }
 
     pub fn contexts(&self) -> Vec<String> {

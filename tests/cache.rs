@@ -16,7 +16,8 @@ fn names_for(c: &TestCluster) -> LiveNames {
     let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
     let cache = Cache::default();
     let feeder = Feeder::spawn(c.runtime().handle(), cache.clone(), kc);
-    let view = View { context: "sim".into(), namespace: "default".into(), contexts: vec!["sim".into()] };
+    let view =
+        View { context: "sim".into(), namespace: "default".into(), contexts: vec!["sim".into()], ..View::default() };
     LiveNames { cache, feeder: Some(feeder), view: std::sync::Arc::new(std::sync::Mutex::new(view)) }
 }
 

@@ -113,3 +113,87 @@ fn scripts_expand_bang_bang_and_name_missing_entries() {
     let out = c.podsh_cmd(&["-c", "!1"]).env("PODSH_HISTORY", &file).output().expect("runs");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "get pods\nNo resources found in default namespace.\n");
 }
+
+#[test]
+fn at_references_name_rows_the_last_pod_and_prefixes() {
+    let c = TestCluster::start();
+    for name in ["web-1", "web-2", "db"] {
+        c.kubectl(&["run", name, "--image=nginx"]).ok();
+    }
+    c.kubectl(&["create", "namespace", "dev"]).ok();
+    c.kubectl(&["run", "api", "--image=nginx", "-n", "dev"]).ok();
+    let out = c.podsh(
+        "get pods -o name; describe pod @2 | head -1; get pods -A --no-headers | grep api; get pod @4 -o name; \
+         run solo --image=busybox -- sleep 99; get pod @last -o name; get pod @db -o name; get pod pod/@so -o name",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().filter(|l| l.starts_with("pod/") || l.starts_with("Name:")).collect::<Vec<_>>(),
+        [
+            "pod/db",
+            "pod/web-1",
+            "pod/web-2",
+            "Name:             web-1",
+            "pod/api",
+            "pod/solo created",
+            "pod/solo",
+            "pod/db",
+            "pod/solo"
+        ]
+    );
+    assert!(out.stderr.contains("describe pod web-1 | head -1\n"), "the expanded line is echoed: {}", out.stderr);
+    assert!(
+        out.stderr.contains("get pod api -n dev -o name\n"),
+        "a row from another namespace brings -n: {}",
+        out.stderr
+    );
+    let errors = [
+        ("get pod @web -o name", "error: @web: 2 pods start with \"web\": web-1, web-2\nhint: type more of the name\n"),
+        (
+            "get pod @zz",
+            "error: @zz: no pod in namespace \"default\" starts with \"zz\"\nhint: `get pods` lists them\n",
+        ),
+        (
+            "logs @1",
+            "error: @1: no pods listed yet in this session\nhint: `get pods` (or `events`) numbers its rows as @1, @2, ...\n",
+        ),
+        (
+            "get pods -o name; logs @9",
+            "error: @9: the last listing has 4 rows\nhint: list the pods again to renumber them\n",
+        ),
+        (
+            "logs @last",
+            "error: @last: no pod created or applied in this session yet\nhint: `run` or `apply -f` one first\n",
+        ),
+    ];
+    for (line, expected) in errors {
+        let out = c.podsh(line);
+        assert_eq!(out.code, 1, "{line}");
+        assert!(out.stderr.ends_with(&format!("line 1: {expected}")), "{line}: {}", out.stderr);
+    }
+    let gone =
+        c.podsh("get pods -o name; !kubectl --kubeconfig kubeconfig delete pod db --wait=true >/dev/null; get pod @1");
+    assert!(gone.stderr.contains("error: @1: pod \"db\" is gone from namespace \"default\"\n"), "{}", gone.stderr);
+}
+
+#[test]
+fn tab_completes_at_references_to_their_pods() {
+    let c = TestCluster::start();
+    for name in ["alpha", "beta"] {
+        c.kubectl(&["run", name, "--image=nginx"]).ok();
+    }
+    let t = shell(&c, "");
+    enter(&t, "get pods", 1);
+    t.typed("describe pod @2");
+    t.send(&["Tab"]);
+    let s = t.wait_for("@2 replaced by its pod", |s| {
+        s.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.ends_with("describe pod beta"))
+    });
+    assert!(!s.contains("error"), "{s}");
+    t.send(&["C-u"]);
+    t.typed("logs @al");
+    t.send(&["Tab"]);
+    t.wait_for("a prefix completed from the cache", |s| {
+        s.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.ends_with("logs alpha"))
+    });
+}

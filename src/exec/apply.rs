@@ -311,6 +311,9 @@ pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mu
                 failed = true;
             }
             Ok((obj, line)) => {
+                if a.dry_run == DryRun::None {
+                    session.note_written(&a.scope, &ns, &doc.name());
+                }
                 printer.object(io, obj, &line)?;
                 // Named when the server warned, or when no server looked (client dry run);
                 // never when the user asked to ignore unknown fields.

@@ -10,6 +10,7 @@ use crate::cluster::Resource;
 use crate::command::parse::Events;
 use crate::common::duration::age;
 use crate::error::Result;
+use crate::refs::PodRef;
 use crate::session::Session;
 
 /// kubectl's `eventTime`: a series' last observation, else the last timestamp, else the
@@ -22,7 +23,7 @@ fn last_seen(e: &Event) -> Option<Timestamp> {
 }
 
 pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Result<()> {
-    let (cluster, ns, _) = session.resolve(&ev.scope).await?;
+    let (cluster, ns, ctx) = session.resolve(&ev.scope).await?;
     let scope = (!ev.all_namespaces).then_some(ns.as_str());
     let selector = ev.pod.as_ref().map(|p| format!("involvedObject.kind=Pod,involvedObject.name={p}"));
     let lp = ListParams { field_selector: selector, ..ListParams::default() };
@@ -33,6 +34,14 @@ pub async fn events(session: &mut Session, ev: Events, io: &mut Io<'_>) -> Resul
     }
     // kubectl's unstable sort: ties (same second) come out as Go's sort leaves them.
     crate::common::gosort::sort(&mut items, |a, b| last_seen(a) < last_seen(b));
+    let rows = items.iter().map(|e| {
+        let o = &e.involved_object;
+        let in_ns = o.namespace.clone().or_else(|| e.metadata.namespace.clone()).unwrap_or_else(|| ns.clone());
+        (o.kind.as_deref() == Some("Pod"))
+            .then(|| o.name.clone().map(|name| PodRef { ctx: ctx.clone(), ns: in_ns, name }))
+            .flatten()
+    });
+    session.note_listing(rows.collect());
     let now = Timestamp::now();
     let mut text = String::new();
     if ev.all_namespaces {

@@ -11,6 +11,7 @@ use crate::api::Table;
 use crate::cluster::{Cluster, Resource};
 use crate::command::parse::{Format, Get, Kind};
 use crate::error::{Error, Result};
+use crate::refs::PodRef;
 use crate::render::json::to_json_sorted;
 use crate::render::table::{TableOpts, header, row, row_count, table_text, visible_columns};
 use crate::render::tabwriter::{GET, TabWriter, align};
@@ -75,7 +76,7 @@ fn no_resources(g: &Get, ns: &str) -> String {
 }
 
 pub async fn get(session: &mut Session, g: Get, io: &mut Io<'_>) -> Result<()> {
-    let (cluster, ns, _) = session.resolve(&g.scope).await?;
+    let (cluster, ns, ctx) = session.resolve(&g.scope).await?;
     let scope = (g.kind.namespaced() && !g.all_namespaces).then_some(ns.as_str());
     let place = Place { cluster, res: resource(g.kind), scope, ns: &ns };
     let opts = TableOpts {
@@ -86,8 +87,21 @@ pub async fn get(session: &mut Session, g: Get, io: &mut Io<'_>) -> Result<()> {
         event_column: g.watch && g.watch_events,
     };
     match g.output {
-        Format::Table | Format::Wide => tables(&place, &g, opts, io).await,
-        _ => objects(&place, &g, io).await,
+        Format::Table | Format::Wide => {
+            let fetched = fetch_tables(&place, &g).await?;
+            if g.kind == Kind::Pods {
+                session.note_listing(table_rows(&g, &ctx, &ns, &fetched.0));
+            }
+            tables(&place, &g, opts, fetched, io).await
+        }
+        _ => {
+            let (items, errors) = fetch_objects(&place, &g).await?;
+            if g.kind == Kind::Pods {
+                let rows = items.iter().map(|o| (o.metadata.name.as_deref(), o.metadata.namespace.as_deref()));
+                session.note_listing(pod_rows(&g, &ctx, &ns, rows));
+            }
+            objects(&place, &g, items, errors, io)
+        }
     }
 }
 
@@ -108,8 +122,39 @@ async fn fetch_tables(place: &Place<'_>, g: &Get) -> Result<(Vec<Table>, Vec<Err
     Ok((found, errors))
 }
 
-async fn tables(place: &Place<'_>, g: &Get, opts: TableOpts, io: &mut Io<'_>) -> Result<()> {
-    let (tables, errors) = fetch_tables(place, g).await?;
+/// Pod rows as `@1`, `@2`, ... will name them.
+fn pod_rows<'a>(
+    g: &Get,
+    ctx: &str,
+    ns: &str,
+    rows: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+) -> Vec<Option<PodRef>> {
+    rows.map(|(name, row_ns)| {
+        name.map(|n| PodRef { ctx: ctx.to_string(), ns: row_ns.unwrap_or(ns).to_string(), name: n.to_string() })
+    })
+    .filter(|_| g.kind == Kind::Pods)
+    .collect()
+}
+
+/// The rows of listed tables as `@` references.
+fn table_rows(g: &Get, ctx: &str, ns: &str, tables: &[Table]) -> Vec<Option<PodRef>> {
+    let rows = tables.iter().flat_map(|t| &t.rows).map(|r| {
+        let m = r.object.as_ref().map(|o| &o.metadata);
+        let name = m.and_then(|m| m.name.as_deref()).or_else(|| r.cells.first().and_then(Value::as_str));
+        (name, m.and_then(|m| m.namespace.as_deref()))
+    });
+    pod_rows(g, ctx, ns, rows)
+}
+
+async fn tables(
+    place: &Place<'_>,
+    g: &Get,
+    opts: TableOpts,
+    fetched: (Vec<Table>, Vec<Error>),
+    io: &mut Io<'_>,
+) -> Result<()> {
+    let (tables, errors) = fetched;
+
     let mut tw = TabWriter::remembering(GET);
     if row_count(&tables) > 0 && opts.event_column {
         let columns = visible_columns(&tables[0], opts.wide);
@@ -192,7 +237,7 @@ pub fn without_managed_fields(mut obj: DynamicObject) -> Value {
     serde_json::to_value(obj).unwrap_or(Value::Null)
 }
 
-async fn objects(place: &Place<'_>, g: &Get, io: &mut Io<'_>) -> Result<()> {
+async fn fetch_objects(place: &Place<'_>, g: &Get) -> Result<(Vec<DynamicObject>, Vec<Error>)> {
     let mut errors = Vec::new();
     let mut items: Vec<DynamicObject> = Vec::new();
     if g.names.is_empty() {
@@ -206,6 +251,10 @@ async fn objects(place: &Place<'_>, g: &Get, io: &mut Io<'_>) -> Result<()> {
             }
         }
     }
+    Ok((items, errors))
+}
+
+fn objects(place: &Place<'_>, g: &Get, items: Vec<DynamicObject>, errors: Vec<Error>, io: &mut Io<'_>) -> Result<()> {
     let single = g.names.len() == 1 && items.len() == 1;
     let text = match g.output {
         Format::Name => items

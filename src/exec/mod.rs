@@ -11,6 +11,7 @@ mod get;
 mod handoff;
 mod logs;
 mod manifests;
+pub mod references;
 mod run;
 mod wait;
 

@@ -98,6 +98,9 @@ pub async fn run(session: &mut Session, r: Run, io: &mut Io<'_>) -> Result<()> {
     let server_dry = r.dry_run == DryRun::Server;
     let params = WriteParams { dry_run: server_dry, field_manager: Some("kubectl-run".into()), field_validation: None };
     let written = cluster.create(Resource::Pods, Some(&ns), &pod, &params).await?;
+    if !server_dry {
+        session.note_written(&r.scope, &ns, &r.name);
+    }
     for w in &written.warnings {
         emit(io.err, &format!("Warning: {w}\n"))?;
     }

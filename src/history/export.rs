@@ -90,7 +90,8 @@ pub fn script(rows: &[(usize, &Entry)], include_failed: bool) -> String {
         if failed && !include_failed {
             continue;
         }
-        let Ok(statements) = split(&e.line) else { continue };
+        let line = e.meta.as_ref().and_then(|m| m.ran.as_deref()).unwrap_or(&e.line);
+        let Ok(statements) = split(line) else { continue };
         let scope = e.meta.as_ref().map(|m| (m.ctx.as_str(), m.ns.as_str()));
         let lines: Vec<String> = statements.into_iter().filter_map(|st| statement(st, scope)).collect();
         if lines.is_empty() {
@@ -135,6 +136,7 @@ mod tests {
             kubeconfig: "/tmp/k.yaml".into(),
             status,
             ms: Some(5),
+            ran: None,
         };
         Entry { line: line.into(), meta: Some(meta) }
     }
@@ -194,6 +196,9 @@ mod tests {
         assert_eq!(script(&rows, false), expected);
         let with_failed = script(&rows, true);
         assert!(with_failed.contains("# [5] sim/dev, exit 1\nkubectl --context sim --namespace dev logs nope\n"));
+        let mut referenced = entry("logs @1", "s.9", "dev", Some(0));
+        referenced.meta.as_mut().expect("meta").ran = Some("logs web".into());
+        assert!(script(&[(9, &referenced)], false).ends_with("kubectl --context sim --namespace dev logs web\n"));
         let old = vec![Entry { line: "get pods".into(), meta: None }];
         assert!(
             script(&chosen(&old, &Range::Numbers(1, None)), false)

@@ -118,6 +118,7 @@ impl History {
             kubeconfig: p.kubeconfig.clone(),
             status: None,
             ms: None,
+            ran: None,
         });
         if !self.append(&record::entry_text(line, meta.as_ref())) {
             return None;
@@ -132,10 +133,11 @@ impl History {
     }
 
     /// Records how entry `id` ended.
-    pub fn finish(&self, id: &str, status: i32, elapsed: std::time::Duration) {
+    /// `ran` is the line as it ran when that differs (its `@` references replaced).
+    pub fn finish(&self, id: &str, status: i32, elapsed: std::time::Duration, ran: Option<&str>) {
         if !id.is_empty() {
             let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-            self.append(&record::outcome_text(id, status, ms));
+            self.append(&record::outcome_text(id, status, ms, ran));
         }
     }
 

@@ -26,6 +26,9 @@ pub struct Meta {
     pub status: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms: Option<u64>,
+    /// The line as it ran, when that differs from the line typed (`@1` replaced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran: Option<String>,
 }
 
 impl Meta {
@@ -41,6 +44,8 @@ struct Outcome {
     id: String,
     status: i32,
     ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ran: Option<String>,
 }
 
 /// One history entry.
@@ -83,8 +88,8 @@ pub fn entry_text(line: &str, meta: Option<&Meta>) -> String {
 }
 
 /// The file text recording how entry `id` ended.
-pub fn outcome_text(id: &str, status: i32, ms: u64) -> String {
-    let o = Outcome { id: id.to_string(), status, ms };
+pub fn outcome_text(id: &str, status: i32, ms: u64, ran: Option<&str>) -> String {
+    let o = Outcome { id: id.to_string(), status, ms, ran: ran.map(str::to_string) };
     serde_json::to_string(&o).map_or(String::new(), |j| format!("{OUTCOME}{j}\n"))
 }
 
@@ -107,6 +112,7 @@ pub fn parse(text: &str) -> Vec<Entry> {
             if let Some(m) = by_id.get(&o.id).and_then(|&i| entries[i].meta.as_mut()) {
                 m.status = Some(o.status);
                 m.ms = Some(o.ms);
+                m.ran = o.ran;
             }
             continue;
         }
@@ -150,15 +156,15 @@ mod tests {
     fn outcomes_join_their_entries_across_interleaved_sessions() {
         let mut text = entry_text("get pods", Some(&meta("a.1")));
         text += &entry_text("logs x", Some(&meta("b.1")));
-        text += &outcome_text("b.1", 1, 40);
-        text += &outcome_text("a.1", 0, 12);
-        text += &outcome_text("zzz.9", 0, 1);
+        text += &outcome_text("b.1", 1, 40, Some("logs web"));
+        text += &outcome_text("a.1", 0, 12, None);
+        text += &outcome_text("zzz.9", 0, 1, None);
         let e = parse(&text);
         assert_eq!(e.len(), 2);
         let m0 = e[0].meta.as_ref().expect("meta");
         assert_eq!((m0.status, m0.ms, m0.session()), (Some(0), Some(12), "a"));
         let m1 = e[1].meta.as_ref().expect("meta");
-        assert_eq!((m1.status, m1.ms), (Some(1), Some(40)));
+        assert_eq!((m1.status, m1.ms, m1.ran.as_deref()), (Some(1), Some(40), Some("logs web")));
         assert_eq!(parse(&render(&e)), e, "rendering keeps everything");
     }
 

@@ -219,6 +219,30 @@ pub fn complete_by_flags(
     }
 }
 
+/// An `@` reference being typed completes to the pod it stands for: the session's `@N`
+/// and `@last`, or the cached pods whose names start with what follows `@`.
+fn references(word: &str, names: &dyn Names) -> Option<Completion> {
+    let prefix = ["pod/", "pods/"].into_iter().find(|p| word.starts_with(p)).unwrap_or("");
+    let typed = word[prefix.len()..].strip_prefix('@')?;
+    let candidate = |label: String, name: &str| Candidate {
+        display: label,
+        value: format!("{prefix}{name}"),
+        help: None,
+        partial: false,
+    };
+    let mut out: Vec<Candidate> = names
+        .refs()
+        .into_iter()
+        .filter(|(label, _)| label[1..].starts_with(typed))
+        .map(|(label, name)| candidate(format!("{label} {name}"), &name))
+        .collect();
+    if !typed.is_empty() && out.is_empty() {
+        let pods = names.pods(&names.context(), Some(&names.namespace()), typed);
+        out = pods.into_iter().map(|(n, status)| candidate(format!("@{n} ({status})"), &n)).collect();
+    }
+    Some(Completion { candidates: out, ..Completion::default() })
+}
+
 /// Candidates for the word that ends at `pos` in `line`.
 pub fn complete(line: &str, pos: usize, names: &dyn Names) -> Completion {
     let t = lex::tail(line.get(..pos).unwrap_or(line));
@@ -234,6 +258,11 @@ pub fn complete(line: &str, pos: usize, names: &dyn Names) -> Completion {
         words.remove(0);
     }
     let word = t.current.text.as_str();
+    if !words.is_empty()
+        && let Some(c) = references(word, names)
+    {
+        return Completion { start, ..c };
+    }
     let Some(first) = words.first() else {
         let verbs = owned(table::all_verb_words());
         return Completion { start, candidates: plain(verbs, word), files: false };

@@ -108,7 +108,19 @@ fn go_live(editor: &mut LineEditor, runner: &Runner, rt: &tokio::runtime::Handle
 fn before_prompt(runner: &mut Runner, live: &Live) -> (String, String) {
     let s = runner.session();
     if let Ok(mut v) = live.view.lock() {
-        *v = View { context: s.context().to_string(), namespace: s.namespace().to_string(), contexts: s.contexts() };
+        let rows = s
+            .refs()
+            .listing
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((format!("@{}", i + 1), p.as_ref()?.name.clone())));
+        let last = s.refs().last.iter().map(|p| ("@last".to_string(), p.name.clone()));
+        *v = View {
+            context: s.context().to_string(),
+            namespace: s.namespace().to_string(),
+            contexts: s.contexts(),
+            refs: rows.chain(last).collect(),
+        };
     }
     live.feeder.want_pods(s.context(), Some(s.namespace()));
     live.feeder.want_namespaces(s.context());

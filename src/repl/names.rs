@@ -22,6 +22,10 @@ pub trait Names {
     }
     fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String>;
     fn namespaces(&self, context: &str) -> Vec<String>;
+    /// The session's `@` references and the pods they stand for (`@1` -> `web`).
+    fn refs(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// The session's position, refreshed by the editor before each prompt.
@@ -30,6 +34,8 @@ pub struct View {
     pub context: String,
     pub namespace: String,
     pub contexts: Vec<String>,
+    /// `@1`, `@2`, ..., `@last` with the pods they name.
+    pub refs: Vec<(String, String)>,
 }
 
 /// `Names` backed by the watch cache.
@@ -63,6 +69,9 @@ impl Names for LiveNames {
     }
     fn contexts(&self) -> Vec<String> {
         self.view().contexts
+    }
+    fn refs(&self) -> Vec<(String, String)> {
+        self.view().refs
     }
     fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
         self.warm(context, namespace);
