@@ -46,7 +46,8 @@ fn main() {
     });
     cache.insert_pods("sim", Some("default"), pods);
     cache.insert_namespaces("sim", &["default", "kube-system", "kube-public"]);
-    let view = View { context: "sim".into(), namespace: "default".into(), contexts: vec!["sim".into()], ..View::default() };
+    let view =
+        View { context: "sim".into(), namespace: "default".into(), contexts: vec!["sim".into()], ..View::default() };
     let names = LiveNames { cache: cache.clone(), feeder: None, view: Arc::new(Mutex::new(view)) };
     println!("completion with {PODS} pods cached (median / p99, candidates):");
     for line in [

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use crate::cli::ShellArgs;
+use crate::config::Config;
 use crate::error::Result;
 use crate::history;
 use crate::kubeconfig::Sources;
@@ -37,18 +38,26 @@ pub fn run(args: ShellArgs) -> i32 {
     }
 }
 
-/// The settings this command line and terminal call for.
-fn settings(args: &ShellArgs, streams: &Streams, state_dir: Option<&std::path::Path>) -> Settings {
+/// The settings this command line, config and terminal call for.
+fn settings(args: &ShellArgs, config: Config, streams: &Streams, state_dir: Option<&std::path::Path>) -> Settings {
     let interactive = args.lines.is_none() && streams.terminal.stdin;
     let mut s = Settings::new(if interactive { Mode::Interactive } else { Mode::Script });
     s.keep_going = args.keep_going;
     s.stdin_is_script = args.lines.is_none() && !interactive;
     s.color = interactive && !args.no_color && std::env::var_os("NO_COLOR").is_none() && streams.terminal.stderr;
     s.history_file = history::default_path(state_dir);
+    s.set_read_only(args.read_only || config.read_only);
+    s.protected = config.protected;
+    s.unattended = config.unattended;
+    s.unattended.extend(args.confirmed.iter().cloned());
     s
 }
 
 fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
+    let config = match crate::config::default_path() {
+        Some(p) => crate::config::load(&p)?,
+        None => Config::default(),
+    };
     let state_dir = default_state_dir();
     let (sources, playground) = if args.playground {
         let p = Playground::start(rt, state_dir.as_deref())?;
@@ -58,7 +67,7 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     };
     let session = Session::new(sources, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
     let streams = Streams::process();
-    let settings = settings(&args, &streams, state_dir.as_deref());
+    let settings = settings(&args, config, &streams, state_dir.as_deref());
     let interrupt = Arc::new(Notify::new());
     let notify = interrupt.clone();
     rt.spawn(async move {

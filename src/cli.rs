@@ -37,7 +37,32 @@ pub const FLAGS: &[Flag] = &[
         help: "Start the built-in simulated cluster and open the shell on it",
     },
     Flag { long: "no-color", short: None, arg: Arg::Switch, help: "Never colour the prompt or messages" },
+    Flag {
+        long: "read-only",
+        short: None,
+        arg: Arg::Switch,
+        help: "Refuse every line that would change a cluster (`readonly off` lifts it)",
+    },
 ];
+
+/// The prefix of `--yes-i-mean-CONTEXT`, which lets a script write to a protected context.
+pub const CONFIRM_PREFIX: &str = "--yes-i-mean-";
+
+/// Splits `--yes-i-mean-CONTEXT` words (a flag per context, which clap cannot declare)
+/// from the rest of the command line; the words before `--` only.
+pub fn take_confirmations(args: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Vec<String>) {
+    let mut rest = Vec::new();
+    let mut contexts = Vec::new();
+    let mut ended = false;
+    for a in args {
+        ended |= a == "--";
+        match a.to_str().and_then(|s| s.strip_prefix(CONFIRM_PREFIX)) {
+            Some(ctx) if !ended && !ctx.is_empty() => contexts.push(ctx.to_string()),
+            _ => rest.push(a),
+        }
+    }
+    (rest, contexts)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -77,6 +102,12 @@ pub struct ShellArgs {
     /// Never colour the prompt or messages
     #[arg(long)]
     pub no_color: bool,
+    /// Refuse every line that would change a cluster (`readonly off` lifts it)
+    #[arg(long)]
+    pub read_only: bool,
+    /// Protected contexts this run may write to without asking (`--yes-i-mean-CONTEXT`).
+    #[arg(skip)]
+    pub confirmed: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,5 +189,13 @@ mod tests {
         let row: Vec<(String, Option<char>, bool, String)> =
             FLAGS.iter().map(|f| (f.long.to_string(), f.short, f.arg == Arg::Switch, f.help.to_string())).collect();
         assert_eq!(row, clap_flags);
+    }
+
+    #[test]
+    fn confirmations_are_taken_out() {
+        let args = ["kubectl-podsh", "--yes-i-mean-prod-eu", "-c", "x", "--yes-i-mean-", "--", "--yes-i-mean-b"];
+        let (rest, ctx) = take_confirmations(args.iter().map(std::ffi::OsString::from).collect());
+        assert_eq!(ctx, ["prod-eu"]);
+        assert_eq!(rest, ["kubectl-podsh", "-c", "x", "--yes-i-mean-", "--", "--yes-i-mean-b"]);
     }
 }

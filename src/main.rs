@@ -7,7 +7,9 @@ use clap::Parser;
 use podsh::cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let (args, confirmed) = podsh::cli::take_confirmations(std::env::args_os().collect());
+    let mut cli = Cli::parse_from(args);
+    cli.shell.confirmed = confirmed;
     let code = match cli.command {
         Some(Command::Sim(args)) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

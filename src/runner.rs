@@ -14,6 +14,7 @@ use crate::command::parse::{Command, parse};
 use crate::destination::Destination;
 use crate::error::Error;
 use crate::exec::{Flow, Io, execute};
+use crate::guard;
 use crate::history::recall::{self, NotFound};
 use crate::history::{History, Place};
 use crate::playground::Playground;
@@ -233,6 +234,7 @@ impl Runner {
                 }
             }
             let st = statements[i].clone();
+            let span = statement_span(&st);
             i += 1;
             let line = text.as_str();
             let (command, sink) = match st {
@@ -243,7 +245,20 @@ impl Runner {
                     Err(e) => return self.fail(&e.into(), line, number),
                 },
             };
-            match self.run_command(command, &sink) {
+            let drafting = matches!(command, Command::Draft(_));
+            self.session.take_replay();
+            let outcome = self.run_command(command, &sink);
+            if drafting && let Some((start, end)) = span {
+                // A draft replays as what it did: `apply -f FILE`, or nothing.
+                let replay = self.session.take_replay().unwrap_or_else(|| "true".into());
+                text.replace_range(start..end, &replay);
+                statements = match split(text) {
+                    Ok(s) => s,
+                    Err(e) => return self.fail(&lex_error(e), text, number),
+                };
+            }
+            let line = text.as_str();
+            match outcome {
                 Ok(Flow::Exit) => return LineResult { ok: true, exit: true },
                 Ok(Flow::Continue) => self.last_status = 0,
                 Err(e) => {
@@ -309,7 +324,42 @@ impl Runner {
         }
     }
 
+    /// Refuses a write in read-only mode, and has a write to a protected context
+    /// confirmed: typed by a person, or allowed to a script up front.
+    fn guard(&mut self, command: &Command) -> Result<(), Error> {
+        if !guard::writes(command) {
+            return Ok(());
+        }
+        let verb = guard::verb(command);
+        if self.settings.read_only() {
+            return Err(Error::with_hint(
+                format!("read-only mode: `{verb}` would change the cluster; nothing ran"),
+                "`readonly off` allows writes again",
+            ));
+        }
+        let ctx = guard::named_context(command).unwrap_or_else(|| self.session.context().to_string());
+        if !self.settings.protects(&ctx) {
+            return Ok(());
+        }
+        if self.settings.mode == Mode::Script {
+            if self.settings.unattended(&ctx) {
+                return Ok(());
+            }
+            return Err(Error::with_hint(
+                format!("context {ctx:?} is protected: `{verb}` needs confirming, which a script cannot do"),
+                format!("run the script with --yes-i-mean-{ctx}, or list the context under `unattended` in the config"),
+            ));
+        }
+        self.note(&format!("`{verb}` changes protected context {ctx:?}. Type the context name to go on: "));
+        let mut answer = String::new();
+        if self.streams.input.read_line(&mut answer).is_err() || answer.trim() != ctx {
+            return Err(Error::msg(format!("not confirmed (the answer was not {ctx:?}); nothing ran")));
+        }
+        Ok(())
+    }
+
     fn run_command(&mut self, command: Command, sink: &Sink) -> Result<Flow, Error> {
+        self.guard(&command)?;
         self.touch(&command);
         let hands_off = matches!(command, Command::Kubectl(_) | Command::Host(_));
         let terminal = self.streams.terminal;
@@ -344,6 +394,14 @@ impl Runner {
             Ok(_) => result,
             Err(e) => result.and(Err(e)),
         }
+    }
+}
+
+/// The byte span of a statement's words in its line.
+fn statement_span(st: &Statement) -> Option<(usize, usize)> {
+    match st {
+        Statement::Words { words, .. } => Some((words.first()?.start, words.last()?.end)),
+        Statement::Host(_) => None,
     }
 }
 

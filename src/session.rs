@@ -33,6 +33,9 @@ pub struct Session {
     state_dir: Option<PathBuf>,
     touched: Touched,
     refs: Refs,
+    /// What the command that just ran amounts to, for replaying history (`draft` is
+    /// `apply -f FILE` once applied).
+    replay: Option<String>,
 }
 
 /// The namespace a context names in the kubeconfig, else `default`.
@@ -93,6 +96,7 @@ impl Session {
             state_dir,
             touched: Arc::new(Mutex::new(BTreeSet::new())),
             refs: Refs::default(),
+            replay: None,
         })
     }
 
@@ -155,6 +159,16 @@ impl Session {
     /// `@1`, `@2`, ...; `ctx` and `ns` are where it ran.
     pub fn note_listing(&mut self, rows: Vec<Option<PodRef>>) {
         self.refs.listing = rows;
+    }
+
+    /// Records what the running command amounts to when replayed.
+    pub fn note_replay(&mut self, line: String) {
+        self.replay = Some(line);
+    }
+
+    /// Takes what the last command amounts to, if it said.
+    pub fn take_replay(&mut self) -> Option<String> {
+        self.replay.take()
     }
 
     /// The pod a write just created or applied, for `@last`.

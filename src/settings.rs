@@ -28,6 +28,13 @@ pub struct Settings {
     pub history_session: Option<String>,
     /// Whether lifecycle notices are shown (`notify on|off`).
     pub notify: Arc<AtomicBool>,
+    /// Whether every write is refused (`--read-only`, `readonly on|off`).
+    pub read_only: Arc<AtomicBool>,
+    /// Context patterns whose writes need confirming (the config's `protected`).
+    pub protected: Vec<String>,
+    /// Protected contexts a script may write to: `--yes-i-mean-CONTEXT` names, and the
+    /// config's `unattended` patterns.
+    pub unattended: Vec<String>,
 }
 
 impl Settings {
@@ -40,6 +47,9 @@ impl Settings {
             history_file: None,
             history_session: None,
             notify: Arc::new(AtomicBool::new(true)),
+            read_only: Arc::new(AtomicBool::new(false)),
+            protected: Vec::new(),
+            unattended: Vec::new(),
         }
     }
 
@@ -53,5 +63,23 @@ impl Settings {
 
     pub fn set_notices(&self, on: bool) {
         self.notify.store(on, Ordering::Relaxed);
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only.load(Ordering::Relaxed)
+    }
+
+    pub fn set_read_only(&self, on: bool) {
+        self.read_only.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether writes to `ctx` need confirming.
+    pub fn protects(&self, ctx: &str) -> bool {
+        self.protected.iter().any(|p| crate::guard::glob(p, ctx))
+    }
+
+    /// Whether a script may write to protected `ctx` without asking.
+    pub fn unattended(&self, ctx: &str) -> bool {
+        self.unattended.iter().any(|p| crate::guard::glob(p, ctx))
     }
 }

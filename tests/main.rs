@@ -9,6 +9,8 @@ mod conformance;
 mod connection_errors;
 mod plugin;
 mod session;
+mod shell_draft;
+mod shell_guard;
 mod shell_history;
 mod shell_parity;
 mod shell_script;

@@ -4,7 +4,7 @@
 use super::args::Args;
 use super::lex::Word;
 use super::parse_error::ParseError;
-use super::types::{Command, History};
+use super::types::{Command, Draft, History};
 
 fn arg(a: &Args) -> Option<String> {
     a.positional.first().map(|w| w.text.clone())
@@ -90,6 +90,43 @@ pub fn notify(a: &Args) -> Result<Command, ParseError> {
         "on" => Ok(Command::Notify(Some(true))),
         "off" => Ok(Command::Notify(Some(false))),
         other => Err(ParseError::at(w, format!("notify takes on or off, not {other:?}"))),
+    }
+}
+
+pub fn readonly(a: &Args) -> Result<Command, ParseError> {
+    let Some(w) = a.positional.first() else { return Ok(Command::ReadOnly(None)) };
+    match w.text.as_str() {
+        "on" => Ok(Command::ReadOnly(Some(true))),
+        "off" => Ok(Command::ReadOnly(Some(false))),
+        other => Err(ParseError::at(w, format!("readonly takes on or off, not {other:?}"))),
+    }
+}
+
+/// `draft NAME --image=IMG [run's flags] [-- ARGS]`, or `draft -f FILE`.
+pub fn draft(a: &Args) -> Result<Command, ParseError> {
+    const USAGE: &str = "draft NAME --image=IMG [run's flags] | draft -f FILE";
+    let yes = a.on("yes");
+    if let Some(file) = a.get("filename") {
+        if let Some(extra) = a.positional.first() {
+            return Err(ParseError::at(extra, format!("draft -f takes no pod name ({:?})", extra.text))
+                .hint("the name comes from the file"));
+        }
+        return Ok(Command::Draft(Box::new(Draft { scope: a.scope(), run: None, file: Some(file.to_string()), yes })));
+    }
+    let Some(name) = a.positional.first() else {
+        return Err(ParseError::at(a.verb_word().unwrap_or(&Word::default()), "draft needs a pod name or -f FILE")
+            .hint(format!("usage: {USAGE}")));
+    };
+    if a.get("image").is_none_or(str::is_empty) {
+        return Err(ParseError::at(name, "draft NAME needs --image").hint("e.g. draft nginx --image=nginx:1.14.2"));
+    }
+    match super::build::run(a)? {
+        Command::Run(mut r) => {
+            r.dry_run = super::types::DryRun::Client;
+            Ok(Command::Draft(Box::new(Draft { scope: a.scope(), run: Some(r), file: None, yes })))
+        }
+        _ => Err(ParseError::at(name, "draft takes run's flags with values run accepts")
+            .hint("labels and annotations as K=V,..., env as K=V, port as a number")),
     }
 }
 

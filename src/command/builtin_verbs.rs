@@ -67,6 +67,25 @@ pub const VERBS: &[Verb] = &[
         &[Arg::Choice(&["on", "off"])],
         b::notify,
     ),
+    builtin(
+        "readonly",
+        &["read-only"],
+        "readonly [on|off]",
+        "Show or set read-only mode: every line that would change a cluster is refused",
+        &[Arg::Choice(&["on", "off"])],
+        b::readonly,
+    ),
+    Verb {
+        flags: super::native_verbs::DRAFT_FLAGS,
+        ..builtin(
+            "draft",
+            &[],
+            "draft NAME --image=IMG [run's flags] | draft -f FILE [--yes]",
+            "Edit a pod manifest, check it, dry-run it on the server, see the diff, then apply",
+            &[Arg::Free("NAME")],
+            b::draft,
+        )
+    },
     builtin("clear", &[], "clear", "Clear the screen", &[], b::clear),
     builtin("exit", &["quit"], "exit", "Leave the shell (Ctrl-D too)", &[], b::exit),
 ];

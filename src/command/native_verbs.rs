@@ -41,20 +41,48 @@ const DESCRIBE_FLAGS: &[Flag] = &[
     switch("all-namespaces", Some('A'), "across all namespaces"),
 ];
 
+const IMAGE: Flag = flag("image", None, Arg::Free("IMAGE"), "the container image");
+const PORT: Flag = flag("port", None, Arg::Free("PORT"), "the port the container exposes");
+const LABELS: Flag = flag("labels", Some('l'), Arg::Free("K=V,..."), "labels (replace the default run=NAME)");
+const ANNOTATIONS: Flag = flag("annotations", None, Arg::Free("K=V"), "an annotation (repeatable)");
+const ENV: Flag = flag("env", None, Arg::Free("K=V"), "an environment variable (repeatable)");
+const RESTART: Flag = flag("restart", None, Arg::Choice(RESTART_VALUES), "restart policy: Always, OnFailure or Never");
+const PULL_POLICY: Flag =
+    flag("image-pull-policy", None, Arg::Choice(&["Always", "IfNotPresent", "Never"]), "image pull policy");
+const COMMAND: Flag = switch("command", None, "use the arguments after -- as the command, not args");
+const PRIVILEGED: Flag = switch("privileged", None, "run the container privileged");
+
 const RUN_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
-    flag("image", None, Arg::Free("IMAGE"), "the container image"),
-    flag("port", None, Arg::Free("PORT"), "the port the container exposes"),
-    flag("labels", Some('l'), Arg::Free("K=V,..."), "labels (replace the default run=NAME)"),
-    flag("annotations", None, Arg::Free("K=V"), "an annotation (repeatable)"),
-    flag("env", None, Arg::Free("K=V"), "an environment variable (repeatable)"),
-    flag("restart", None, Arg::Choice(RESTART_VALUES), "restart policy: Always, OnFailure or Never"),
-    flag("image-pull-policy", None, Arg::Choice(&["Always", "IfNotPresent", "Never"]), "image pull policy"),
-    switch("command", None, "use the arguments after -- as the command, not args"),
-    switch("privileged", None, "run the container privileged"),
+    IMAGE,
+    PORT,
+    LABELS,
+    ANNOTATIONS,
+    ENV,
+    RESTART,
+    PULL_POLICY,
+    COMMAND,
+    PRIVILEGED,
     flag("dry-run", None, DRY_RUN, "none, client or server"),
     flag("output", Some('o'), Arg::Choice(&["yaml", "json", "name"]), "print the pod as yaml, json or name"),
+];
+
+/// `draft`'s flags: `run`'s pod flags, a file instead, and `--yes`.
+pub const DRAFT_FLAGS: &[Flag] = &[
+    NAMESPACE,
+    CONTEXT,
+    IMAGE,
+    PORT,
+    LABELS,
+    ANNOTATIONS,
+    ENV,
+    RESTART,
+    PULL_POLICY,
+    COMMAND,
+    PRIVILEGED,
+    flag("filename", Some('f'), Arg::File, "edit this manifest (one Pod) instead of a new one"),
+    switch("yes", Some('y'), "apply without asking (for scripts)"),
 ];
 
 const APPLY_FLAGS: &[Flag] = &[

@@ -203,6 +203,18 @@ pub enum History {
     },
 }
 
+/// `draft`: a manifest edited, checked, dry-run, diffed, then applied on a yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub scope: Scope,
+    /// `draft NAME --image=IMG ...`: the pod `run` would make, as the first text.
+    pub run: Option<Box<Run>>,
+    /// `draft -f FILE`: that file, edited in place.
+    pub file: Option<String>,
+    /// Apply without asking (scripts).
+    pub yes: bool,
+}
+
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -224,6 +236,9 @@ pub enum Command {
     Exit,
     /// `notify on|off`, or show the setting.
     Notify(Option<bool>),
+    /// `readonly on|off`, or show the mode.
+    ReadOnly(Option<bool>),
+    Draft(Box<Draft>),
     /// Handed to the real kubectl with the session's scope.
     Kubectl(Vec<String>),
     /// `!cmd`, run by the host's shell.

@@ -18,7 +18,7 @@ use crate::render::yaml::to_yaml;
 use crate::session::Session;
 use crate::settings::Settings;
 
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+pub(super) const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 fn suffix(d: DryRun) -> &'static str {
     match d {
@@ -211,7 +211,13 @@ fn hints(io: &mut Io<'_>, doc: &Doc) -> Result<()> {
 const NO_LAST_APPLIED: &str = "Warning: resource pods/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n";
 
 /// Applies one Pod document; returns the object to print and kubectl's summary line.
-async fn apply_pod(cluster: &Cluster, ns: &str, doc: &Doc, a: &Apply, io: &mut Io<'_>) -> Result<(Value, String)> {
+pub(super) async fn apply_pod(
+    cluster: &Cluster,
+    ns: &str,
+    doc: &Doc,
+    a: &Apply,
+    io: &mut Io<'_>,
+) -> Result<(Value, String)> {
     let name = doc.name();
     let ns = doc.namespace().unwrap_or_else(|| ns.to_string());
     let manager = if a.create_only { "kubectl-create" } else { "kubectl-client-side-apply" };

@@ -175,3 +175,19 @@ pub fn notify(settings: &Settings, on: Option<bool>, io: &mut Io<'_>) -> Result<
     }
     Ok(())
 }
+
+pub fn readonly(settings: &Settings, on: Option<bool>, io: &mut Io<'_>) -> Result<()> {
+    match on {
+        Some(v) => {
+            settings.set_read_only(v);
+            if io.interactive {
+                emit(
+                    io.err,
+                    if v { "Read-only: lines that change a cluster are refused.\n" } else { "Writes allowed.\n" },
+                )?;
+            }
+            Ok(())
+        }
+        None => emit(io.out, if settings.read_only() { "on\n" } else { "off\n" }),
+    }
+}

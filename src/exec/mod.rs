@@ -6,6 +6,7 @@ mod apply;
 mod builtins;
 mod delete;
 mod describe;
+mod draft;
 mod events;
 mod get;
 mod handoff;
@@ -74,6 +75,8 @@ pub async fn execute(session: &mut Session, settings: &Settings, command: Comman
         Command::Help(v) => builtins::help(v.as_deref(), io)?,
         Command::Clear => builtins::clear(io)?,
         Command::Notify(on) => builtins::notify(settings, on, io)?,
+        Command::ReadOnly(on) => builtins::readonly(settings, on, io)?,
+        Command::Draft(d) => draft::draft(session, settings, *d, io).await?,
         Command::Exit => return Ok(Flow::Exit),
         Command::Kubectl(words) => handoff::kubectl(session, &words, io).await?,
         Command::Host(cmd) => handoff::host(&cmd, io).await?,

@@ -2,6 +2,7 @@
 //! what kubectl prints.
 
 pub mod describe;
+pub mod diff;
 pub mod errors;
 pub mod json;
 pub mod table;

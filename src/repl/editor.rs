@@ -126,7 +126,11 @@ fn before_prompt(runner: &mut Runner, live: &Live) -> (String, String) {
     live.feeder.want_namespaces(s.context());
     let failed = runner.last_status() != 0;
     let raw = prompt::plain(s.context(), s.namespace(), failed);
-    let styled = if runner.settings().color { prompt::styled(s.context(), s.namespace(), failed) } else { raw.clone() };
+    let styled = if runner.settings().color {
+        prompt::styled(s.context(), s.namespace(), failed, runner.settings().protects(s.context()))
+    } else {
+        raw.clone()
+    };
     if let Some(problem) = live.cache.take_new_problem() {
         runner.note(&format!("note: {problem}\n"));
     }

@@ -9,12 +9,13 @@ pub fn plain(context: &str, namespace: &str, failed: bool) -> String {
     format!("{context}:{namespace}{mark} ❯ ")
 }
 
-/// The same prompt, coloured.
-pub fn styled(context: &str, namespace: &str, failed: bool) -> String {
+/// The same prompt, coloured; a protected context (writes need confirming) is red.
+pub fn styled(context: &str, namespace: &str, failed: bool, protected: bool) -> String {
+    let context = if protected { Color::Red.bold().paint(context) } else { Color::Cyan.paint(context) };
     let mark = if failed { format!(" {}", Color::Red.bold().paint("✗")) } else { String::new() };
     format!(
         "{}{}{}{mark} {} ",
-        Color::Cyan.paint(context),
+        context,
         Style::new().dimmed().paint(":"),
         Color::Green.paint(namespace),
         Style::new().bold().paint("❯")
@@ -29,6 +30,8 @@ mod tests {
     fn marks_failure() {
         assert_eq!(plain("sim", "default", false), "sim:default ❯ ");
         assert_eq!(plain("sim", "dev", true), "sim:dev ✗ ❯ ");
-        assert!(styled("sim", "dev", true).contains("\u{1b}["));
+        assert!(styled("sim", "dev", true, false).contains("\u{1b}["));
+        assert!(styled("prod", "dev", false, true).starts_with("\u{1b}[1;31mprod"), "protected is red");
+        assert!(styled("sim", "dev", false, false).starts_with("\u{1b}[36msim"));
     }
 }
