@@ -38,3 +38,4 @@ pub mod settings;
 pub mod sim;
 pub mod simcmd;
 pub mod streams;
+pub mod why;

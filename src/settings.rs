@@ -75,11 +75,11 @@ impl Settings {
 
     /// Whether writes to `ctx` need confirming.
     pub fn protects(&self, ctx: &str) -> bool {
-        self.protected.iter().any(|p| crate::guard::glob(p, ctx))
+        self.protected.iter().any(|p| crate::common::glob::glob(p, ctx))
     }
 
     /// Whether a script may write to protected `ctx` without asking.
     pub fn unattended(&self, ctx: &str) -> bool {
-        self.unattended.iter().any(|p| crate::guard::glob(p, ctx))
+        self.unattended.iter().any(|p| crate::common::glob::glob(p, ctx))
     }
 }

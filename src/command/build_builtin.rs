@@ -4,7 +4,7 @@
 use super::args::Args;
 use super::lex::Word;
 use super::parse_error::ParseError;
-use super::types::{Command, Draft, History};
+use super::types::{Command, Draft, History, Why};
 
 fn arg(a: &Args) -> Option<String> {
     a.positional.first().map(|w| w.text.clone())
@@ -128,6 +128,18 @@ pub fn draft(a: &Args) -> Result<Command, ParseError> {
         _ => Err(ParseError::at(name, "draft takes run's flags with values run accepts")
             .hint("labels and annotations as K=V,..., env as K=V, port as a number")),
     }
+}
+
+/// `why POD`.
+pub fn why(a: &Args) -> Result<Command, ParseError> {
+    const USAGE: &str = "why POD [-n NS] [--context CTX]";
+    let Some(w) = a.positional.first() else {
+        return Err(ParseError::at(a.verb_word().unwrap_or(&Word::default()), "why needs a pod name")
+            .hint(format!("usage: {USAGE}")));
+    };
+    at_most(a, 1, USAGE)?;
+    let name = super::build::pod_name(&w.text).unwrap_or(&w.text).to_string();
+    Ok(Command::Why(Why { scope: a.scope(), name }))
 }
 
 pub fn clear(_: &Args) -> Result<Command, ParseError> {

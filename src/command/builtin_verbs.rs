@@ -16,6 +16,8 @@ const fn builtin(
     Verb { aliases, usage, summary, operands, ..Verb::new(name, Exec::Builtin(build)) }
 }
 
+const SCOPE_FLAGS: &[Flag] = &[super::native_verbs::NAMESPACE, super::native_verbs::CONTEXT];
+
 const HISTORY_FLAGS: &[Flag] = &[
     Flag { long: "lines", short: Some('n'), arg: Arg::Free("N"), help: "only the last N entries" },
     Flag { long: "failed", short: None, arg: Arg::Switch, help: "only entries that ended with a non-zero status" },
@@ -84,6 +86,17 @@ pub const VERBS: &[Verb] = &[
             "Edit a pod manifest, check it, dry-run it on the server, see the diff, then apply",
             &[Arg::Free("NAME")],
             b::draft,
+        )
+    },
+    Verb {
+        flags: SCOPE_FLAGS,
+        ..builtin(
+            "why",
+            &[],
+            "why POD [-n NS] [--context CTX]",
+            "Explain in plain words why a pod is not healthy, from its status, events and logs",
+            &[Arg::Pod],
+            b::why,
         )
     },
     builtin("clear", &[], "clear", "Clear the screen", &[], b::clear),

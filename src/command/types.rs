@@ -215,6 +215,13 @@ pub struct Draft {
     pub yes: bool,
 }
 
+/// `why POD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Why {
+    pub scope: Scope,
+    pub name: String,
+}
+
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -239,6 +246,7 @@ pub enum Command {
     /// `readonly on|off`, or show the mode.
     ReadOnly(Option<bool>),
     Draft(Box<Draft>),
+    Why(Why),
     /// Handed to the real kubectl with the session's scope.
     Kubectl(Vec<String>),
     /// `!cmd`, run by the host's shell.

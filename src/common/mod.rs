@@ -6,6 +6,7 @@
 pub mod duration;
 pub mod fields;
 pub mod files;
+pub mod glob;
 pub mod goduration;
 pub mod gosort;
 pub mod podstatus;

@@ -15,6 +15,7 @@ mod manifests;
 pub mod references;
 mod run;
 mod wait;
+mod why;
 
 use std::io::{BufRead, Write};
 
@@ -77,6 +78,7 @@ pub async fn execute(session: &mut Session, settings: &Settings, command: Comman
         Command::Notify(on) => builtins::notify(settings, on, io)?,
         Command::ReadOnly(on) => builtins::readonly(settings, on, io)?,
         Command::Draft(d) => draft::draft(session, settings, *d, io).await?,
+        Command::Why(w) => why::why(session, w, io).await?,
         Command::Exit => return Ok(Flow::Exit),
         Command::Kubectl(words) => handoff::kubectl(session, &words, io).await?,
         Command::Host(cmd) => handoff::host(&cmd, io).await?,

@@ -105,7 +105,7 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, g: Group, i: usize, now: In
     match c.state.clone() {
         CState::Creating => {
             let base = image_base(&c.image).to_string();
-            if c.image.contains(MISSING_IMAGE_MARK) {
+            if !super::registry::has(&c.image) {
                 let full = super::runtime::normalize_image(&c.image);
                 let err = format!(
                     "rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"

@@ -328,6 +328,21 @@ fn finish_termination(store: &mut Store, key: &Key) {
     }
     refresh(store, key);
     store.runtime.remove(key);
-    store.remove::<Pod>(key);
-    store.finalize_namespace(&key.0);
+    let held = store.pods.get(key).and_then(|p| p.metadata.finalizers.as_ref()).is_some_and(|f| !f.is_empty());
+    if !held {
+        store.remove::<Pod>(key);
+        store.finalize_namespace(&key.0);
+    }
+}
+
+/// A pod marked for deletion whose containers are gone goes once its last finalizer is
+/// removed.
+pub fn finalizers_cleared(store: &mut Store, key: &Key) {
+    let Some(pod) = store.pods.get(key) else { return };
+    let marked = pod.metadata.deletion_timestamp.is_some();
+    let held = pod.metadata.finalizers.as_ref().is_some_and(|f| !f.is_empty());
+    if marked && !held && !store.runtime.contains_key(key) {
+        store.remove::<Pod>(key);
+        store.finalize_namespace(&key.0);
+    }
 }

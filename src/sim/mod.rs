@@ -30,6 +30,7 @@ mod program;
 mod protobuf;
 mod read;
 mod referenced;
+mod registry;
 mod request;
 mod router;
 mod runtime;

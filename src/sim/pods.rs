@@ -141,6 +141,7 @@ impl Hooks for Pod {
     fn updated(store: &mut Store, key: &Key, old: &Self, shared: &Shared) {
         lifecycle::images_changed(store, key, old, &shared.timing);
         lifecycle::ephemeral_added(store, key, &shared.timing);
+        lifecycle::finalizers_cleared(store, key);
     }
 
     fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {
@@ -155,8 +156,10 @@ impl Hooks for Pod {
         if unscheduled || finished || opts.grace == Some(0) {
             grace = std::time::Duration::ZERO;
         }
+        // A finalizer keeps the object (marked for deletion) until it is removed.
+        let held = pod.metadata.finalizers.as_ref().is_some_and(|f| !f.is_empty());
         let mut pending = pod.clone();
-        if grace.is_zero() {
+        if grace.is_zero() && !held {
             if opts.dry_run {
                 return Ok(Deleted::Now(serde_json::to_value(&pod).unwrap_or(Value::Null)));
             }

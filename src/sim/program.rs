@@ -240,8 +240,16 @@ fn simple_in(words: &[String], guard: Guard, out: &mut Vec<Instr>, last: bool) -
     let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
     let op = match cmd {
         "echo" => {
-            let rest: Vec<&str> = words[1..].iter().map(String::as_str).filter(|w| *w != "-n" && *w != "-e").collect();
-            Op::Echo(rest.join(" "))
+            // The log holds stdout and stderr alike, so moving between them changes
+            // nothing; output sent to a file does not reach the log.
+            const BETWEEN_STREAMS: &[&str] = &[">&2", "1>&2", "2>&1", ">&1", ">/dev/stderr", ">/dev/stdout"];
+            let to_file = words.iter().position(|w| w.starts_with('>') && !BETWEEN_STREAMS.contains(&w.as_str()));
+            let rest: Vec<&str> = words[1..to_file.unwrap_or(words.len())]
+                .iter()
+                .map(String::as_str)
+                .filter(|w| *w != "-n" && *w != "-e" && !BETWEEN_STREAMS.contains(w))
+                .collect();
+            if to_file.is_some() { Op::Status(0) } else { Op::Echo(rest.join(" ")) }
         }
         "sleep" => match sleep_arg(words.get(1)) {
             Some(d) => Op::Sleep(d),
@@ -461,6 +469,9 @@ mod tests {
         let (lines, _) = run_all(&p);
         assert!(lines.len() >= 5 && lines.iter().all(|l| l == "tick"), "{lines:?}");
         assert_eq!(parse_script("echo 'a;b' \"c d\"").0[0].op, Op::Echo("a;b c d".into()));
+        assert_eq!(parse_script("echo bad config >&2").0[0].op, Op::Echo("bad config".into()));
+        assert_eq!(parse_script("echo x 2>&1").0[0].op, Op::Echo("x".into()));
+        assert_eq!(parse_script("echo x > /tmp/f").0[0].op, Op::Status(0));
         let (lines, _) = run_all(&parse_script("for i in 1 2 3; do echo n=$i; done; echo end"));
         assert_eq!(lines, vec!["n=1", "n=2", "n=3", "end"]);
         let (lines, stops) = run_all(&parse_script("apt-get update; echo done"));

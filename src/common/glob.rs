@@ -1,0 +1,49 @@
+//! Shell-style globs over names (`*` any run, `?` one character), for protected
+//! context patterns and the simulated registry's tag lists.
+
+/// Whether `name` matches a glob of `*` (any run) and `?` (one character).
+pub fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        for (p, n) in [
+            ("prod*", "prod-eu"),
+            ("*-live", "shop-live"),
+            ("*", ""),
+            ("a?c", "abc"),
+            ("*a*b", "xaxxb"),
+            ("prod", "prod"),
+        ] {
+            assert!(glob(p, n), "{p} {n}");
+        }
+        for (p, n) in
+            [("prod*", "preprod"), ("*-live", "live"), ("a?c", "ac"), ("prod", "prod2"), ("", "x"), ("*a*b", "xab-")]
+        {
+            assert!(!glob(p, n), "{p} {n}");
+        }
+    }
+}
