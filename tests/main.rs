@@ -14,6 +14,7 @@ mod shell_guard;
 mod shell_history;
 mod shell_parity;
 mod shell_script;
+mod shell_tail;
 mod shell_why;
 pub mod sim_api;
 mod sim_binary;

@@ -135,8 +135,19 @@ where
     K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
     K::DynamicType: Default,
 {
+    watched_with(api, kube::runtime::watcher::Config::default())
+}
+
+fn watched_with<K>(
+    api: kube::Api<K>,
+    config: kube::runtime::watcher::Config,
+) -> impl Stream<Item = WatchItem<K>> + Send + use<K>
+where
+    K: kube::Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
     use kube::runtime::WatchStreamExt;
-    kube::runtime::watcher(api, kube::runtime::watcher::Config::default()).default_backoff()
+    kube::runtime::watcher(api, config).default_backoff()
 }
 
 impl Cluster {
@@ -146,6 +157,23 @@ impl Cluster {
             Some(ns) => kube::Api::namespaced(self.client.clone(), ns),
             None => kube::Api::all(self.client.clone()),
         })
+    }
+
+    /// Follows the pods of one namespace (or all) matching a label selector, for `tail`.
+    pub fn follow_selected_pods(
+        &self,
+        namespace: Option<&str>,
+        selector: Option<&str>,
+    ) -> impl Stream<Item = WatchItem<Pod>> + Send + use<> {
+        let api = match namespace {
+            Some(ns) => kube::Api::namespaced(self.client.clone(), ns),
+            None => kube::Api::all(self.client.clone()),
+        };
+        let mut config = kube::runtime::watcher::Config::default();
+        if let Some(s) = selector {
+            config = config.labels(s);
+        }
+        watched_with(api, config)
     }
 
     /// Follows the cluster's namespaces, for the cache.

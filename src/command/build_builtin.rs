@@ -4,7 +4,7 @@
 use super::args::Args;
 use super::lex::Word;
 use super::parse_error::ParseError;
-use super::types::{Command, Draft, History, Why};
+use super::types::{Command, Draft, History, Tail, Why};
 
 fn arg(a: &Args) -> Option<String> {
     a.positional.first().map(|w| w.text.clone())
@@ -140,6 +140,44 @@ pub fn why(a: &Args) -> Result<Command, ParseError> {
     at_most(a, 1, USAGE)?;
     let name = super::build::pod_name(&w.text).unwrap_or(&w.text).to_string();
     Ok(Command::Why(Why { scope: a.scope(), name }))
+}
+
+/// A regular expression given on the line, checked now so a typo is a parse error.
+fn regex_at(w: &Word, text: &str) -> Result<String, ParseError> {
+    match regex::Regex::new(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(e) => {
+            let why = e.to_string().lines().last().unwrap_or("invalid").trim().to_string();
+            Err(ParseError::at(w, format!("not a regular expression: {text:?} ({why})")))
+        }
+    }
+}
+
+/// `tail [NAME-REGEX] [-l SEL] [-c REGEX] [--since D] [-n NS | -A]`.
+pub fn tail(a: &Args) -> Result<Command, ParseError> {
+    at_most(a, 1, "tail [NAME-REGEX] [-l SEL] [-c CONTAINER-REGEX] [--since 5m] [-n NS | -A]")?;
+    let flag_word =
+        |long: &str| a.given().iter().rev().find(|g| g.flag.long == long).map(|g| g.at.clone()).unwrap_or_default();
+    let pods = a.positional.first().map(|w| regex_at(w, &w.text)).transpose()?;
+    let containers = a.get("container").map(|c| regex_at(&flag_word("container"), c)).transpose()?;
+    let since = match a.get("since") {
+        None => None,
+        Some(s) => match crate::common::goduration::parse(s) {
+            Ok(ns) if ns > 0 => Some(crate::common::goduration::round_secs(ns)),
+            _ => {
+                return Err(ParseError::at(&flag_word("since"), format!("not a duration: {s:?}"))
+                    .hint("e.g. --since 5m or 1h30m"));
+            }
+        },
+    };
+    Ok(Command::Tail(Tail {
+        scope: a.scope(),
+        pods,
+        selector: a.get("selector").filter(|s| !s.is_empty()).map(str::to_string),
+        containers,
+        since,
+        all_namespaces: a.on("all-namespaces"),
+    }))
 }
 
 pub fn clear(_: &Args) -> Result<Command, ParseError> {

@@ -18,6 +18,20 @@ const fn builtin(
 
 const SCOPE_FLAGS: &[Flag] = &[super::native_verbs::NAMESPACE, super::native_verbs::CONTEXT];
 
+const TAIL_FLAGS: &[Flag] = &[
+    super::native_verbs::NAMESPACE,
+    super::native_verbs::CONTEXT,
+    Flag { long: "selector", short: Some('l'), arg: Arg::Selector, help: "only pods matching this label selector" },
+    Flag {
+        long: "container",
+        short: Some('c'),
+        arg: Arg::Free("REGEX"),
+        help: "only containers whose names match this regular expression",
+    },
+    Flag { long: "since", short: None, arg: Arg::Free("DURATION"), help: "only lines newer than DURATION, e.g. 5m" },
+    Flag { long: "all-namespaces", short: Some('A'), arg: Arg::Switch, help: "pods of every namespace" },
+];
+
 const HISTORY_FLAGS: &[Flag] = &[
     Flag { long: "lines", short: Some('n'), arg: Arg::Free("N"), help: "only the last N entries" },
     Flag { long: "failed", short: None, arg: Arg::Switch, help: "only entries that ended with a non-zero status" },
@@ -97,6 +111,17 @@ pub const VERBS: &[Verb] = &[
             "Explain in plain words why a pod is not healthy, from its status, events and logs",
             &[Arg::Pod],
             b::why,
+        )
+    },
+    Verb {
+        flags: TAIL_FLAGS,
+        ..builtin(
+            "tail",
+            &[],
+            "tail [NAME-REGEX] [-l SEL] [-c CONTAINER-REGEX] [--since 5m] [-n NS | -A]",
+            "Stream the logs of every matching pod, following pods as they come and go (Ctrl-C stops)",
+            &[Arg::Free("NAME-REGEX")],
+            b::tail,
         )
     },
     builtin("clear", &[], "clear", "Clear the screen", &[], b::clear),

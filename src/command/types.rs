@@ -222,6 +222,20 @@ pub struct Why {
     pub name: String,
 }
 
+/// `tail`: logs of every matching pod's containers, following the set as it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tail {
+    pub scope: Scope,
+    /// A regular expression pod names must match (anywhere in the name).
+    pub pods: Option<String>,
+    pub selector: Option<String>,
+    /// A regular expression container names must match.
+    pub containers: Option<String>,
+    /// Only lines newer than this many seconds (for the containers already running).
+    pub since: Option<i64>,
+    pub all_namespaces: bool,
+}
+
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -247,6 +261,7 @@ pub enum Command {
     ReadOnly(Option<bool>),
     Draft(Box<Draft>),
     Why(Why),
+    Tail(Tail),
     /// Handed to the real kubectl with the session's scope.
     Kubectl(Vec<String>),
     /// `!cmd`, run by the host's shell.

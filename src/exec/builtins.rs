@@ -126,6 +126,18 @@ fn flag_lines(flags: &[crate::command::args::Flag]) -> String {
     text
 }
 
+/// The line-level features `help` explains after the verbs.
+const REFERENCES_HELP: &str = "
+History and references (expanded lines are echoed before they run):
+  !!  !N  !-N   the previous line, history entry N, the Nth line back (`history` numbers them)
+  @1 @2 ...     the rows of the last pod listing (`get pods`, `events`), anywhere a pod name goes
+  @last         the pod this session last created or applied
+  @PREFIX       the one pod whose name starts with PREFIX (Tab shows what each stands for)
+Safety: `--read-only` or `readonly on` refuses every write; contexts matching `protected`
+patterns in $XDG_CONFIG_HOME/kubectl-podsh/config.toml ask for their name before a write
+(scripts pass --yes-i-mean-CONTEXT).
+";
+
 pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
     let Some(word) = verb else {
         let mut text = String::from("Verbs (kubectl's words; a leading `kubectl` or `k` is ignored):\n");
@@ -133,6 +145,7 @@ pub fn help(verb: Option<&str>, io: &mut Io<'_>) -> Result<()> {
             text.push_str(&format!("  {:<11}{}\n", v.name, v.summary));
         }
         text.push_str("\nAny other kubectl verb (exec, cp, port-forward, debug, explain, ...) runs the real kubectl\nwith the session's context and namespace. `!cmd` runs a host command.\nOutput: `> file`, `>> file`, `| command`. `help VERB` shows a verb's flags.\n");
+        text.push_str(REFERENCES_HELP);
         return emit(io.out, &text);
     };
     let Some(v) = table::find(word) else {

@@ -14,6 +14,7 @@ mod logs;
 mod manifests;
 pub mod references;
 mod run;
+mod tail;
 mod wait;
 mod why;
 
@@ -79,6 +80,7 @@ pub async fn execute(session: &mut Session, settings: &Settings, command: Comman
         Command::ReadOnly(on) => builtins::readonly(settings, on, io)?,
         Command::Draft(d) => draft::draft(session, settings, *d, io).await?,
         Command::Why(w) => why::why(session, w, io).await?,
+        Command::Tail(t) => tail::tail(session, settings, t, io).await?,
         Command::Exit => return Ok(Flow::Exit),
         Command::Kubectl(words) => handoff::kubectl(session, &words, io).await?,
         Command::Host(cmd) => handoff::host(&cmd, io).await?,
