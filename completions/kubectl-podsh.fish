@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_podsh_global_optspecs
-    string join \n kubeconfig= context= n/namespace= c/command= keep-going playground no-color h/help V/version
+    string join \n kubeconfig= context= n/namespace= c/command= keep-going playground no-color read-only h/help V/version
 end
 
 function __fish_kubectl_podsh_needs_command
@@ -31,6 +31,7 @@ complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -s c -l comman
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l keep-going -d 'In a script, run every line even after one fails (still exit 1 at the end)'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l playground -d 'Start the built-in simulated cluster and open the shell on it'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l no-color -d 'Never colour the prompt or messages'
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l read-only -d 'Refuse every line that would change a cluster (`readonly off` lifts it)'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -f -a "sim" -d 'Run the simulated Kubernetes API server'
