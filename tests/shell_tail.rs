@@ -53,13 +53,15 @@ fn tail_follows_the_set_of_pods() {
 #[test]
 fn tail_by_selector_container_and_errors() {
     let c = TestCluster::start();
-    let manifest = "apiVersion: v1\nkind: Pod\nmetadata: {name: two, labels: {app: shop}}\nspec:\n  containers:\n  - name: front\n    image: busybox\n    command: [sh, -c, 'echo front up; sleep 3600']\n  - name: back\n    image: busybox\n    command: [sh, -c, 'echo back up; sleep 3600']\n";
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata: {name: two, labels: {app: shop}}\nspec:\n  containers:\n  - name: front\n    image: busybox\n    command: [sh, -c, 'echo front up; sleep 3600']\n  - name: back\n    image: busybox\n    command: [sh, -c, 'echo back up; echo back ready; sleep 3600']\n";
     let f = c.file("two.yaml", manifest);
     c.kubectl(&["apply", "-f", f.to_str().expect("utf-8")]).ok();
     c.wait_status("two", "Running");
     let t = shell(&c, "");
     t.line("tail -l app=shop -c ^back$");
-    t.wait_for("the chosen container", |s| s.contains("two/back back up"));
+    t.wait_for("the chosen container, every line of the same second", |s| {
+        s.contains("two/back back up\ntwo/back back ready\n")
+    });
     std::thread::sleep(Duration::from_millis(700));
     assert!(!t.screen().contains("two/front"), "the other container stays out");
     t.send(&["C-c"]);

@@ -133,18 +133,52 @@ impl Followers {
     }
 }
 
+/// Where a stream got to: the last line's timestamp and how many lines carried it, so a
+/// reconnection (from that second on) can skip what was already printed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Mark {
+    last: Option<Timestamp>,
+    at_last: usize,
+}
+
+/// One connection's view of the lines already printed before it.
+struct Resume {
+    before: Option<Timestamp>,
+    equal_left: usize,
+}
+
+impl Resume {
+    fn from(mark: Mark) -> Self {
+        Resume { before: mark.last, equal_left: mark.at_last }
+    }
+
+    /// Whether a line stamped `at` was printed by an earlier connection.
+    fn seen(&mut self, at: Option<Timestamp>) -> bool {
+        let (Some(at), Some(before)) = (at, self.before) else { return false };
+        if at < before {
+            return true;
+        }
+        if at == before && self.equal_left > 0 {
+            self.equal_left -= 1;
+            return true;
+        }
+        self.before = None;
+        false
+    }
+}
+
 /// Sends one container's log lines, prefixed, until it ends; reconnects after a drop
 /// from the last timestamp seen.
 async fn stream(cluster: Cluster, key: Key, since: Option<i64>, prefix: String, tx: mpsc::Sender<String>) {
-    let mut last: Option<Timestamp> = None;
+    let mut mark = Mark::default();
     let mut failures = 0;
     loop {
         let lp = LogParams {
             container: Some(key.container.clone()),
             follow: true,
             timestamps: true,
-            since_seconds: if last.is_none() { since } else { None },
-            since_time: last,
+            since_seconds: if mark.last.is_none() { since } else { None },
+            since_time: mark.last,
             ..LogParams::default()
         };
         let mut chunks = match cluster.logs(&key.ns, &key.pod, &lp).await {
@@ -156,6 +190,7 @@ async fn stream(cluster: Cluster, key: Key, since: Option<i64>, prefix: String, 
                 continue;
             }
         };
+        let mut resume = Resume::from(mark);
         let mut pending: Vec<u8> = Vec::new();
         let mut dropped = false;
         while let Some(chunk) = chunks.next().await {
@@ -166,14 +201,14 @@ async fn stream(cluster: Cluster, key: Key, since: Option<i64>, prefix: String, 
             pending.extend_from_slice(&bytes);
             while let Some(end) = pending.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=end).collect();
-                if !send(&String::from_utf8_lossy(&line), &mut last, &prefix, &tx).await {
+                if !send(&String::from_utf8_lossy(&line), &mut mark, &mut resume, &prefix, &tx).await {
                     return;
                 }
             }
         }
         if !dropped {
             if !pending.is_empty() {
-                send(&String::from_utf8_lossy(&pending), &mut last, &prefix, &tx).await;
+                send(&String::from_utf8_lossy(&pending), &mut mark, &mut resume, &prefix, &tx).await;
             }
             return;
         }
@@ -184,19 +219,21 @@ async fn stream(cluster: Cluster, key: Key, since: Option<i64>, prefix: String, 
 
 /// Sends one timestamped line unless an earlier connection already sent it; false when
 /// nobody listens any more.
-async fn send(line: &str, last: &mut Option<Timestamp>, prefix: &str, tx: &mpsc::Sender<String>) -> bool {
+async fn send(line: &str, mark: &mut Mark, resume: &mut Resume, prefix: &str, tx: &mpsc::Sender<String>) -> bool {
     let line = line.trim_end_matches('\n');
     let (at, text) = match line.split_once(' ').map(|(t, rest)| (t.parse::<Timestamp>(), rest)) {
         Some((Ok(t), rest)) => (Some(t), rest),
         _ => (None, line),
     };
-    if let (Some(t), Some(l)) = (at, *last)
-        && t <= l
-    {
+    if resume.seen(at) {
         return true;
     }
-    if at.is_some() {
-        *last = at;
+    if let Some(t) = at {
+        if mark.last == Some(t) {
+            mark.at_last += 1;
+        } else {
+            *mark = Mark { last: Some(t), at_last: 1 };
+        }
     }
     tx.send(format!("{prefix}{text}\n")).await.is_ok()
 }
@@ -272,17 +309,26 @@ mod tests {
 
     #[tokio::test]
     async fn reconnected_lines_are_not_repeated() {
-        let (tx, mut rx) = mpsc::channel(8);
-        let mut last = None;
-        assert!(send("2026-11-29T01:00:00.000000001Z one\n", &mut last, "p/c ", &tx).await);
-        assert!(send("2026-11-29T01:00:00.000000001Z one\n", &mut last, "p/c ", &tx).await);
-        assert!(send("2026-11-29T01:00:01Z two", &mut last, "p/c ", &tx).await);
-        assert!(send("no stamp", &mut last, "p/c ", &tx).await);
+        let (tx, mut rx) = mpsc::channel(16);
+        let mut mark = Mark::default();
+        let first = ["2026-11-29T01:00:00Z a", "2026-11-29T01:00:01Z b", "2026-11-29T01:00:01Z c"];
+        let mut resume = Resume::from(mark);
+        for l in first {
+            assert!(send(l, &mut mark, &mut resume, "p/c ", &tx).await);
+        }
+        // The connection drops; the next one starts at the last second again.
+        let mut resume = Resume::from(mark);
+        for l in
+            ["2026-11-29T01:00:01Z b", "2026-11-29T01:00:01Z c", "2026-11-29T01:00:01Z d", "2026-11-29T01:00:02Z e"]
+        {
+            assert!(send(l, &mut mark, &mut resume, "p/c ", &tx).await);
+        }
+        assert!(send("no stamp", &mut mark, &mut resume, "p/c ", &tx).await);
         drop(tx);
         let mut got = Vec::new();
         while let Some(l) = rx.recv().await {
             got.push(l);
         }
-        assert_eq!(got, ["p/c one\n", "p/c two\n", "p/c no stamp\n"]);
+        assert_eq!(got, ["p/c a\n", "p/c b\n", "p/c c\n", "p/c d\n", "p/c e\n", "p/c no stamp\n"]);
     }
 }
