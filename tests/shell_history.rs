@@ -197,3 +197,14 @@ fn tab_completes_at_references_to_their_pods() {
         s.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.ends_with("logs alpha"))
     });
 }
+
+#[test]
+fn at_references_reach_kubectl_lines_too() {
+    let c = TestCluster::start();
+    c.kubectl(&["run", "web", "--image=nginx"]).ok();
+    c.wait_status("web", "Running");
+    let out = c.podsh("get pods; exec @1 -- cat /etc/hostname; logs @web --tail=1");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\nweb\n"), "kubectl exec ran in the referenced pod: {}", out.stdout);
+    assert!(out.stderr.contains("exec web -- cat /etc/hostname\n") && out.stderr.contains("logs web --tail=1\n"), "{}", out.stderr);
+}
