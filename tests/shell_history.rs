@@ -206,5 +206,9 @@ fn at_references_reach_kubectl_lines_too() {
     let out = c.podsh("get pods; exec @1 -- cat /etc/hostname; logs @web --tail=1");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("\nweb\n"), "kubectl exec ran in the referenced pod: {}", out.stdout);
-    assert!(out.stderr.contains("exec web -- cat /etc/hostname\n") && out.stderr.contains("logs web --tail=1\n"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("exec web -- cat /etc/hostname\n") && out.stderr.contains("logs web --tail=1\n"),
+        "{}",
+        out.stderr
+    );
 }

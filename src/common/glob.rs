@@ -46,4 +46,14 @@ mod tests {
             assert!(!glob(p, n), "{p} {n}");
         }
     }
+
+    #[test]
+    fn wildcards() {
+        assert!(glob("*.html", "index.html"));
+        assert!(glob("?0x*", "50x.html"));
+        assert!(!glob("*.html", "index.htm"));
+        assert!(glob("*", ""));
+        assert!(!glob("a", ""));
+        assert!(glob("a*b*c", "aXbYbZc"));
+    }
 }

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Pod, PodSpec};
 use kube::core::subresource::LogParams;
 
 use super::{Io, emit};
-use crate::cluster::Resource;
+use crate::cluster::{Cluster, Resource};
 use crate::command::parse::Logs;
 use crate::error::{Error, Result};
 use crate::session::Session;
@@ -63,15 +63,20 @@ fn choose_container(pod: &Pod, given: Option<&str>, io: &mut Io<'_>) -> Result<S
     Ok(chosen)
 }
 
+/// The pod `name`, a missing one worded as kubectl's `logs` words it.
+pub(super) async fn pod_or_not_found(cluster: &Cluster, ns: &str, name: &str) -> Result<Pod> {
+    match cluster.get(Resource::Pods, Some(ns), name).await {
+        Ok(p) => Ok(p),
+        Err(Error::Api { status, .. }) if status.code == 404 => {
+            Err(Error::msg(format!("error from server (NotFound): {} in namespace \"{ns}\"", status.message)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn logs(session: &mut Session, l: Logs, io: &mut Io<'_>) -> Result<()> {
     let (cluster, ns, _) = session.resolve(&l.scope).await?;
-    let pod: Pod = match cluster.get(Resource::Pods, Some(&ns), &l.name).await {
-        Ok(p) => p,
-        Err(Error::Api { status, .. }) if status.code == 404 => {
-            return Err(Error::msg(format!("error from server (NotFound): {} in namespace \"{ns}\"", status.message)));
-        }
-        Err(e) => return Err(e),
-    };
+    let pod = pod_or_not_found(&cluster, &ns, &l.name).await?;
     let container = choose_container(&pod, l.container.as_deref(), io)?;
     let lp = LogParams {
         container: Some(container),

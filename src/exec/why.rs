@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{Event, Node, Pod};
+use k8s_openapi::api::core::v1::{Event, Node};
 use k8s_openapi::jiff::Timestamp;
 use kube::api::LogParams;
 use kube::core::params::ListParams;
@@ -13,7 +13,7 @@ use kube::core::params::ListParams;
 use super::{Io, emit};
 use crate::cluster::{Cluster, Resource};
 use crate::command::parse::Why;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::session::Session;
 use crate::why::{Facts, report};
 
@@ -39,13 +39,7 @@ async fn tail(cluster: &Cluster, ns: &str, pod: &str, container: &str, previous:
 
 pub async fn why(session: &mut Session, w: Why, io: &mut Io<'_>) -> Result<()> {
     let (cluster, ns, _) = session.resolve(&w.scope).await?;
-    let pod: Pod = match cluster.get(Resource::Pods, Some(&ns), &w.name).await {
-        Ok(p) => p,
-        Err(Error::Api { status, .. }) if status.code == 404 => {
-            return Err(Error::msg(format!("error from server (NotFound): {} in namespace \"{ns}\"", status.message)));
-        }
-        Err(e) => return Err(e),
-    };
+    let pod = super::logs::pod_or_not_found(&cluster, &ns, &w.name).await?;
     let all = cluster.list::<Event>(Resource::Events, Some(&ns), &ListParams::default()).await?.items;
     let mut events: Vec<Event> = all
         .iter()

@@ -3,6 +3,7 @@
 //! which runs what: builtins and programs in `commands`, other shells and `#!` scripts
 //! here. Error wording follows the image's shell (see `process`).
 
+use crate::common::glob::glob;
 use std::collections::VecDeque;
 
 use super::commands::{self, Found};
@@ -143,7 +144,7 @@ impl Shell {
         let Some(children) = node.children() else { return Vec::new() };
         children
             .keys()
-            .filter(|k| !k.starts_with('.') && wildcard(name, k))
+            .filter(|k| !k.starts_with('.') && glob(name, k))
             .map(|k| match pattern.rsplit_once('/') {
                 Some((d, _)) => format!("{d}/{k}"),
                 None => k.clone(),
@@ -321,43 +322,9 @@ fn assignment(word: &str) -> Option<(&str, &str)> {
     ok.then_some((k, v))
 }
 
-/// Shell wildcard matching: `*` any run, `?` one character.
-pub fn wildcard(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
-    while ni < n.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ni;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ni = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard("*.html", "index.html"));
-        assert!(wildcard("?0x*", "50x.html"));
-        assert!(!wildcard("*.html", "index.htm"));
-        assert!(wildcard("*", ""));
-        assert!(!wildcard("a", ""));
-        assert!(wildcard("a*b*c", "aXbYbZc"));
-    }
 
     #[test]
     fn assignments() {
