@@ -178,3 +178,21 @@ fn lost_nodes_and_finalizers() {
         (1, "line 1: error: error from server (NotFound): pods \"nope\" not found in namespace \"default\"\n")
     );
 }
+
+#[test]
+fn a_node_that_stopped_reporting() {
+    let timing = podsh::sim::Timing { node_lost: Duration::from_secs(60), ..fast_timing() };
+    let c = TestCluster::with(SimOptions { timing, ..SimOptions::default() });
+    c.kubectl(&["run", "web", "--image=nginx"]).ok();
+    c.wait_status("web", "Running");
+    let node = c.kubectl(&["get", "pod", "web", "-o", "jsonpath={.spec.nodeName}"]).stdout;
+    c.kubectl(&["delete", "node", &node]).ok();
+    until(&c, "web", "{.status.conditions[?(@.type==\"Ready\")].status}", |s| s == "Unknown");
+    let text = why(&c, "web");
+    assert!(
+        text.contains(&format!(
+            "- its node {node} stopped reporting, so the pod's state is Unknown\n  node {node} no longer exists\n"
+        )),
+        "{text}"
+    );
+}
