@@ -51,6 +51,7 @@ mod tests {
             "example.com/team/app:v7",
             "nginx@sha256:0123",
             "localhost:5000/nginx",
+            "nginx:5000/team/app",
         ] {
             assert!(has(ok), "{ok}");
         }
