@@ -86,9 +86,17 @@ mod tests {
     }
 
     #[test]
+    fn lives_in_the_config_directory() {
+        let p = default_path().expect("a config directory");
+        assert!(p.ends_with("kubectl-podsh/config.toml"), "{}", p.display());
+    }
+
+    #[test]
     fn a_missing_file_is_the_default() {
         let dir = tempfile::tempdir().expect("tmp");
         assert_eq!(load(&dir.path().join("none.toml")).expect("default"), Config::default());
+        let unreadable = load(dir.path()).expect_err("a directory is not a config file");
+        assert!(unreadable.to_string().starts_with("cannot read "), "{unreadable}");
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "read-only = maybe\n").expect("write");
         let e = load(&bad).expect_err("malformed");

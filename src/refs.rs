@@ -55,7 +55,7 @@ fn flag_value(words: &[String], long: &str, short: Option<char>) -> Option<Strin
         } else if let Some(c) = short {
             if *w == format!("-{c}") {
                 value = next();
-            } else if let Some(v) = w.strip_prefix(&format!("-{c}")).filter(|v| !v.is_empty() && !w.starts_with("--")) {
+            } else if let Some(v) = w.strip_prefix(&format!("-{c}")).filter(|v| !v.is_empty()) {
                 value = Some(v.trim_start_matches('=').to_string());
             }
         }
@@ -173,6 +173,8 @@ mod tests {
         assert!(find("get pods @1 -A")[0].scoped);
         assert!(!find("exec @1 -- ls -n x")[0].scoped, "words after -- are the command's");
         assert!(find("logs 'unterminated @1").is_empty());
+        assert!(find("get deploy/@1 svc/@web").is_empty(), "only pods are referenced");
+        assert_eq!(find("get po/@1")[0].start, 7);
     }
 
     #[test]

@@ -11,12 +11,13 @@ pub fn glob(pattern: &str, name: &str) -> bool {
             pi += 1;
             ni += 1;
         } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ni));
             pi += 1;
-        } else if let Some((sp, sn)) = star {
-            pi = sp + 1;
-            ni = sn + 1;
-            star = Some((sp, sn + 1));
+            star = Some((pi, ni));
+        } else if let Some((after, from)) = star {
+            // Let the last `*` take one more character, and match again after it.
+            pi = after;
+            ni = from + 1;
+            star = Some((after, ni));
         } else {
             return false;
         }

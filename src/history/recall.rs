@@ -28,7 +28,7 @@ pub fn expand(line: &str, previous: Option<&str>, entries: &[String]) -> Result<
         }
         let n: usize = after[digits_from..digits_from + len].parse().map_err(|_| NotFound(reference(after, len)))?;
         let index = if digits_from == 1 { entries.len().checked_sub(n) } else { n.checked_sub(1) };
-        (index.filter(|_| n > 0).and_then(|i| entries.get(i)).map(String::as_str), rest)
+        (index.and_then(|i| entries.get(i)).map(String::as_str), rest)
     };
     match found {
         Some(text) => Ok(Some(format!("{text}{rest}"))),
@@ -72,6 +72,7 @@ mod tests {
         assert_eq!(expand("!4", None, &e), Err(NotFound("!4".into())));
         assert_eq!(expand("!0", None, &e), Err(NotFound("!0".into())));
         assert_eq!(expand("!-4 x", None, &e), Err(NotFound("!-4".into())));
+        assert_eq!(expand("!-0", None, &e), Err(NotFound("!-0".into())));
         assert_eq!(expand("!!", None, &[]), Err(NotFound("!!".into())));
         assert_eq!(expand("!99999999999999999999999", None, &e), Err(NotFound("!99999999999999999999999".into())));
     }

@@ -170,7 +170,8 @@ mod tests {
 
     #[test]
     fn typed_lines_that_look_like_records_survive() {
-        for line in ["#:{\"id\":\"x\"}", "#={}", "#: not json", "# comment"] {
+        for line in ["#:{\"id\":\"x\"}", "#={}", "#={\"id\":\"s.1\",\"status\":0,\"ms\":1}", "#: not json", "# comment"]
+        {
             let text = entry_text(line, Some(&meta("s.1")));
             let e = parse(&text);
             assert_eq!(e.len(), 1, "{line}");

@@ -15,7 +15,7 @@ pub fn meaning(code: i32) -> String {
         137 => "killed (SIGKILL): by the kernel's OOM killer, or forcibly stopped",
         139 => "a segmentation fault (SIGSEGV): the program crashed",
         143 => "terminated (SIGTERM): asked to stop",
-        c if c > 128 && c < 160 => return format!("killed by signal {}", c - 128),
+        c @ 129..=159 => return format!("killed by signal {}", c - 128),
         _ => "an application-specific error",
     };
     text.to_string()
