@@ -152,6 +152,42 @@ mod tests {
         }
     }
 
+    /// The command the parser makes of `line`.
+    fn parsed(line: &str) -> Command {
+        use crate::command::lex::{Statement, split};
+        let Some(Statement::Words { words, sink }) = split(line).expect("lexes").into_iter().next() else {
+            panic!("a statement")
+        };
+        crate::command::parse::parse(&words, sink).expect("parses").expect("a command").command
+    }
+
+    #[test]
+    fn typed_commands() {
+        for (line, writes_it, named) in [
+            ("run x --image=y", true, "run"),
+            ("run x --image=y --dry-run=client -o yaml", false, "run"),
+            ("run x --image=y --dry-run=server", false, "run"),
+            ("apply -f f.yaml", true, "apply"),
+            ("apply -f f.yaml --dry-run=server", false, "apply"),
+            ("create -f f.yaml", true, "create"),
+            ("delete pod x", true, "delete"),
+            ("delete pod x --dry-run=client", false, "delete"),
+            ("draft x --image=y", true, "draft"),
+            ("get pods", false, "this line"),
+            ("exec x -- ls", true, "exec"),
+            ("ns dev", false, "this line"),
+        ] {
+            let c = parsed(line);
+            assert_eq!((writes(&c), verb(&c).as_str()), (writes_it, named), "{line}");
+        }
+        for line in ["run x --image=y", "apply -f f", "delete pod x", "draft x --image=y", "logs x", "get pods"] {
+            assert_eq!(named_context(&parsed(line)), None, "{line}");
+            let with = parsed(&format!("{line} --context prod"));
+            let expected = if line.starts_with("logs") || line.starts_with("get") { None } else { Some("prod".into()) };
+            assert_eq!(named_context(&with), expected, "{line}");
+        }
+    }
+
     #[test]
     fn named_contexts() {
         let k = |l: &str| Command::Kubectl(w(l));
