@@ -3,7 +3,10 @@
 //! starts so. This file finds the references on a line and rewrites it; the runner
 //! resolves them against the session (and the cluster, for prefixes and staleness).
 
+use crate::command::args;
 use crate::command::lex::{Statement, Word, split};
+use crate::command::table;
+use crate::command::types::Scope;
 
 /// A pod as a listing or a write left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,26 +46,6 @@ pub struct Found {
     pub context: Option<String>,
 }
 
-/// The value of flag `long` (or `-s`) among `words`: `--long V`, `--long=V`, `-s V`, `-sV`.
-fn flag_value(words: &[String], long: &str, short: Option<char>) -> Option<String> {
-    let mut value = None;
-    for (i, w) in words.iter().enumerate() {
-        let next = || words.get(i + 1).cloned();
-        if *w == format!("--{long}") {
-            value = next();
-        } else if let Some(v) = w.strip_prefix(&format!("--{long}=")) {
-            value = Some(v.to_string());
-        } else if let Some(c) = short {
-            if *w == format!("-{c}") {
-                value = next();
-            } else if let Some(v) = w.strip_prefix(&format!("-{c}")).filter(|v| !v.is_empty()) {
-                value = Some(v.trim_start_matches('=').to_string());
-            }
-        }
-    }
-    value
-}
-
 /// What a reference word asks for (`@3`, `@last`, `@web-`), if it is one.
 pub fn wanted(word: &str) -> Option<Wanted> {
     let body = word.strip_prefix('@')?;
@@ -90,10 +73,16 @@ pub fn find(line: &str) -> Vec<Found> {
 
 /// The references among one statement's `words` (spans into `line`).
 pub fn find_in(line: &str, words: &[Word]) -> Vec<Found> {
-    let texts: Vec<String> = words.iter().take_while(|w| w.text != "--").map(|w| w.text.clone()).collect();
-    let namespace = flag_value(&texts, "namespace", Some('n'));
-    let context = flag_value(&texts, "context", None);
-    let all = texts.iter().any(|t| t == "-A" || t == "--all-namespaces");
+    // The line's own scope, read by the verb's row with the parser's flag scanner.
+    let verb_at = usize::from(words.first().is_some_and(|w| w.text == "kubectl" || w.text == "k"));
+    let (scope, all) = match words.get(verb_at).and_then(|w| table::find(&w.text)) {
+        Some(verb) => {
+            let a = args::split(&verb.tables(), &words[verb_at..]);
+            (a.scope(), a.on("all-namespaces"))
+        }
+        None => (Default::default(), false),
+    };
+    let Scope { namespace, context } = scope;
     let scoped = namespace.is_some() || context.is_some() || all;
     let mut out = Vec::new();
     for w in words.iter().take_while(|w| w.text != "--") {

@@ -198,13 +198,8 @@ impl Runner {
         let Some(new) = self.runtime.block_on(expand)? else { return Ok(None) };
         let statements = split(&new).map_err(lex_error)?;
         if let Some(Statement::Words { words, sink }) = statements.get(i) {
-            let shown: Vec<String> = words.iter().map(|w| crate::history::export::quote(&w.text)).collect();
-            let sink = match sink {
-                Sink::Stdout => String::new(),
-                Sink::File { path, append } => format!(" {} {path}", if *append { ">>" } else { ">" }),
-                Sink::Pipe(cmd) => format!(" | {cmd}"),
-            };
-            self.echo(&format!("{}{sink}", shown.join(" ")));
+            let words: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+            self.echo(&crate::history::export::shell_line(&words, sink));
         }
         *text = new;
         Ok(Some(statements))

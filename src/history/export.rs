@@ -49,6 +49,17 @@ pub fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
+/// Words and their redirection or pipe as bash reads them back.
+pub fn shell_line(words: &[String], sink: &Sink) -> String {
+    let mut line = words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");
+    match sink {
+        Sink::Stdout => {}
+        Sink::File { path, append } => line.push_str(&format!(" {} {}", if *append { ">>" } else { ">" }, quote(path))),
+        Sink::Pipe(cmd) => line.push_str(&format!(" | {}", cmd.trim())),
+    }
+    line
+}
+
 /// The bash form of one statement, or `None` when it only concerns the shell.
 fn statement(st: Statement, scope: Option<(&str, &str)>) -> Option<String> {
     let (words, sink) = match st {
@@ -67,15 +78,8 @@ fn statement(st: Statement, scope: Option<(&str, &str)>) -> Option<String> {
     if let Some((ctx, ns)) = scope {
         line.push_str(&format!(" --context {} --namespace {}", quote(ctx), quote(ns)));
     }
-    for w in &words {
-        line.push(' ');
-        line.push_str(&quote(w));
-    }
-    match sink {
-        Sink::Stdout => {}
-        Sink::File { path, append } => line.push_str(&format!(" {} {}", if append { ">>" } else { ">" }, quote(&path))),
-        Sink::Pipe(cmd) => line.push_str(&format!(" | {}", cmd.trim())),
-    }
+    line.push(' ');
+    line.push_str(&shell_line(&words, &sink));
     Some(line)
 }
 
