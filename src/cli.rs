@@ -135,9 +135,12 @@ pub struct SimArgs {
     /// Write a kubeconfig for the simulator here (context `sim`)
     #[arg(long, value_name = "FILE")]
     pub kubeconfig_out: Option<PathBuf>,
-    /// Running pods to pre-create in `default`
+    /// Running pods to pre-create (in `default`, or spread over --namespaces)
     #[arg(long, default_value_t = 0)]
     pub pods: usize,
+    /// Spread the pre-created pods over N namespaces: default, scale-2 ... scale-N
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub namespaces: usize,
     /// Simulated nodes
     #[arg(long, default_value_t = 1)]
     pub nodes: usize,

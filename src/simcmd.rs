@@ -58,6 +58,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     let opts = SimOptions {
         nodes: args.nodes,
         pods: args.pods,
+        namespaces: args.namespaces,
         timing: timing(&args),
         token: args.token.clone(),
         forbid: forbidden(&args.forbid)?,

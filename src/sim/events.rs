@@ -36,6 +36,11 @@ pub struct Subject<'a> {
 }
 
 pub fn record(store: &mut Store, who: &Subject, note: Note) {
+    // A bulk fill stands for pods that have been running longer than an event lives
+    // (the API server's default event TTL is one hour), so it leaves none.
+    if store.is_quiet() {
+        return;
+    }
     let now = Time(now_secs());
     let id = format!("{}\0{}\0{}\0{}\0{:?}", who.namespace, who.uid, note.reason, note.message, note.field_path);
     let existing = store.event_index.get(&id).and_then(|k| store.events.get(k)).cloned();

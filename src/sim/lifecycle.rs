@@ -222,10 +222,10 @@ fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool
 fn schedule(store: &mut Store, key: &Key, now: Instant) {
     let Some(pod) = store.pods.get(key).cloned() else { return };
     let spec = pod.spec.clone().unwrap_or_default();
-    let nodes: Vec<&Node> = store.nodes.values().collect();
     let (chosen, per_node) = match &spec.node_name {
-        Some(n) => (nodes.iter().find(|x| x.metadata.name.as_ref() == Some(n)).copied(), Vec::new()),
+        Some(n) => (store.nodes.get(&(String::new(), n.clone())), Vec::new()),
         None => {
+            let nodes: Vec<&Node> = store.nodes.values().collect();
             // What bound pods use is summed (a pass over every pod) only for a pod that
             // asks for cpu or memory, so binding request-less pods stays cheap at
             // 150,000 pods; those are not held to the node's pod count.

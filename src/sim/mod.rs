@@ -53,7 +53,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{Namespace, Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod};
+use k8s_openapi::api::core::v1::{
+    Container, Namespace, Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod, PodSpec,
+};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use tokio::sync::oneshot;
@@ -72,8 +74,11 @@ use write::Hooks;
 pub struct SimOptions {
     /// Simulated nodes, named `node-1` ... `node-N`.
     pub nodes: usize,
-    /// Running pods to pre-create in `default` (for scale tests).
+    /// Running pods to pre-create (for scale tests).
     pub pods: usize,
+    /// How many namespaces the pre-created pods are spread over: `default`, then
+    /// `scale-2` ... `scale-N`.
+    pub namespaces: usize,
     pub timing: Timing,
     /// The bearer token clients must send; random when `None`.
     pub token: Option<String>,
@@ -92,6 +97,7 @@ impl Default for SimOptions {
         Self {
             nodes: 1,
             pods: 0,
+            namespaces: 1,
             timing: Timing::default(),
             token: None,
             history: 20_000,
@@ -183,29 +189,54 @@ fn namespace(name: &str) -> Namespace {
     ns
 }
 
-/// Creates `n` pods in `default` and walks them to Running at once.
-fn prefill(store: &mut Store, n: usize, timing: &Timing) {
+/// The namespaces pre-created pods are spread over: `default`, then `scale-2` ... `scale-N`.
+fn fill_namespaces(n: usize) -> Vec<String> {
+    std::iter::once("default".to_string()).chain((2..=n.max(1)).map(|i| format!("scale-{i}"))).collect()
+}
+
+/// Creates `n` pods round-robin over `namespaces` and nodes and walks each through the
+/// real lifecycle to Running at once. It runs quietly (see `Store::quietly`): no history
+/// and no events, as a cluster whose pods have run for more than an hour.
+fn prefill(store: &mut Store, n: usize, namespaces: &[String], timing: &Timing) {
     let base = tokio::time::Instant::now();
-    for i in 1..=n {
-        let name = format!("pod-{i:05}");
-        let mut pod: Pod = match serde_json::from_value(serde_json::json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": "default", "labels": {"app": "scale", "run": name}},
-            "spec": {"containers": [{"name": "app", "image": "nginx:1.14.2"}]},
-        })) {
-            Ok(p) => p,
-            Err(_) => continue,
-        };
-        if pod.prepare().is_err() {
-            continue;
+    let nodes = store.nodes.len().max(1);
+    let width = n.to_string().len().max(5);
+    store.quietly(|store| {
+        for i in 1..=n {
+            let name = format!("pod-{i:0width$}");
+            let ns = &namespaces[i % namespaces.len()];
+            let labels = [("app".to_string(), "scale".to_string()), ("run".to_string(), name.clone())];
+            let mut pod = Pod {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    namespace: Some(ns.clone()),
+                    labels: Some(labels.into_iter().collect()),
+                    ..Default::default()
+                },
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: "app".into(),
+                        image: Some("nginx:1.14.2".into()),
+                        ..Default::default()
+                    }],
+                    // Bound at creation (as a scheduler's decision would be), so a fill
+                    // of 150,000 pods onto 5,000 nodes does not run 150,000 scheduling passes.
+                    node_name: Some(format!("node-{}", i % nodes + 1)),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            if pod.prepare().is_err() {
+                continue;
+            }
+            let key = (ns.clone(), name);
+            store.create_fresh(pod);
+            lifecycle::admit(store, &key, timing);
+            for step in 1..=8u64 {
+                lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
+            }
         }
-        let key = ("default".to_string(), name);
-        store.create_fresh(pod);
-        lifecycle::admit(store, &key, timing);
-        for step in 1..=8u64 {
-            lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
-        }
-    }
+    });
 }
 
 impl Simulator {
@@ -218,7 +249,9 @@ impl Simulator {
             None => Arc::new(Tls::generate()?),
         };
         let mut store = Store::new(opts.history.max(16));
-        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        let filled = fill_namespaces(opts.namespaces);
+        let extra = filled.iter().skip(1).map(String::as_str);
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"].into_iter().chain(extra) {
             store.create_fresh(namespace(ns));
             let (sa, cm) = referenced::namespace_defaults(ns, &tls.ca_pem);
             store.create_fresh(sa);
@@ -228,7 +261,7 @@ impl Simulator {
         for i in 1..=opts.nodes.max(1) {
             store.create(node(i, 110.max(opts.pods.div_ceil(opts.nodes.max(1)) + 110)));
         }
-        prefill(&mut store, opts.pods, &opts.timing);
+        prefill(&mut store, opts.pods, &filled, &opts.timing);
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let mut shared = Shared::new(store, opts.timing, token);
         shared.forbid = opts.forbid;

@@ -141,6 +141,13 @@ pub fn json_reply(code: u16, body: &impl Serialize, warnings: &[String]) -> Resp
     resp
 }
 
+/// A 200 JSON response whose body is already encoded.
+pub fn raw_json_reply(body: Vec<u8>) -> Response {
+    let mut resp = Response::new(Body::from(body));
+    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    resp
+}
+
 /// A JSON response with an explicit content type (Tables, aggregated discovery).
 pub fn typed_reply(content_type: &'static str, body: &Value) -> Response {
     let mut resp = json_reply(200, body, &[]);

@@ -9,7 +9,8 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use bytes::Bytes;
+use serde_json::json;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -49,17 +50,23 @@ impl Spec {
     }
 }
 
-fn encode<K: Printable>(spec: &Spec, change: Change, object: &Value, first: &mut bool) -> Option<String> {
-    let object = if spec.as_table {
-        let typed: K = serde_json::from_value(object.clone()).ok()?;
+/// One event line. A plain watch splices the object's stored encoding into the line, so
+/// a hundred watchers cost a hundred copies, not a hundred serializations.
+fn encode<K: Printable>(spec: &Spec, change: Change, object: &Bytes, first: &mut bool) -> Option<Bytes> {
+    if spec.as_table {
+        let typed: K = serde_json::from_slice(object).ok()?;
         let rv = typed.metadata().resource_version.clone().unwrap_or_default();
         let t = table::table(&[&typed], spec.include, &rv, None, *first);
         *first = false;
-        t
-    } else {
-        object.clone()
-    };
-    Some(format!("{}\n", json!({"type": change.wire(), "object": object})))
+        return Some(Bytes::from(format!("{}\n", json!({"type": change.wire(), "object": t}))));
+    }
+    let mut line = Vec::with_capacity(object.len() + 32);
+    line.extend_from_slice(b"{\"type\":\"");
+    line.extend_from_slice(change.wire().as_bytes());
+    line.extend_from_slice(b"\",\"object\":");
+    line.extend_from_slice(object);
+    line.extend_from_slice(b"}\n");
+    Some(Bytes::from(line))
 }
 
 pub fn watch_list<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Response {
@@ -83,11 +90,9 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         let store = shared.lock();
         match from {
             None => {
-                let current: Vec<(Change, Value)> = K::map(&store)
-                    .values()
-                    .filter(|o| spec.namespace.as_ref().is_none_or(|n| o.metadata().namespace.as_ref() == Some(n)))
-                    .filter(|o| spec.sel.matches(*o))
-                    .filter_map(|o| serde_json::to_value(o).ok())
+                let current: Vec<(Change, Bytes)> = super::read::in_scope::<K>(&store, spec.namespace.as_deref())
+                    .filter(|(_, o)| spec.sel.matches(*o))
+                    .filter_map(|(k, _)| store.encoded::<K>(k).cloned())
                     .map(|v| (Change::Added, v))
                     .collect();
                 (current, store.subscribe(), store.revision())
@@ -111,7 +116,7 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
             }
         }
     };
-    let (tx, out) = mpsc::channel::<Result<String, std::io::Error>>(256);
+    let (tx, out) = mpsc::channel::<Result<Bytes, std::io::Error>>(256);
     tokio::spawn(pump::<K>(shared.clone(), spec, initial, rx, rv, timeout, tx));
     Ok(streamed(Body::from_stream(ReceiverStream::new(out))))
 }
@@ -124,8 +129,8 @@ fn streamed(body: Body) -> Response {
     resp
 }
 
-fn error_line(e: &ApiError) -> String {
-    format!("{}\n", json!({"type": "ERROR", "object": e.body()}))
+fn error_line(e: &ApiError) -> Bytes {
+    Bytes::from(format!("{}\n", json!({"type": "ERROR", "object": e.body()})))
 }
 
 /// The watch cache's bookmark cadence: one a minute, and one about two seconds before the
@@ -146,11 +151,11 @@ const BOOKMARK_FREQUENCY: Duration = Duration::from_secs(60);
 async fn pump<K: Printable>(
     shared: Arc<Shared>,
     spec: Spec,
-    initial: Vec<(Change, Value)>,
+    initial: Vec<(Change, Bytes)>,
     mut rx: broadcast::Receiver<Arc<WatchEvent>>,
     mut last_rv: u64,
     timeout: Option<Duration>,
-    tx: mpsc::Sender<Result<String, std::io::Error>>,
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
 ) {
     let mut first = true;
     for (change, obj) in &initial {
@@ -182,7 +187,7 @@ async fn pump<K: Printable>(
             _ = bookmark_due, if spec.bookmarks => {
                 next_bookmark = next_bookmark_time(tokio::time::Instant::now(), deadline);
                 let obj = json!({"kind": K::KIND, "apiVersion": K::API_VERSION, "metadata": {"resourceVersion": last_rv.to_string()}});
-                let line = format!("{}\n", json!({"type": "BOOKMARK", "object": obj}));
+                let line = Bytes::from(format!("{}\n", json!({"type": "BOOKMARK", "object": obj})));
                 if tx.send(Ok(line)).await.is_err() { return; }
             }
             ev = rx.recv() => match ev {
