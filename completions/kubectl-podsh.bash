@@ -183,7 +183,7 @@ _kubectl__podsh() {
             return 0
             ;;
         kubectl__subcmd__podsh__subcmd__sim)
-            opts="-h --listen --kubeconfig-out --pods --nodes --token --forbid --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --help"
+            opts="-h --listen --kubeconfig-out --pods --namespaces --nodes --token --forbid --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +198,10 @@ _kubectl__podsh() {
                     return 0
                     ;;
                 --pods)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespaces)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,7 +40,8 @@ complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -f -a "__compl
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l listen -d 'Address to listen on (port 0 picks a free one)' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l kubeconfig-out -d 'Write a kubeconfig for the simulator here (context `sim`)' -r -F
-complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l pods -d 'Running pods to pre-create in `default`' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l pods -d 'Running pods to pre-create (in `default`, or spread over --namespaces)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l namespaces -d 'Spread the pre-created pods over N namespaces: default, scale-2 ... scale-N' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l nodes -d 'Simulated nodes' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l token -d 'Bearer token clients must present (random by default)' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l forbid -d 'Refuse VERB on RESOURCE with 403, as a restricted RBAC role would (e.g. list:namespaces)' -r

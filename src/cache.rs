@@ -323,6 +323,11 @@ impl Cache {
         out
     }
 
+    /// How many pods of (context, namespace) the cache holds.
+    pub fn pod_count(&self, context: &str, namespace: Option<&str>) -> usize {
+        self.lock().pods.get(&(context.to_string(), namespace.map(str::to_string))).map_or(0, |e| e.items.len())
+    }
+
     /// What the cache holds about one pod, read by `f` under the lock.
     fn with_pod<R: Default>(&self, context: &str, namespace: Option<&str>, pod: &str, f: impl Fn(&PodInfo) -> R) -> R {
         let s = self.lock();

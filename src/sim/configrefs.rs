@@ -38,11 +38,11 @@ pub fn mount_error(store: &Store, pod: &Pod) -> Option<String> {
     None
 }
 
-pub(super) fn config_map<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a ConfigMap> {
+pub(super) fn config_map(store: &Store, ns: &str, name: &str) -> Option<ConfigMap> {
     store.configmaps.get(&(ns.to_string(), name.to_string()))
 }
 
-pub(super) fn secret<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Secret> {
+pub(super) fn secret(store: &Store, ns: &str, name: &str) -> Option<Secret> {
     store.secrets.get(&(ns.to_string(), name.to_string()))
 }
 

@@ -43,7 +43,7 @@ pub fn record(store: &mut Store, who: &Subject, note: Note) {
     }
     let now = Time(now_secs());
     let id = format!("{}\0{}\0{}\0{}\0{:?}", who.namespace, who.uid, note.reason, note.message, note.field_path);
-    let existing = store.event_index.get(&id).and_then(|k| store.events.get(k)).cloned();
+    let existing = store.event_index.get(&id).and_then(|k| store.events.get(k));
     if let Some(mut e) = existing {
         e.count = Some(e.count.unwrap_or(1) + 1);
         e.last_timestamp = Some(now);

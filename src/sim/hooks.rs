@@ -48,7 +48,7 @@ impl Hooks for Namespace {
         if SYSTEM_NAMESPACES.contains(&key.1.as_str()) {
             return Err(ApiError::forbidden("namespaces", &key.1, "this namespace may not be deleted"));
         }
-        let Some(mut ns) = store.namespaces.get(key).cloned() else {
+        let Some(mut ns) = store.namespaces.get(key) else {
             return Err(ApiError::not_found("namespaces", &key.1));
         };
         ns.metadata.deletion_timestamp = Some(Time(now_secs()));

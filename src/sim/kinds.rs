@@ -2,14 +2,13 @@
 //! and discovery, and the `Kind` trait that lets generic handlers reach each typed map and
 //! each kind's selectable fields.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::store::{Key, Store};
+use super::objects::Objects;
+use super::store::Store;
 
 /// A served resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,8 +161,10 @@ pub trait Kind:
     const RES: Res;
     /// Field-selector labels this kind supports.
     const FIELDS: &'static [&'static str];
-    fn map(store: &Store) -> &BTreeMap<Key, Self>;
-    fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self>;
+    /// Whether the store keeps the typed object beside its encoding (see `Objects`).
+    const KEEP_TYPED: bool = false;
+    fn map(store: &Store) -> &Objects<Self>;
+    fn map_mut(store: &mut Store) -> &mut Objects<Self>;
     /// The selectable value of a supported field (`""` when unset, as upstream).
     fn field(&self, name: &str) -> String;
 }
@@ -192,10 +193,10 @@ impl Kind for Pod {
         "status.podIP",
         "status.nominatedNodeName",
     ];
-    fn map(store: &Store) -> &BTreeMap<Key, Self> {
+    fn map(store: &Store) -> &Objects<Self> {
         &store.pods
     }
-    fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self> {
+    fn map_mut(store: &mut Store) -> &mut Objects<Self> {
         &mut store.pods
     }
     fn field(&self, name: &str) -> String {
@@ -222,10 +223,10 @@ impl Kind for Pod {
 impl Kind for Namespace {
     const RES: Res = Res::Namespaces;
     const FIELDS: &'static [&'static str] = &["metadata.name", "status.phase"];
-    fn map(store: &Store) -> &BTreeMap<Key, Self> {
+    fn map(store: &Store) -> &Objects<Self> {
         &store.namespaces
     }
-    fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self> {
+    fn map_mut(store: &mut Store) -> &mut Objects<Self> {
         &mut store.namespaces
     }
     fn field(&self, name: &str) -> String {
@@ -253,10 +254,10 @@ impl Kind for Event {
         "source",
         "type",
     ];
-    fn map(store: &Store) -> &BTreeMap<Key, Self> {
+    fn map(store: &Store) -> &Objects<Self> {
         &store.events
     }
-    fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self> {
+    fn map_mut(store: &mut Store) -> &mut Objects<Self> {
         &mut store.events
     }
     fn field(&self, name: &str) -> String {
@@ -285,10 +286,11 @@ impl Kind for Event {
 impl Kind for Node {
     const RES: Res = Res::Nodes;
     const FIELDS: &'static [&'static str] = &["metadata.name", "spec.unschedulable"];
-    fn map(store: &Store) -> &BTreeMap<Key, Self> {
+    const KEEP_TYPED: bool = true;
+    fn map(store: &Store) -> &Objects<Self> {
         &store.nodes
     }
-    fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self> {
+    fn map_mut(store: &mut Store) -> &mut Objects<Self> {
         &mut store.nodes
     }
     fn field(&self, name: &str) -> String {

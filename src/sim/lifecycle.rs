@@ -61,6 +61,7 @@ pub fn ephemeral_added(store: &mut Store, key: &Key, timing: &Timing) {
 /// Builds the runtime for a newly created pod and schedules its first step.
 pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
     let Some(pod) = store.pods.get(key) else { return };
+    let request = scheduling::request_of(&pod);
     let spec = pod.spec.clone().unwrap_or_default();
     let ctr = container;
     let due = Instant::now() + timing.schedule;
@@ -73,6 +74,7 @@ pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
         pod_ip: None,
         start_time: None,
         restart_policy: spec.restart_policy.clone().unwrap_or_else(|| "Always".into()),
+        request,
         init: spec.init_containers.iter().flatten().map(ctr).collect(),
         main: spec.containers.iter().map(ctr).collect(),
         ephemeral: Vec::new(),
@@ -94,7 +96,7 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
     let host = rt.node.clone();
     let running: Vec<String> = rt.all().filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
     store.timers.insert((deadline, key.clone()));
-    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let Some(pod) = store.pods.get(key) else { return };
     for name in running {
         let path = field_path(&pod, &name);
         let note = Note::kubelet(host.as_ref(), "Killing", Some(path), format!("Stopping container {name}"));
@@ -220,12 +222,13 @@ fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool
 }
 
 fn schedule(store: &mut Store, key: &Key, now: Instant) {
-    let Some(pod) = store.pods.get(key).cloned() else { return };
+    let Some(pod) = store.pods.get(key) else { return };
     let spec = pod.spec.clone().unwrap_or_default();
     let (chosen, per_node) = match &spec.node_name {
         Some(n) => (store.nodes.get(&(String::new(), n.clone())), Vec::new()),
         None => {
-            let nodes: Vec<&Node> = store.nodes.values().collect();
+            let cows: Vec<std::borrow::Cow<'_, Node>> = store.nodes.each().collect();
+            let nodes: Vec<&Node> = cows.iter().map(|c| c.as_ref()).collect();
             // What bound pods use is summed (a pass over every pod) only for a pod that
             // asks for cpu or memory, so binding request-less pods stays cheap at
             // 150,000 pods; those are not held to the node's pod count.
@@ -241,10 +244,10 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
             let eligible: Vec<&Node> =
                 nodes.iter().zip(&per_node).filter(|(_, f)| f.is_empty()).map(|(n, _)| *n).collect();
             let pick = store.runtime.len() % eligible.len().max(1);
-            (eligible.get(pick).copied(), per_node)
+            (eligible.get(pick).map(|n| (*n).clone()), per_node)
         }
     };
-    let Some(node) = chosen.cloned() else {
+    let Some(node) = chosen else {
         if spec.node_name.is_some() {
             // Bound by name to a node that does not exist: no scheduler looks at it.
             if let Some(rt) = store.runtime.get_mut(key) {
@@ -328,7 +331,7 @@ fn finish_termination(store: &mut Store, key: &Key) {
     }
     refresh(store, key);
     store.runtime.remove(key);
-    let held = store.pods.get(key).and_then(|p| p.metadata.finalizers.as_ref()).is_some_and(|f| !f.is_empty());
+    let held = store.pods.get(key).and_then(|p| p.metadata.finalizers).is_some_and(|f| !f.is_empty());
     if !held {
         store.remove::<Pod>(key);
         store.finalize_namespace(&key.0);

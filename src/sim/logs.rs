@@ -110,7 +110,7 @@ pub async fn logs(shared: &Arc<Shared>, req: &Req, t: &Target) -> Response {
 
 async fn serve(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Response, ApiError> {
     let k = key(t);
-    let pod = shared.lock().pods.get(&k).cloned().ok_or_else(|| ApiError::not_found("pods", &k.1))?;
+    let pod = shared.lock().pods.get(&k).ok_or_else(|| ApiError::not_found("pods", &k.1))?;
     let num = |name: &str| -> Result<Option<i64>, ApiError> {
         req.q(name)
             .map(|v| v.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid {name}: {v}"))))

@@ -20,6 +20,7 @@ mod kubelet;
 pub mod lifecycle;
 mod logs;
 mod memory;
+mod objects;
 mod openapi;
 mod patch;
 mod pods;

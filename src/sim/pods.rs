@@ -145,7 +145,7 @@ impl Hooks for Pod {
     }
 
     fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {
-        let Some(pod) = store.pods.get(key).cloned() else {
+        let Some(pod) = store.pods.get(key) else {
             return Err(ApiError::not_found("pods", &key.1));
         };
         let spec = pod.spec.clone().unwrap_or_default();

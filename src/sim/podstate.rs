@@ -34,7 +34,7 @@ pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {
 
 /// Re-projects a pod's status from its runtime and stores it if it changed.
 pub(super) fn refresh(store: &mut Store, key: &Key) {
-    let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key).cloned()) else { return };
+    let (Some(mut rt), Some(mut pod)) = (store.runtime.remove(key), store.pods.get(key)) else { return };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let status = rt.status(pod.status.as_ref(), &pod_ref, now_secs());
     let node_changed = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();

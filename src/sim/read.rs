@@ -1,7 +1,6 @@
 //! GET of one object and LIST of a collection: namespace scoping, label and field
 //! selectors, `limit`/`continue` pagination, and Table or plain JSON by the Accept header.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -33,9 +32,9 @@ pub fn get_object<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> 
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
         let rv = obj.metadata().resource_version.clone().unwrap_or_default();
-        return Ok(typed_reply(TABLE_CONTENT_TYPE, &table::table(&[obj], include, &rv, None, true)));
+        return Ok(typed_reply(TABLE_CONTENT_TYPE, &table::table(&[&obj], include, &rv, None, true)));
     }
-    Ok(json_reply(200, obj, &[]))
+    Ok(json_reply(200, &obj, &[]))
 }
 
 /// Parsed selectors of a list or watch, with the 400s the API server gives for bad ones.
@@ -122,19 +121,19 @@ fn list_revision(req: &Req, start: &Option<(u64, Key)>, current: u64) -> ApiResu
     Ok(current)
 }
 
-/// The stored objects of kind `K` in `ns` (all with `None`), in key order; a namespace
-/// is a key range, so this costs what the namespace holds, not the whole kind.
-pub fn in_scope<'a, K: Kind>(store: &'a Store, ns: Option<&'a str>) -> Box<dyn Iterator<Item = (&'a Key, &'a K)> + 'a> {
+/// The keys of kind `K` in `ns` (all with `None`), in order; a namespace is a key
+/// range, so this costs what the namespace holds, not the whole kind.
+pub fn in_scope<'a, K: Kind>(store: &'a Store, ns: Option<&'a str>) -> Box<dyn Iterator<Item = &'a Key> + 'a> {
     let map = K::map(store);
     match ns {
-        None => Box::new(map.iter()),
-        Some(ns) => Box::new(map.range((ns.to_string(), String::new())..).take_while(move |(k, _)| k.0 == ns)),
+        None => Box::new(map.keys()),
+        Some(ns) => Box::new(map.keys_in(ns)),
     }
 }
 
 /// One list item: as stored now, or as it was at an earlier revision (its encoding then).
-enum Item<'a, K> {
-    Now(&'a K),
+enum Item {
+    Now,
     Then(Bytes),
 }
 
@@ -166,21 +165,19 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     let in_ns = |k: &&Key| ns.is_none_or(|n| k.0 == n);
     let gone_since: Vec<&Key> =
         then.range((lower, Bound::Unbounded)).map(|(k, _)| k).filter(|k| !now.contains_key(*k)).filter(in_ns).collect();
-    let mut keys = merge_sorted(now.range((lower, Bound::Unbounded)).map(|(k, _)| k), gone_since).take_while(in_ns);
-    let mut items: Vec<(&Key, Item<'_, K>)> = Vec::new();
+    let mut keys = merge_sorted(now.range_keys((lower, Bound::Unbounded)), gone_since).take_while(in_ns);
+    let mut items: Vec<(&Key, Item)> = Vec::new();
     let mut remaining = 0usize;
     for k in keys.by_ref() {
         let item = match then.get(k) {
             Some(None) => continue,
             Some(Some(v)) => Item::Then(v.clone()),
-            None => match now.get(k) {
-                Some(o) => Item::Now(o),
-                None => continue,
-            },
+            None if now.contains_key(k) => Item::Now,
+            None => continue,
         };
         if selective {
             let matched = match &item {
-                Item::Now(o) => sel.matches(*o),
+                Item::Now => now.selectable(k).is_some_and(|s| sel.matches_captured(&s)),
                 Item::Then(b) => serde_json::from_slice::<K>(b).is_ok_and(|o| sel.matches(&o)),
             };
             if !matched {
@@ -196,20 +193,22 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     // The API server counts what is left only when nothing is filtered; counting keys
     // is cheap next to encoding them.
     if remaining > 0 && !selective {
-        remaining += keys.filter(|k| !matches!(then.get(*k), Some(None))).count();
+        remaining += keys.by_ref().filter(|k| !matches!(then.get(*k), Some(None))).count();
     }
     let cont = (remaining > 0).then(|| items.last().map(|(k, _)| encode_continue(rv, k))).flatten();
     let rv_s = rv.to_string();
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
-        let typed: Vec<Cow<'_, K>> = items
+        let typed: Vec<K> = items
             .iter()
-            .filter_map(|(_, i)| match i {
-                Item::Now(o) => Some(Cow::Borrowed(*o)),
-                Item::Then(b) => serde_json::from_slice::<K>(b).ok().map(Cow::Owned),
+            .filter_map(|(k, i)| match i {
+                Item::Now => now.get(k),
+                Item::Then(b) => serde_json::from_slice::<K>(b).ok(),
             })
             .collect();
-        let objs: Vec<&K> = typed.iter().map(|o| o.as_ref()).collect();
+        drop((items, keys));
+        drop(store);
+        let objs: Vec<&K> = typed.iter().collect();
         let mut tbl = table::table(&objs, include, &rv_s, cont.as_deref(), true);
         if remaining > 0 && !selective {
             tbl["metadata"]["remainingItemCount"] = json!(remaining);
@@ -226,14 +225,13 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     let head = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta});
     let encoded: Vec<Bytes> = items
         .iter()
-        .map(|(k, i)| match i {
-            Item::Now(o) => store
-                .encoded::<K>(k)
-                .cloned()
-                .unwrap_or_else(|| Bytes::from(serde_json::to_vec(*o).unwrap_or_default())),
-            Item::Then(b) => b.clone(),
+        .filter_map(|(k, i)| match i {
+            Item::Now => now.encoded(k),
+            Item::Then(b) => Some(b.clone()),
         })
         .collect();
+    drop((items, keys));
+    drop(store);
     Ok(raw_json_reply(list_body(&head, &encoded)))
 }
 

@@ -16,8 +16,9 @@ use crate::common::duration::age;
 use crate::common::schema::field_doc;
 
 use super::kinds::{Kind, Res, meta_field};
+use super::objects::Objects;
 use super::status::{ApiError, ApiResult, Cause};
-use super::store::{Key, Store};
+use super::store::Store;
 use super::table::{Printable, age_column, name_column};
 use super::write::Hooks;
 
@@ -26,10 +27,10 @@ macro_rules! stored_kind {
         impl Kind for $ty {
             const RES: Res = $res;
             const FIELDS: &'static [&'static str] = &["metadata.name", "metadata.namespace" $(, $field)*];
-            fn map(store: &Store) -> &BTreeMap<Key, Self> {
+            fn map(store: &Store) -> &Objects<Self> {
                 &store.$map
             }
-            fn map_mut(store: &mut Store) -> &mut BTreeMap<Key, Self> {
+            fn map_mut(store: &mut Store) -> &mut Objects<Self> {
                 &mut store.$map
             }
             fn field(&self, name: &str) -> String {

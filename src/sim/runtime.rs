@@ -204,6 +204,8 @@ pub struct PodRuntime {
     pub pod_ip: Option<String>,
     pub start_time: Option<Timestamp>,
     pub restart_policy: String,
+    /// What the pod's containers request, for the scheduler's sums.
+    pub request: super::scheduling::Request,
     pub init: Vec<Ctr>,
     pub main: Vec<Ctr>,
     pub ephemeral: Vec<Ctr>,

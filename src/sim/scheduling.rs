@@ -111,12 +111,12 @@ pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<String> 
 pub fn usage(store: &Store) -> BTreeMap<String, (Request, usize)> {
     let mut out: BTreeMap<String, (Request, usize)> = BTreeMap::new();
     for (key, rt) in &store.runtime {
-        let (Some(node), Some(pod)) = (rt.node.as_ref(), store.pods.get(key)) else { continue };
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        let (Some(node), Some(pod)) = (rt.node.as_ref(), store.pods.selectable(key)) else { continue };
+        let phase = pod.fields.get("status.phase").map_or("", String::as_str);
         if phase == "Succeeded" || phase == "Failed" {
             continue;
         }
-        let r = request_of(pod);
+        let r = rt.request;
         let e = out.entry(node.clone()).or_default();
         e.0.milli_cpu += r.milli_cpu;
         e.0.memory += r.memory;

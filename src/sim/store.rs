@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use super::kinds::{Kind, Res};
+use super::objects::{Objects, Stored};
 use super::runtime::PodRuntime;
 use super::status::ApiError;
 
@@ -63,8 +64,8 @@ pub struct WatchEvent {
     pub namespace: String,
     pub name: String,
     pub object: Bytes,
-    pub now: Selectable,
-    pub prev: Option<Selectable>,
+    pub now: Arc<Selectable>,
+    pub prev: Option<Arc<Selectable>>,
     /// The object before a MODIFIED or DELETED change, so a list can be served as of an
     /// earlier revision (continue tokens, `resourceVersionMatch=Exact`): the previous
     /// revision's encoding, shared, not a copy.
@@ -83,14 +84,14 @@ fn first_revision() -> u64 {
 #[derive(Clone)]
 pub struct State {
     rv: u64,
-    pub pods: BTreeMap<Key, Pod>,
-    pub namespaces: BTreeMap<Key, Namespace>,
-    pub events: BTreeMap<Key, Event>,
-    pub nodes: BTreeMap<Key, Node>,
-    pub configmaps: BTreeMap<Key, ConfigMap>,
-    pub secrets: BTreeMap<Key, Secret>,
-    pub serviceaccounts: BTreeMap<Key, ServiceAccount>,
-    pub services: BTreeMap<Key, Service>,
+    pub pods: Objects<Pod>,
+    pub namespaces: Objects<Namespace>,
+    pub events: Objects<Event>,
+    pub nodes: Objects<Node>,
+    pub configmaps: Objects<ConfigMap>,
+    pub secrets: Objects<Secret>,
+    pub serviceaccounts: Objects<ServiceAccount>,
+    pub services: Objects<Service>,
     /// Kubelet-side state of each pod that the lifecycle engine drives.
     pub runtime: BTreeMap<Key, PodRuntime>,
     /// When the lifecycle engine must look at a pod again.
@@ -99,9 +100,6 @@ pub struct State {
     pub event_index: std::collections::HashMap<String, Key>,
     /// Pod IPs handed out so far.
     pub ips_assigned: u64,
-    /// The JSON encoding of every stored object at its current revision, what lists and
-    /// watches send without serializing again.
-    encoded: std::collections::HashMap<(Res, Key), Bytes>,
     /// While set, changes are neither encoded nor recorded (a bulk start-up fill; see
     /// `Store::quietly`).
     quiet: bool,
@@ -154,19 +152,18 @@ impl Store {
         Self {
             state: State {
                 rv: first_revision(),
-                pods: BTreeMap::new(),
-                namespaces: BTreeMap::new(),
-                events: BTreeMap::new(),
-                nodes: BTreeMap::new(),
-                configmaps: BTreeMap::new(),
-                secrets: BTreeMap::new(),
-                serviceaccounts: BTreeMap::new(),
-                services: BTreeMap::new(),
+                pods: Objects::default(),
+                namespaces: Objects::default(),
+                events: Objects::default(),
+                nodes: Objects::default(),
+                configmaps: Objects::default(),
+                secrets: Objects::default(),
+                serviceaccounts: Objects::default(),
+                services: Objects::default(),
                 runtime: BTreeMap::new(),
                 timers: BTreeSet::new(),
                 event_index: std::collections::HashMap::new(),
                 ips_assigned: 0,
-                encoded: std::collections::HashMap::new(),
                 quiet: false,
             },
             history: VecDeque::new(),
@@ -186,7 +183,8 @@ impl Store {
         self.rv
     }
 
-    pub fn get<K: Kind>(&self, key: &Key) -> Option<&K> {
+    /// The object of kind `K` at `key`, decoded.
+    pub fn get<K: Kind>(&self, key: &Key) -> Option<K> {
         K::map(self).get(key)
     }
 
@@ -194,9 +192,7 @@ impl Store {
     pub fn create<K: Kind>(&mut self, mut obj: K) -> K {
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
-        let key = key_of(&obj);
-        K::map_mut(self).insert(key.clone(), obj.clone());
-        self.record_with(rv, Change::Added, key, &obj, None);
+        self.put(rv, Change::Added, key_of(&obj), &obj);
         obj
     }
 
@@ -213,24 +209,22 @@ impl Store {
     pub fn update<K: Kind>(&mut self, mut obj: K) -> K {
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
-        let key = key_of(&obj);
-        let prev = K::map_mut(self).insert(key.clone(), obj.clone());
-        self.record_with(rv, Change::Modified, key, &obj, prev.as_ref().map(Selectable::of));
+        self.put(rv, Change::Modified, key_of(&obj), &obj);
         obj
     }
 
     /// Removes an object and announces DELETED with its final state.
     pub fn remove<K: Kind>(&mut self, key: &Key) -> Option<K> {
-        let mut obj = K::map_mut(self).remove(key)?;
+        let mut obj = K::map(self).get(key)?;
         let rv = self.bump();
         obj.metadata_mut().resource_version = Some(rv.to_string());
-        self.record_with(rv, Change::Deleted, key.clone(), &obj, None);
+        self.put(rv, Change::Deleted, key.clone(), &obj);
         Some(obj)
     }
 
     /// The JSON encoding of the stored object of kind `K` at `key`.
-    pub fn encoded<K: Kind>(&self, key: &Key) -> Option<&Bytes> {
-        self.state.encoded.get(&(K::RES, key.clone()))
+    pub fn encoded<K: Kind>(&self, key: &Key) -> Option<Bytes> {
+        K::map(self).encoded(key)
     }
 
     /// Runs a bulk fill without encoding or recording each step, then encodes every
@@ -240,15 +234,15 @@ impl Store {
         self.state.quiet = true;
         let out = fill(self);
         self.state.quiet = false;
-        self.state.encoded.clear();
-        self.encode_all::<Pod>();
-        self.encode_all::<Namespace>();
-        self.encode_all::<Event>();
-        self.encode_all::<Node>();
-        self.encode_all::<ConfigMap>();
-        self.encode_all::<Secret>();
-        self.encode_all::<ServiceAccount>();
-        self.encode_all::<Service>();
+        let s = &mut self.state;
+        s.pods.settle();
+        s.namespaces.settle();
+        s.events.settle();
+        s.nodes.settle();
+        s.configmaps.settle();
+        s.secrets.settle();
+        s.serviceaccounts.settle();
+        s.services.settle();
         self.history.clear();
         self.compacted = self.state.rv;
         out
@@ -259,31 +253,35 @@ impl Store {
         self.state.quiet
     }
 
-    fn encode_all<K: Kind>(&mut self) {
-        let encoded: Vec<((Res, Key), Bytes)> =
-            K::map(self).iter().map(|(k, o)| ((K::RES, k.clone()), encode(o))).collect();
-        self.state.encoded.extend(encoded);
-    }
-
-    fn record_with<K: Kind>(&mut self, rv: u64, change: Change, key: Key, obj: &K, prev: Option<Selectable>) {
+    /// Stores the change and records it for watchers; the revision it replaces becomes
+    /// the event's `before` (shared, not copied).
+    fn put<K: Kind>(&mut self, rv: u64, change: Change, key: Key, obj: &K) {
         if self.state.quiet {
+            match change {
+                Change::Deleted => drop(K::map_mut(self).take(&key)),
+                _ => K::map_mut(self).put_typed(key, obj.clone()),
+            }
             return;
         }
-        let object = encode(obj);
-        let slot = (K::RES, key);
-        let before = match change {
-            Change::Deleted => self.state.encoded.remove(&slot),
-            _ => self.state.encoded.insert(slot.clone(), object.clone()),
+        let stored = Stored::of(obj);
+        let replaced = match change {
+            Change::Deleted => K::map_mut(self).take(&key),
+            _ => K::map_mut(self).put(key.clone(), stored.clone(), obj),
         };
-        let (namespace, name) = slot.1;
+        let (prev, before) = match (change, replaced) {
+            (Change::Added, _) | (_, None) => (None, None),
+            (Change::Modified, Some(r)) => (Some(r.sel), Some(r.bytes)),
+            (Change::Deleted, Some(r)) => (None, Some(r.bytes)),
+        };
+        let (namespace, name) = key;
         let ev = Arc::new(WatchEvent {
             rv,
             res: K::RES,
             change,
             namespace,
             name,
-            object,
-            now: Selectable::of(obj),
+            object: stored.bytes,
+            now: stored.sel,
             prev,
             before,
         });
@@ -340,8 +338,7 @@ impl Store {
     pub fn finalize_namespace(&mut self, ns: &str) {
         let key = (String::new(), ns.to_string());
         let terminating = self.namespaces.get(&key).is_some_and(|n| n.metadata.deletion_timestamp.is_some());
-        let first_pod = self.pods.range((ns.to_string(), String::new())..).next();
-        if !terminating || first_pod.is_some_and(|(k, _)| k.0 == ns) {
+        if !terminating || self.pods.keys_in(ns).next().is_some() {
             return;
         }
         self.remove_all_in::<Event>(ns);
@@ -353,11 +350,7 @@ impl Store {
     }
 
     fn remove_all_in<K: Kind>(&mut self, ns: &str) {
-        let keys: Vec<Key> = K::map(self)
-            .range((ns.to_string(), String::new())..)
-            .take_while(|(k, _)| k.0 == ns)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let keys: Vec<Key> = K::map(self).keys_in(ns).cloned().collect();
         for k in keys {
             self.remove::<K>(&k);
         }
@@ -375,11 +368,6 @@ impl Store {
             Some(_) => Ok(()),
         }
     }
-}
-
-/// An object's JSON encoding (objects of these types always serialize).
-fn encode<K: Kind>(obj: &K) -> Bytes {
-    Bytes::from(serde_json::to_vec(obj).unwrap_or_default())
 }
 
 /// The store key of an object.

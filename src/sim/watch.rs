@@ -90,9 +90,10 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         let store = shared.lock();
         match from {
             None => {
+                let objects = K::map(&store);
                 let current: Vec<(Change, Bytes)> = super::read::in_scope::<K>(&store, spec.namespace.as_deref())
-                    .filter(|(_, o)| spec.sel.matches(*o))
-                    .filter_map(|(k, _)| store.encoded::<K>(k).cloned())
+                    .filter(|k| objects.selectable(k).is_some_and(|s| spec.sel.matches_captured(&s)))
+                    .filter_map(|k| objects.encoded(k))
                     .map(|v| (Change::Added, v))
                     .collect();
                 (current, store.subscribe(), store.revision())

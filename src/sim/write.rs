@@ -226,7 +226,7 @@ fn store_update<K: Hooks>(
     }
     let mut store = shared.lock();
     let k = key(t);
-    let old = store.get::<K>(&k).cloned().ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
+    let old = store.get::<K>(&k).ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, &name))?;
     let sent_rv = new.metadata().resource_version.clone().filter(|r| !r.is_empty());
     if check_rv && sent_rv.is_some() && sent_rv != old.metadata().resource_version {
         return Err(ApiError::conflict(K::URL_PATH_SEGMENT, &name));
@@ -262,7 +262,7 @@ pub fn patch_object<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Ap
     let ct = req.content_type().split(';').next().unwrap_or("").trim().to_string();
     let mode = req.field_validation()?;
     let name = t.name.clone().unwrap_or_default();
-    let current = shared.lock().get::<K>(&key(t)).cloned();
+    let current = shared.lock().get::<K>(&key(t));
     if ct == "application/apply-patch+yaml" {
         return apply::<K>(shared, req, t, current, mode);
     }
@@ -377,10 +377,10 @@ pub fn delete_collection<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) 
     let opts = delete_opts(req)?;
     let sel = Selectors::from_req::<K>(req)?;
     let mut store = shared.lock();
-    let keys: Vec<Key> = K::map(&store)
-        .iter()
-        .filter(|(k, o)| t.namespace.as_ref().is_none_or(|n| *n == k.0) && sel.matches(*o))
-        .map(|(k, _)| k.clone())
+    let objects = K::map(&store);
+    let keys: Vec<Key> = super::read::in_scope::<K>(&store, t.namespace.as_deref())
+        .filter(|k| objects.selectable(k).is_some_and(|s| sel.matches_captured(&s)))
+        .cloned()
         .collect();
     let mut items = Vec::new();
     for k in keys {

@@ -257,7 +257,7 @@ fn replay(ctr: &Arc<Container>, fs: &Arc<Mutex<Fs>>, ops: Vec<Vec<String>>) {
 /// The container a stream request names (the first one when it names none), its userland
 /// facts, its instance's filesystem, and the pod's servers.
 pub fn open(store: &mut Store, key: &Key, name: Option<&str>, tty: bool, ca_pem: &str) -> Result<Opened, Refusal> {
-    let pod = store.pods.get(key).cloned().ok_or(Refusal::NoPod)?;
+    let pod = store.pods.get(key).ok_or(Refusal::NoPod)?;
     let all = specs(&pod);
     let wanted = match name {
         Some(n) if !n.is_empty() => n.to_string(),

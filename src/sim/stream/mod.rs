@@ -271,8 +271,8 @@ async fn attach_shell(t: Target, streams: Streams, ends: Ends) -> Ending {
         store
             .pods
             .get(&t.key)
-            .and_then(|p| p.spec.as_ref())
-            .and_then(|s| s.containers.iter().find(|c| c.name == t.ctr.name))
+            .and_then(|p| p.spec)
+            .and_then(|s| s.containers.into_iter().find(|c| c.name == t.ctr.name))
             .and_then(|c| c.stdin_once)
             .unwrap_or(false)
     };

@@ -1,0 +1,216 @@
+//! The store's objects of one kind, each held as its JSON encoding (what lists and
+//! watches send as is) beside what selectors read; decoded only when the engine or a
+//! write needs the typed object. A typed k8s-openapi Pod costs ~14 KB of heap (a
+//! `Volume` alone is kilobytes of inline optional sources); its encoding is ~2.5 KB.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::ops::RangeBounds;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::kinds::Kind;
+use super::store::{Key, Selectable};
+
+/// One stored revision: the encoding and its selectable fields, shared with the watch
+/// history and every list that sends it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub bytes: Bytes,
+    pub sel: Arc<Selectable>,
+}
+
+impl Stored {
+    pub fn of<K: Kind>(obj: &K) -> Self {
+        Self { bytes: encode(obj), sel: Arc::new(Selectable::of(obj)) }
+    }
+}
+
+/// An object's JSON encoding, allocated to its exact length (objects of these types
+/// always serialize).
+pub fn encode<K: Kind>(obj: &K) -> Bytes {
+    Bytes::from(serde_json::to_vec(obj).unwrap_or_default().into_boxed_slice())
+}
+
+#[derive(Debug, Clone)]
+enum Slot<K> {
+    Encoded(Stored),
+    /// Written during a quiet bulk fill, encoded once when it ends (see `Store::quietly`).
+    Typed(Box<K>),
+    /// Kinds the engine reads on every scheduling pass (`Kind::KEEP_TYPED`: nodes) keep
+    /// the typed object too: 5,000 nodes decoded per pending pod would be 50 ms.
+    Both(Stored, Box<K>),
+}
+
+/// Objects of kind `K` by `(namespace, name)`, in key order.
+#[derive(Debug, Clone)]
+pub struct Objects<K> {
+    map: BTreeMap<Key, Slot<K>>,
+}
+
+impl<K> Default for Objects<K> {
+    fn default() -> Self {
+        Self { map: BTreeMap::new() }
+    }
+}
+
+impl<K: Kind> Objects<K> {
+    /// The object at `key`, decoded.
+    pub fn get(&self, key: &Key) -> Option<K> {
+        match self.map.get(key)? {
+            Slot::Encoded(s) => serde_json::from_slice(&s.bytes).ok(),
+            Slot::Typed(o) | Slot::Both(_, o) => Some(o.as_ref().clone()),
+        }
+    }
+
+    /// Every object in key order, borrowed where the typed object is kept.
+    pub fn each(&self) -> impl Iterator<Item = Cow<'_, K>> + '_ {
+        self.map.values().filter_map(|slot| match slot {
+            Slot::Encoded(s) => serde_json::from_slice(&s.bytes).ok().map(Cow::Owned),
+            Slot::Typed(o) | Slot::Both(_, o) => Some(Cow::Borrowed(o.as_ref())),
+        })
+    }
+
+    /// The object's encoding as stored.
+    pub fn encoded(&self, key: &Key) -> Option<Bytes> {
+        match self.map.get(key)? {
+            Slot::Encoded(s) | Slot::Both(s, _) => Some(s.bytes.clone()),
+            Slot::Typed(o) => Some(encode(o.as_ref())),
+        }
+    }
+
+    /// What selectors read of the object at `key`.
+    pub fn selectable(&self, key: &Key) -> Option<Cow<'_, Selectable>> {
+        match self.map.get(key)? {
+            Slot::Encoded(s) | Slot::Both(s, _) => Some(Cow::Borrowed(s.sel.as_ref())),
+            Slot::Typed(o) => Some(Cow::Owned(Selectable::of(o.as_ref()))),
+        }
+    }
+
+    pub fn contains_key(&self, key: &Key) -> bool {
+        self.map.contains_key(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.map.keys()
+    }
+
+    /// Keys in a range, in order.
+    pub fn range_keys<R: RangeBounds<Key>>(&self, range: R) -> impl Iterator<Item = &Key> {
+        self.map.range(range).map(|(k, _)| k)
+    }
+
+    /// The keys of one namespace, in order: a key range, so the cost is the namespace's.
+    pub fn keys_in<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a Key> + 'a {
+        self.map.range((ns.to_string(), String::new())..).map(|(k, _)| k).take_while(move |k| k.0 == ns)
+    }
+
+    /// Every object, decoded, in key order.
+    pub fn values(&self) -> impl Iterator<Item = K> + '_ {
+        self.map.keys().filter_map(|k| self.get(k))
+    }
+
+    /// Stores an encoded revision of `obj`; returns the one it replaces.
+    pub(super) fn put(&mut self, key: Key, stored: Stored, obj: &K) -> Option<Stored> {
+        let slot = if K::KEEP_TYPED { Slot::Both(stored, Box::new(obj.clone())) } else { Slot::Encoded(stored) };
+        self.map.insert(key, slot).map(Self::encoded_slot)
+    }
+
+    /// Stores a typed object without encoding it (quiet fills only).
+    pub(super) fn put_typed(&mut self, key: Key, obj: K) {
+        self.map.insert(key, Slot::Typed(Box::new(obj)));
+    }
+
+    /// Takes the object out; returns its last stored revision.
+    pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
+        self.map.remove(key).map(Self::encoded_slot)
+    }
+
+    /// Encodes what a quiet fill left typed.
+    pub(super) fn settle(&mut self) {
+        for slot in self.map.values_mut() {
+            if let Slot::Typed(o) = slot {
+                let stored = Stored::of(o.as_ref());
+                *slot = if K::KEEP_TYPED { Slot::Both(stored, o.clone()) } else { Slot::Encoded(stored) };
+            }
+        }
+    }
+
+    fn encoded_slot(slot: Slot<K>) -> Stored {
+        match slot {
+            Slot::Encoded(s) | Slot::Both(s, _) => s,
+            Slot::Typed(o) => Stored::of(o.as_ref()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Pod;
+
+    fn pod(name: &str, phase: &str) -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "namespace": "ns", "labels": {"app": "web"}},
+            "status": {"phase": phase},
+        }))
+        .expect("pod")
+    }
+
+    #[test]
+    fn typed_and_encoded_slots_read_the_same() {
+        let key = ("ns".to_string(), "a".to_string());
+        let mut typed = Objects::<Pod>::default();
+        typed.put_typed(key.clone(), pod("a", "Running"));
+        let mut encoded = Objects::<Pod>::default();
+        assert!(encoded.put(key.clone(), Stored::of(&pod("a", "Running")), &pod("a", "Running")).is_none());
+        assert_eq!(typed.get(&key), encoded.get(&key));
+        assert_eq!(typed.encoded(&key), encoded.encoded(&key));
+        assert_eq!(
+            typed.selectable(&key).map(|s| s.labels.clone()),
+            encoded.selectable(&key).map(|s| s.labels.clone())
+        );
+        assert_eq!(
+            typed.selectable(&key).map(|s| s.fields.clone()),
+            encoded.selectable(&key).map(|s| s.fields.clone())
+        );
+        typed.settle();
+        assert_eq!(typed.get(&key), encoded.get(&key));
+        assert!(matches!(typed.map.get(&key), Some(Slot::Encoded(_))));
+    }
+
+    #[test]
+    fn put_returns_the_replaced_revision_and_take_the_last() {
+        let key = ("ns".to_string(), "a".to_string());
+        let mut objs = Objects::<Pod>::default();
+        objs.put(key.clone(), Stored::of(&pod("a", "Pending")), &pod("a", "Pending"));
+        let before = objs.put(key.clone(), Stored::of(&pod("a", "Running")), &pod("a", "Running")).expect("replaced");
+        assert_eq!(serde_json::from_slice::<Pod>(&before.bytes).expect("pod"), pod("a", "Pending"));
+        assert_eq!(before.sel.fields.get("status.phase").map(String::as_str), Some("Pending"));
+        let last = objs.take(&key).expect("taken");
+        assert_eq!(serde_json::from_slice::<Pod>(&last.bytes).expect("pod"), pod("a", "Running"));
+        assert!(objs.is_empty() && objs.get(&key).is_none());
+    }
+
+    #[test]
+    fn namespace_keys_are_a_range() {
+        let mut objs = Objects::<Pod>::default();
+        for (ns, n) in [("a", "x"), ("b", "y"), ("b", "z"), ("bb", "w"), ("c", "v")] {
+            objs.put((ns.into(), n.into()), Stored::of(&pod(n, "Running")), &pod(n, "Running"));
+        }
+        let b: Vec<&str> = objs.keys_in("b").map(|k| k.1.as_str()).collect();
+        assert_eq!(b, ["y", "z"]);
+        assert_eq!(objs.keys_in("nope").count(), 0);
+        assert_eq!(objs.len(), 5);
+        assert!(objs.encoded(&("a".into(), "x".into())).is_some_and(|b| b.len() == b.as_ref().len()));
+    }
+}
