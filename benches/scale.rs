@@ -159,7 +159,7 @@ fn shell_figures(sim: &SimProc, size: &Size) -> Result<ShellFigures, String> {
     let prefix = format!("pod-{}", &digits[..keep.max(1)]);
     let line = if size.all_namespaces { format!("get pods -A {prefix}") } else { format!("describe pod {prefix}") };
     let pane = Pane::shell(&sim.kubeconfig)?;
-    let shown = pane.wait(Duration::from_secs(30), |s| s.contains(" ❯ "))?;
+    let shown = pane.wait(Duration::from_secs(30), |s| s.contains("❯"))?;
     let mut hinted = false;
     pane.typed(&line);
     let done = loop {

@@ -13,7 +13,7 @@ use crate::common::selector::{FieldSelector, LabelSelector};
 
 use super::kinds::Kind;
 use super::request::Target;
-use super::request::{Req, json_reply, raw_json_reply, typed_reply};
+use super::request::{Req, json_reply, raw_reply};
 use super::shared::Shared;
 use super::status::{ApiError, ApiResult};
 use super::store::{Key, Store};
@@ -32,7 +32,8 @@ pub fn get_object<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> 
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
         let rv = obj.metadata().resource_version.clone().unwrap_or_default();
-        return Ok(typed_reply(TABLE_CONTENT_TYPE, &table::table(&[&obj], include, &rv, None, true)));
+        let bytes = store.encoded::<K>(&key(t)).unwrap_or_default();
+        return Ok(raw_reply(TABLE_CONTENT_TYPE, table::table::<K>(&[&bytes], include, &rv, None, None, true)));
     }
     Ok(json_reply(200, &obj, &[]))
 }
@@ -197,32 +198,6 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     }
     let cont = (remaining > 0).then(|| items.last().map(|(k, _)| encode_continue(rv, k))).flatten();
     let rv_s = rv.to_string();
-    if table::wants_table(req.accept()) {
-        let include = Include::parse(req.q("includeObject"))?;
-        let typed: Vec<K> = items
-            .iter()
-            .filter_map(|(k, i)| match i {
-                Item::Now => now.get(k),
-                Item::Then(b) => serde_json::from_slice::<K>(b).ok(),
-            })
-            .collect();
-        drop((items, keys));
-        drop(store);
-        let objs: Vec<&K> = typed.iter().collect();
-        let mut tbl = table::table(&objs, include, &rv_s, cont.as_deref(), true);
-        if remaining > 0 && !selective {
-            tbl["metadata"]["remainingItemCount"] = json!(remaining);
-        }
-        return Ok(typed_reply(TABLE_CONTENT_TYPE, &tbl));
-    }
-    let mut meta = json!({"resourceVersion": rv_s});
-    if let Some(c) = &cont {
-        meta["continue"] = json!(c);
-        if !selective {
-            meta["remainingItemCount"] = json!(remaining);
-        }
-    }
-    let head = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta});
     let encoded: Vec<Bytes> = items
         .iter()
         .filter_map(|(k, i)| match i {
@@ -232,7 +207,24 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         .collect();
     drop((items, keys));
     drop(store);
-    Ok(raw_json_reply(list_body(&head, &encoded)))
+    if table::wants_table(req.accept()) {
+        let include = Include::parse(req.q("includeObject"))?;
+        let rows: Vec<&[u8]> = encoded.iter().map(|b| b.as_ref()).collect();
+        let left = (remaining > 0 && !selective).then_some(remaining);
+        return Ok(raw_reply(
+            TABLE_CONTENT_TYPE,
+            table::table::<K>(&rows, include, &rv_s, cont.as_deref(), left, true),
+        ));
+    }
+    let mut meta = json!({"resourceVersion": rv_s});
+    if let Some(c) = &cont {
+        meta["continue"] = json!(c);
+        if !selective {
+            meta["remainingItemCount"] = json!(remaining);
+        }
+    }
+    let head = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta});
+    Ok(raw_reply("application/json", list_body(&head, &encoded)))
 }
 
 /// `{"kind":...,"metadata":{...},"items":[...]}` with the items' stored encodings spliced

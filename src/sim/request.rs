@@ -141,10 +141,10 @@ pub fn json_reply(code: u16, body: &impl Serialize, warnings: &[String]) -> Resp
     resp
 }
 
-/// A 200 JSON response whose body is already encoded.
-pub fn raw_json_reply(body: Vec<u8>) -> Response {
+/// A 200 response whose body is already encoded.
+pub fn raw_reply(content_type: &'static str, body: Vec<u8>) -> Response {
     let mut resp = Response::new(Body::from(body));
-    resp.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
     resp
 }
 

@@ -53,13 +53,16 @@ impl Spec {
 /// One event line. A plain watch splices the object's stored encoding into the line, so
 /// a hundred watchers cost a hundred copies, not a hundred serializations.
 fn encode<K: Printable>(spec: &Spec, change: Change, object: &Bytes, first: &mut bool) -> Option<Bytes> {
-    if spec.as_table {
+    let table;
+    let object: &[u8] = if spec.as_table {
         let typed: K = serde_json::from_slice(object).ok()?;
         let rv = typed.metadata().resource_version.clone().unwrap_or_default();
-        let t = table::table(&[&typed], spec.include, &rv, None, *first);
+        table = table::table::<K>(&[object], spec.include, &rv, None, None, *first);
         *first = false;
-        return Some(Bytes::from(format!("{}\n", json!({"type": change.wire(), "object": t}))));
-    }
+        &table
+    } else {
+        object
+    };
     let mut line = Vec::with_capacity(object.len() + 32);
     line.extend_from_slice(b"{\"type\":\"");
     line.extend_from_slice(change.wire().as_bytes());
