@@ -9,6 +9,7 @@
 //! them by `scheduling`'s filters and starting containers once `configrefs` is satisfied.
 
 mod access;
+mod chunked;
 mod configrefs;
 mod defaults;
 mod discovery;
@@ -199,7 +200,6 @@ fn fill_namespaces(n: usize) -> Vec<String> {
 /// real lifecycle to Running at once. It runs quietly (see `Store::quietly`): no history
 /// and no events, as a cluster whose pods have run for more than an hour.
 fn prefill(store: &mut Store, n: usize, namespaces: &[String], timing: &Timing) {
-    let base = tokio::time::Instant::now();
     let nodes = store.nodes.len().max(1);
     let width = n.to_string().len().max(5);
     store.quietly(|store| {
@@ -232,11 +232,20 @@ fn prefill(store: &mut Store, n: usize, namespaces: &[String], timing: &Timing) 
             }
             let key = (ns.clone(), name);
             store.create_fresh(pod);
+            // Each pod's steps are timed from its own admission: a long fill must not
+            // leave its last pods behind their timers.
+            let base = tokio::time::Instant::now();
             lifecycle::admit(store, &key, timing);
             for step in 1..=8u64 {
                 lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
             }
+            store.settle::<Pod>(&key);
         }
+        // The steps leave timers behind for pods with nothing left to do; the engine
+        // would wake 150,000 times to find that out.
+        let state: &mut store::State = store;
+        let (timers, runtime) = (&mut state.timers, &state.runtime);
+        timers.retain(|(_, k)| runtime.get(k).is_none_or(|rt| !rt.idle()));
     });
 }
 

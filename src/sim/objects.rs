@@ -64,6 +64,14 @@ impl<K: Kind> Objects<K> {
         }
     }
 
+    /// The typed object, where the store keeps it (quiet fills, `KEEP_TYPED` kinds).
+    pub fn typed(&self, key: &Key) -> Option<&K> {
+        match self.map.get(key)? {
+            Slot::Encoded(_) => None,
+            Slot::Typed(o) | Slot::Both(_, o) => Some(o.as_ref()),
+        }
+    }
+
     /// Every object in key order, borrowed where the typed object is kept.
     pub fn each(&self) -> impl Iterator<Item = Cow<'_, K>> + '_ {
         self.map.values().filter_map(|slot| match slot {
@@ -133,6 +141,16 @@ impl<K: Kind> Objects<K> {
     /// Takes the object out; returns its last stored revision.
     pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
         self.map.remove(key).map(Self::encoded_slot)
+    }
+
+    /// Encodes one object a quiet fill left typed.
+    pub(super) fn settle_one(&mut self, key: &Key) {
+        if let Some(slot) = self.map.get_mut(key)
+            && let Slot::Typed(o) = slot
+        {
+            let stored = Stored::of(o.as_ref());
+            *slot = if K::KEEP_TYPED { Slot::Both(stored, o.clone()) } else { Slot::Encoded(stored) };
+        }
     }
 
     /// Encodes what a quiet fill left typed.

@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use axum::response::Response;
 use bytes::Bytes;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::selector::{FieldSelector, LabelSelector};
 
+use super::chunked;
 use super::kinds::Kind;
 use super::request::Target;
-use super::request::{Req, json_reply, raw_reply};
+use super::request::{Req, json_reply, raw_reply, streamed_reply};
 use super::shared::Shared;
 use super::status::{ApiError, ApiResult};
 use super::store::{Key, Store};
@@ -33,7 +34,7 @@ pub fn get_object<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> 
         let include = Include::parse(req.q("includeObject"))?;
         let rv = obj.metadata().resource_version.clone().unwrap_or_default();
         let bytes = store.encoded::<K>(&key(t)).unwrap_or_default();
-        return Ok(raw_reply(TABLE_CONTENT_TYPE, table::table::<K>(&[&bytes], include, &rv, None, None, true)));
+        return Ok(raw_reply(TABLE_CONTENT_TYPE, table::single::<K>(&bytes, include, &rv, true)));
     }
     Ok(json_reply(200, &obj, &[]))
 }
@@ -209,12 +210,11 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     drop(store);
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
-        let rows: Vec<&[u8]> = encoded.iter().map(|b| b.as_ref()).collect();
         let left = (remaining > 0 && !selective).then_some(remaining);
-        return Ok(raw_reply(
-            TABLE_CONTENT_TYPE,
-            table::table::<K>(&rows, include, &rv_s, cont.as_deref(), left, true),
-        ));
+        let head = table::head::<K>(&rv_s, cont.as_deref(), left, true);
+        let now = k8s_openapi::jiff::Timestamp::now();
+        let body = chunked::body(head, encoded, b"]}", move |out, item| table::write_row::<K>(out, item, include, now));
+        return Ok(streamed_reply(TABLE_CONTENT_TYPE, body));
     }
     let mut meta = json!({"resourceVersion": rv_s});
     if let Some(c) = &cont {
@@ -224,25 +224,14 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         }
     }
     let head = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta});
-    Ok(raw_reply("application/json", list_body(&head, &encoded)))
-}
-
-/// `{"kind":...,"metadata":{...},"items":[...]}` with the items' stored encodings spliced
-/// in: a list of 10,000 pods is a copy of their bytes, not 10,000 serializations.
-fn list_body(head: &Value, items: &[Bytes]) -> Vec<u8> {
-    let mut body = serde_json::to_vec(head).unwrap_or_default();
-    body.pop(); // the head's closing brace
-    let size: usize = items.iter().map(|b| b.len() + 1).sum();
-    body.reserve(size + 16);
-    body.extend_from_slice(b",\"items\":[");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(item);
-    }
-    body.extend_from_slice(b"]}");
-    body
+    let mut head = serde_json::to_vec(&head).unwrap_or_default();
+    head.pop(); // the head's closing brace
+    head.extend_from_slice(b",\"items\":[");
+    let body = chunked::body(head, encoded, b"]}", |out, item| {
+        out.extend_from_slice(item);
+        true
+    });
+    Ok(streamed_reply("application/json", body))
 }
 
 /// Two ascending key sequences as one.

@@ -148,6 +148,13 @@ pub fn raw_reply(content_type: &'static str, body: Vec<u8>) -> Response {
     resp
 }
 
+/// A 200 response whose body is a stream (large lists).
+pub fn streamed_reply(content_type: &'static str, body: Body) -> Response {
+    let mut resp = Response::new(body);
+    resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+    resp
+}
+
 /// A JSON response with an explicit content type (Tables, aggregated discovery).
 pub fn typed_reply(content_type: &'static str, body: &Value) -> Response {
     let mut resp = json_reply(200, body, &[]);

@@ -216,6 +216,11 @@ pub struct PodRuntime {
 }
 
 impl PodRuntime {
+    /// Nothing is due for this pod: no pod step, container step or probe pending.
+    pub fn idle(&self) -> bool {
+        self.due.is_none() && self.all().all(|c| c.next.is_none() && c.probes.next_due().is_none())
+    }
+
     pub fn initialized(&self) -> bool {
         self.init.iter().all(Ctr::init_passed)
     }

@@ -213,6 +213,19 @@ impl Store {
         obj
     }
 
+    /// `update` for a caller that does not need the object back: a quiet fill keeps it
+    /// without a copy.
+    pub fn replace<K: Kind>(&mut self, mut obj: K) {
+        let rv = self.bump();
+        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let key = key_of(&obj);
+        if self.state.quiet {
+            K::map_mut(self).put_typed(key, obj);
+            return;
+        }
+        self.put(rv, Change::Modified, key, &obj);
+    }
+
     /// Removes an object and announces DELETED with its final state.
     pub fn remove<K: Kind>(&mut self, key: &Key) -> Option<K> {
         let mut obj = K::map(self).get(key)?;
@@ -246,6 +259,12 @@ impl Store {
         self.history.clear();
         self.compacted = self.state.rv;
         out
+    }
+
+    /// Encodes one object of a quiet fill as soon as the fill is done with it, so the
+    /// typed objects (~14 KB a pod) never pile up and fragment the heap.
+    pub fn settle<K: Kind>(&mut self, key: &Key) {
+        K::map_mut(self).settle_one(key);
     }
 
     /// Whether changes are being made quietly (a bulk fill: no events are recorded).

@@ -74,9 +74,109 @@ fn s(v: Option<&String>) -> String {
 /// (volumes, containers' settings) or the metadata's managed fields: a row of a
 /// 500-pod page then costs a few microseconds.
 mod print_pod {
-    use k8s_openapi::api::core::v1::{Container, Pod, PodReadinessGate, PodSpec, PodStatus};
+    use k8s_openapi::api::core::v1::{
+        Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting,
+        ContainerStatus, Pod, PodCondition, PodIP, PodReadinessGate, PodSpec, PodStatus,
+    };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
     use serde::Deserialize;
+    use serde::de::IgnoredAny;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Status {
+        phase: Option<String>,
+        reason: Option<String>,
+        conditions: Option<Vec<Cond>>,
+        container_statuses: Option<Vec<CtrStatus>>,
+        init_container_statuses: Option<Vec<CtrStatus>>,
+        #[serde(rename = "podIPs")]
+        pod_ips: Option<Vec<PodIP>>,
+        nominated_node_name: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    struct Cond {
+        #[serde(rename = "type")]
+        type_: String,
+        status: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct CtrStatus {
+        name: String,
+        #[serde(default)]
+        ready: bool,
+        #[serde(default)]
+        restart_count: i32,
+        started: Option<bool>,
+        state: Option<State>,
+        last_state: Option<State>,
+    }
+
+    #[derive(Deserialize)]
+    struct State {
+        waiting: Option<Waiting>,
+        running: Option<IgnoredAny>,
+        terminated: Option<Terminated>,
+    }
+
+    #[derive(Deserialize)]
+    struct Waiting {
+        reason: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Terminated {
+        reason: Option<String>,
+        #[serde(default)]
+        exit_code: i32,
+        signal: Option<i32>,
+        finished_at: Option<Time>,
+    }
+
+    fn state(s: State) -> ContainerState {
+        ContainerState {
+            waiting: s.waiting.map(|w| ContainerStateWaiting { reason: w.reason, message: None }),
+            running: s.running.map(|_| ContainerStateRunning::default()),
+            terminated: s.terminated.map(|t| ContainerStateTerminated {
+                reason: t.reason,
+                exit_code: t.exit_code,
+                signal: t.signal,
+                finished_at: t.finished_at,
+                ..Default::default()
+            }),
+        }
+    }
+
+    fn ctr_status(c: CtrStatus) -> ContainerStatus {
+        ContainerStatus {
+            name: c.name,
+            ready: c.ready,
+            restart_count: c.restart_count,
+            started: c.started,
+            state: c.state.map(state),
+            last_state: c.last_state.map(state),
+            ..Default::default()
+        }
+    }
+
+    fn status(s: Status) -> PodStatus {
+        PodStatus {
+            phase: s.phase,
+            reason: s.reason,
+            conditions: s.conditions.map(|l| {
+                l.into_iter().map(|c| PodCondition { type_: c.type_, status: c.status, ..Default::default() }).collect()
+            }),
+            container_statuses: s.container_statuses.map(|l| l.into_iter().map(ctr_status).collect()),
+            init_container_statuses: s.init_container_statuses.map(|l| l.into_iter().map(ctr_status).collect()),
+            pod_ips: s.pod_ips,
+            nominated_node_name: s.nominated_node_name,
+            ..Default::default()
+        }
+    }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -107,7 +207,7 @@ mod print_pod {
     struct Printed {
         metadata: Meta,
         spec: Option<Spec>,
-        status: Option<PodStatus>,
+        status: Option<Status>,
     }
 
     fn container(c: Ctr) -> Container {
@@ -130,7 +230,7 @@ mod print_pod {
                 readiness_gates: s.readiness_gates,
                 ..Default::default()
             }),
-            status: p.status,
+            status: p.status.map(status),
         })
     }
 }
@@ -354,7 +454,7 @@ struct Raw<'a> {
 /// One row for the object encoded as `bytes`, written onto `out`:
 /// `{"cells":[...],"conditions":[...],"object":{...}}`. The object (or its metadata) is
 /// the stored encoding spliced in, so a row costs its cells, not a re-serialization.
-fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include, now: Timestamp) -> bool {
+pub fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include, now: Timestamp) -> bool {
     let Some(obj) = K::printable(bytes) else { return false };
     out.extend_from_slice(b"{\"cells\":");
     let _ = serde_json::to_writer(&mut *out, &obj.cells(now));
@@ -381,17 +481,9 @@ fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include, no
     true
 }
 
-/// A Table of the objects encoded as `items`, as bytes; `headers` false omits the column
+/// A Table's opening, up to the start of its rows; `headers` false omits the column
 /// definitions (later watch events); `remaining` is the list's `remainingItemCount`.
-pub fn table<K: Printable>(
-    items: &[&[u8]],
-    include: Include,
-    rv: &str,
-    cont: Option<&str>,
-    remaining: Option<usize>,
-    headers: bool,
-) -> Vec<u8> {
-    let now = Timestamp::now();
+pub fn head<K: Printable>(rv: &str, cont: Option<&str>, remaining: Option<usize>, headers: bool) -> Vec<u8> {
     let mut meta = json!({"resourceVersion": rv});
     if let Some(c) = cont {
         meta["continue"] = json!(c);
@@ -403,20 +495,14 @@ pub fn table<K: Printable>(
     let head = json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": columns});
     let mut out = serde_json::to_vec(&head).unwrap_or_default();
     out.pop();
-    out.reserve(items.len() * 1024);
     out.extend_from_slice(b",\"rows\":[");
-    let mut first = true;
-    for bytes in items {
-        let mark = out.len();
-        if !first {
-            out.push(b',');
-        }
-        if write_row::<K>(&mut out, bytes, include, now) {
-            first = false;
-        } else {
-            out.truncate(mark);
-        }
-    }
+    out
+}
+
+/// A one-row Table of the object encoded as `bytes` (a GET, a watch event).
+pub fn single<K: Printable>(bytes: &[u8], include: Include, rv: &str, headers: bool) -> Vec<u8> {
+    let mut out = head::<K>(rv, None, None, headers);
+    write_row::<K>(&mut out, bytes, include, Timestamp::now());
     out.extend_from_slice(b"]}");
     out
 }
@@ -427,3 +513,73 @@ pub fn wants_table(accept: &str) -> bool {
 }
 
 pub const TABLE_CONTENT_TYPE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pods whose rows exercise every status field a row reads.
+    fn pods() -> Vec<Value> {
+        let t = "2026-11-28T00:00:00Z";
+        vec![
+            json!({"metadata": {"name": "run", "creationTimestamp": t, "managedFields": [{"manager": "m"}]},
+                "spec": {"nodeName": "node-1", "containers": [{"name": "a", "image": "nginx"}],
+                    "volumes": [{"name": "v", "emptyDir": {}}]},
+                "status": {"phase": "Running", "podIP": "10.0.0.1", "podIPs": [{"ip": "10.0.0.1"}],
+                    "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": t}],
+                    "containerStatuses": [{"name": "a", "ready": true, "restartCount": 3, "started": true,
+                        "image": "nginx", "imageID": "x", "state": {"running": {"startedAt": t}},
+                        "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": t}}}]}}),
+            json!({"metadata": {"name": "init", "creationTimestamp": t, "deletionTimestamp": t},
+                "spec": {"initContainers": [{"name": "i", "restartPolicy": "Always"}, {"name": "j"}],
+                    "containers": [{"name": "a"}], "readinessGates": [{"conditionType": "x/y"}]},
+                "status": {"phase": "Pending", "nominatedNodeName": "node-2",
+                    "conditions": [{"type": "x/y", "status": "True"}],
+                    "initContainerStatuses": [
+                        {"name": "i", "ready": false, "restartCount": 0, "image": "", "imageID": "",
+                            "state": {"terminated": {"exitCode": 0, "signal": 9, "reason": "Killed"}}},
+                        {"name": "j", "ready": false, "restartCount": 2, "image": "", "imageID": "",
+                            "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "m"}}}],
+                    "containerStatuses": [{"name": "a", "ready": false, "restartCount": 0, "image": "",
+                        "imageID": "", "state": {"waiting": {"reason": "PodInitializing"}}}]}}),
+            json!({"metadata": {"name": "done"}, "spec": {"containers": [{"name": "a"}]},
+                "status": {"phase": "Failed", "reason": "Evicted"}}),
+            json!({"metadata": {"name": "bare"}}),
+        ]
+    }
+
+    #[test]
+    fn a_pods_row_from_its_partial_decode_equals_the_full_ones() {
+        let now = Timestamp::from_second(1_795_000_000).expect("time");
+        for v in pods() {
+            let bytes = serde_json::to_vec(&v).expect("json");
+            let full: Pod = serde_json::from_slice(&bytes).expect("pod");
+            let partial = Pod::printable(&bytes).expect("printable");
+            assert_eq!(full.cells(now), partial.cells(now), "{v}");
+            assert_eq!(full.row_conditions(), partial.row_conditions(), "{v}");
+        }
+    }
+
+    #[test]
+    fn rows_splice_the_object_or_its_metadata() {
+        let now = Timestamp::from_second(1_795_000_000).expect("time");
+        let v = &pods()[0];
+        let bytes = serde_json::to_vec(v).expect("json");
+        let row = |include| {
+            let mut out = Vec::new();
+            assert!(write_row::<Pod>(&mut out, &bytes, include, now));
+            serde_json::from_slice::<Value>(&out).expect("row is JSON")
+        };
+        assert_eq!(row(Include::Object)["object"], *v);
+        let meta = row(Include::Metadata);
+        assert_eq!(meta["object"]["kind"], "PartialObjectMetadata");
+        assert_eq!(meta["object"]["metadata"], v["metadata"]);
+        assert!(row(Include::None).get("object").is_none());
+        assert_eq!(row(Include::None)["cells"][0], "run");
+        assert!(!write_row::<Pod>(&mut Vec::new(), b"not json", Include::None, now));
+        let one: Value = serde_json::from_slice(&single::<Pod>(&bytes, Include::None, "7", false)).expect("table");
+        assert_eq!(one["metadata"]["resourceVersion"], "7");
+        assert!(one["columnDefinitions"].is_null());
+        assert_eq!(one["rows"].as_array().map(Vec::len), Some(1));
+    }
+}

@@ -57,7 +57,7 @@ fn encode<K: Printable>(spec: &Spec, change: Change, object: &Bytes, first: &mut
     let object: &[u8] = if spec.as_table {
         let typed: K = serde_json::from_slice(object).ok()?;
         let rv = typed.metadata().resource_version.clone().unwrap_or_default();
-        table = table::table::<K>(&[object], spec.include, &rv, None, None, *first);
+        table = table::single::<K>(object, spec.include, &rv, *first);
         *first = false;
         &table
     } else {
