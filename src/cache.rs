@@ -13,7 +13,10 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::runtime::watcher::Event;
 
+use crate::api::Watched;
 use crate::cluster::Cluster;
+use crate::cluster::Resource;
+use crate::common::podlite::LitePod;
 use crate::common::podstatus::pod_cells;
 
 /// What completion needs of a pod.
@@ -67,6 +70,8 @@ struct Entry<T> {
     error: Option<String>,
     /// Pending items of a re-list, swapped in when it completes.
     relist: Option<BTreeMap<String, T>>,
+    /// How far the first list has got: items so far and, once the server says, the total.
+    progress: Option<(usize, Option<usize>)>,
 }
 
 type Key = (String, Option<String>);
@@ -87,12 +92,30 @@ struct State {
     namespaces: HashMap<String, Entry<()>>,
     changes: Vec<Change>,
     reported: BTreeSet<String>,
+    /// What to say after a read that found its pods still being listed.
+    cold: Option<String>,
 }
 
 /// A cheap, shareable handle; clones see the same cache.
 #[derive(Clone, Default)]
 pub struct Cache {
     state: Arc<(Mutex<State>, Condvar)>,
+}
+
+/// Items per list page, as kubectl's chunking and client-go's reflector ask.
+const PAGE: u32 = 500;
+
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Pause before a failed watch is replaced by a fresh list-and-watch.
@@ -132,22 +155,102 @@ impl Cache {
         true
     }
 
-    /// Feeds a claimed pod entry from watches, forever. After any error the watcher is
-    /// replaced, so the next one starts with a full list: a restarted or restored API
-    /// server can refuse the old resourceVersion in ways a resumed watch never recovers from.
+    /// Feeds a claimed pod entry forever: a paged list decoded straight into completion
+    /// records (never whole `Pod` values), then a watch from the list's version, resumed
+    /// after a normal end and replaced by a fresh list after 410 Gone or any error (a
+    /// restarted or restored API server can refuse old versions in ways a resumed watch
+    /// never recovers from).
     pub async fn run_pod_watch(&self, cluster: Cluster, context: String, namespace: Option<String>) {
         let key: Key = (context, namespace);
         loop {
-            let mut events = cluster.follow_pods(key.1.as_deref()).boxed();
-            while let Some(ev) = events.next().await {
-                let failed = ev.is_err();
-                self.apply_pod_event(&key, ev.map_err(|e| e.to_string()));
-                if failed {
-                    break;
-                }
+            if let Err(e) = self.follow_pods(&cluster, &key).await {
+                self.apply_pod_event(&key, Err(e.to_string()));
             }
             tokio::time::sleep(RESYNC_PAUSE).await;
         }
+    }
+
+    async fn follow_pods(&self, cluster: &Cluster, key: &Key) -> crate::error::Result<()> {
+        let ns = key.1.as_deref();
+        let mut cont = None;
+        let mut listed = BTreeMap::new();
+        let version = loop {
+            let page = cluster.list_page::<LitePod>(Resource::Pods, ns, PAGE, cont.take()).await?;
+            for p in page.items {
+                listed.insert(pod_key(&p.0), PodInfo::of(&p.0));
+            }
+            let left = page.metadata.remaining_item_count.and_then(|n| usize::try_from(n).ok());
+            self.pod_progress(key, listed.len(), left.map(|n| n + listed.len()));
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(c) => cont = Some(c),
+                None => break page.metadata.resource_version.unwrap_or_default(),
+            }
+        };
+        self.pod_listed(key, listed);
+        let mut from = version;
+        loop {
+            let wp = kube::core::params::WatchParams { bookmarks: true, ..kube::core::params::WatchParams::default() };
+            let mut events = cluster.watch::<LitePod>(Resource::Pods, ns, &wp, &from).await?;
+            while let Some(ev) = events.next().await {
+                let ev = match ev {
+                    Ok(ev) => ev,
+                    // Expired: list again, quietly (this is routine, not a problem).
+                    Err(crate::error::Error::Api { status, .. }) if status.code == 410 => return Ok(()),
+                    Err(e) => return Err(e),
+                };
+                let ev = match ev {
+                    Watched::Added(p) | Watched::Modified(p) => Event::Apply(p.0),
+                    Watched::Deleted(p) => Event::Delete(p.0),
+                    Watched::Bookmark => continue,
+                };
+                if let Event::Apply(p) | Event::Delete(p) = &ev
+                    && let Some(rv) = &p.metadata.resource_version
+                {
+                    from.clone_from(rv);
+                }
+                self.apply_pod_event(key, Ok(ev));
+            }
+        }
+    }
+
+    /// Records how far a first list has got, for the "listing N pods" hint.
+    fn pod_progress(&self, key: &Key, listed: usize, total: Option<usize>) {
+        if let Some(e) = self.lock().pods.get_mut(key) {
+            e.progress = Some((listed, total));
+        }
+    }
+
+    /// Swaps in a completed list.
+    fn pod_listed(&self, key: &Key, items: BTreeMap<String, PodInfo>) {
+        let mut s = self.lock();
+        if let Some(e) = s.pods.get_mut(key) {
+            e.items = items;
+            e.relist = None;
+            e.ready = true;
+            e.error = None;
+            e.progress = None;
+        }
+        drop(s);
+        self.state.1.notify_all();
+    }
+
+    /// After a read of (context, namespace) pods: if their first list is still under way,
+    /// remembers what a Tab should say (`listing 10,000 pods… (2,500 so far)`).
+    pub fn note_if_cold(&self, context: &str, namespace: Option<&str>) {
+        let mut s = self.lock();
+        let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return };
+        if e.ready {
+            return;
+        }
+        s.cold = Some(match e.progress {
+            Some((listed, Some(total))) => format!("listing {} pods… ({} so far)", thousands(total), thousands(listed)),
+            _ => "listing pods…".to_string(),
+        });
+    }
+
+    /// What `note_if_cold` remembered, once.
+    pub fn take_cold(&self) -> Option<String> {
+        self.lock().cold.take()
     }
 
     /// Feeds a claimed namespace entry from watches, forever (see `run_pod_watch`).

@@ -108,6 +108,19 @@ impl Cluster {
         }
     }
 
+    /// One page of a list (`limit` items after `cont`), decoded as `K`.
+    pub async fn list_page<K: DeserializeOwned + Clone>(
+        &self,
+        r: Resource,
+        ns: Option<&str>,
+        limit: u32,
+        cont: Option<String>,
+    ) -> Result<ObjectList<K>> {
+        let lp = ListParams { limit: Some(limit), continue_token: cont, ..ListParams::default() };
+        let req = r.request(ns).list(&lp).map_err(build_error)?;
+        self.decode_call(req).await
+    }
+
     /// A list as the server's Tables, one per page.
     pub async fn list_tables(&self, r: Resource, ns: Option<&str>, lp: &ListParams) -> Result<Vec<Table>> {
         let mut lp = ListParams { limit: Some(lp.limit.unwrap_or(PAGE)), ..lp.clone() };

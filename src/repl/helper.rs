@@ -22,11 +22,14 @@ pub struct ShellHelper {
     hints: HistoryHinter,
     names: Box<dyn Names>,
     pub color: bool,
+    /// A note for the next hint: pods are still being listed.
+    pending: std::sync::Mutex<Option<String>>,
 }
 
 impl ShellHelper {
     pub fn new(color: bool, names: Box<dyn Names>) -> Self {
-        Self { files: FilenameCompleter::new(), hints: HistoryHinter::new(), names, color }
+        let pending = std::sync::Mutex::new(None);
+        Self { files: FilenameCompleter::new(), hints: HistoryHinter::new(), names, color, pending }
     }
 }
 
@@ -50,6 +53,16 @@ impl Completer for ShellHelper {
 
     fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (start, mut found, want_files) = candidates(line, pos, self.names.as_ref());
+        let cold = self.names.take_cold();
+        if let Some(note) = cold.filter(|_| found.is_empty() && !want_files) {
+            // Nothing to offer yet because the first list is still arriving: say so as a
+            // dimmed hint (the word is "replaced" by itself so the line is redrawn).
+            let word = line.get(start..pos).unwrap_or_default().to_string();
+            if let Ok(mut p) = self.pending.lock() {
+                *p = Some(note.clone());
+            }
+            return Ok((start, vec![Pair { display: note, replacement: word }]));
+        }
         if want_files {
             // Paths, and for `cp` also `POD:` (the pods come first).
             let (file_start, files) = self.files.complete(line, pos, ctx)?;
@@ -66,6 +79,9 @@ impl Hinter for ShellHelper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        if let Some(note) = self.pending.lock().ok().and_then(|mut p| p.take()) {
+            return Some(format!("  {note}"));
+        }
         self.hints.hint(line, pos, ctx)
     }
 }

@@ -22,6 +22,11 @@ pub trait Names {
     }
     fn labels(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<String>;
     fn namespaces(&self, context: &str) -> Vec<String>;
+    /// Set by a pod read that found the first list still under way: what to say instead
+    /// of offering nothing (`listing 10,000 pods…`).
+    fn take_cold(&self) -> Option<String> {
+        None
+    }
     /// The session's `@` references and the pods they stand for (`@1` -> `web`).
     fn refs(&self) -> Vec<(String, String)> {
         Vec::new()
@@ -75,7 +80,11 @@ impl Names for LiveNames {
     }
     fn pods(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
         self.warm(context, namespace);
+        self.cache.note_if_cold(context, namespace);
         self.cache.pod_names(context, namespace, prefix)
+    }
+    fn take_cold(&self) -> Option<String> {
+        self.cache.take_cold()
     }
     fn containers(&self, context: &str, namespace: Option<&str>, pod: &str) -> Vec<String> {
         self.warm(context, namespace);

@@ -20,8 +20,24 @@ fn repo_tag(image: &str) -> Option<(&str, &str)> {
     })
 }
 
-/// Whether the registry holds `image`.
+/// Whether the registry holds `image`. Answers are remembered (a start-up fill asks
+/// about the same image 150,000 times; the tag globs are not free).
 pub fn has(image: &str) -> bool {
+    static KNOWN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, bool>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = known.get(image) {
+        return *found;
+    }
+    if known.len() >= 1024 {
+        known.clear();
+    }
+    let found = lookup(image);
+    known.insert(image.to_string(), found);
+    found
+}
+
+fn lookup(image: &str) -> bool {
     if image.contains(super::MISSING_IMAGE_MARK) {
         return false;
     }
