@@ -30,7 +30,8 @@ pub struct PodInfo {
     pub containers: Vec<String>,
     /// The containers' declared ports (`containerPort`), for `port-forward`.
     pub ports: Vec<i32>,
-    pub labels: BTreeMap<String, String>,
+    /// Sorted `(key, value)` pairs: a map's node would cost ~500 bytes a pod for two labels.
+    pub labels: Vec<(String, String)>,
 }
 
 impl PodInfo {
@@ -55,7 +56,7 @@ impl PodInfo {
             detail,
             containers,
             ports: spec.containers.iter().flat_map(|c| c.ports.iter().flatten().map(|p| p.container_port)).collect(),
-            labels: p.metadata.labels.clone().unwrap_or_default(),
+            labels: p.metadata.labels.clone().unwrap_or_default().into_iter().collect(),
         }
     }
 }
@@ -187,6 +188,7 @@ impl Cache {
             }
         };
         self.pod_listed(key, listed);
+        crate::common::memory::trim();
         let mut from = version;
         loop {
             let wp = kube::core::params::WatchParams { bookmarks: true, ..kube::core::params::WatchParams::default() };

@@ -9,6 +9,7 @@ pub mod files;
 pub mod glob;
 pub mod goduration;
 pub mod gosort;
+pub mod memory;
 pub mod podlite;
 pub mod podstatus;
 pub mod qos;
