@@ -152,24 +152,23 @@ struct ShellFigures {
 /// The shell in a real terminal: how soon after the first prompt a Tab offers pods, and
 /// its resident memory once the cache holds them all.
 fn shell_figures(sim: &SimProc, size: &Size) -> Result<ShellFigures, String> {
+    // The last pod's whole name: a Tab that completes it appends a space (the cursor moves
+    // one column); before the cache has it, a Tab offers nothing or the "listing" hint.
     let last = procs::pod_name(size.pods, size.pods);
-    // The shortest prefix only the last pod has: `pod-1` of pod-10000, `pod-15` of pod-150000.
-    let digits = &last["pod-".len()..];
-    let keep = digits.find(|c: char| c != '0').map_or(digits.len(), |i| i + 1);
-    let prefix = format!("pod-{}", &digits[..keep.max(1)]);
-    let line = if size.all_namespaces { format!("get pods -A {prefix}") } else { format!("describe pod {prefix}") };
+    let line = if size.all_namespaces { format!("get pods -A {last}") } else { format!("describe pod {last}") };
     let pane = Pane::shell(&sim.kubeconfig)?;
     let shown = pane.wait(Duration::from_secs(30), |s| s.contains("❯"))?;
     let mut hinted = false;
     pane.typed(&line);
+    pane.wait(Duration::from_secs(10), |s| s.contains(&line))?;
+    let typed_at = pane.cursor_x()?;
     let done = loop {
         pane.keys(&["Tab"]);
         let start = Instant::now();
         let mut changed = None;
         while start.elapsed() < Duration::from_millis(400) {
-            let s = pane.screen();
-            hinted |= s.contains("listing");
-            if s.contains(&last) {
+            hinted |= pane.screen().contains("listing");
+            if pane.cursor_x()? == typed_at + 1 {
                 changed = Some(Instant::now());
                 break;
             }

@@ -125,9 +125,13 @@ const RESYNC_PAUSE: Duration = Duration::from_millis(500);
 /// How long a Tab may wait for a cold cache's first list.
 pub const COLD_WAIT: Duration = Duration::from_millis(300);
 
-fn pod_key(p: &Pod) -> String {
+/// A pod's key in its entry: `namespace/name` in a namespace's entry, `name/namespace`
+/// in the all-namespaces one, so a Tab's prefix is a range scan in both (names cannot
+/// contain `/`).
+fn pod_key(all: bool, p: &Pod) -> String {
     let m = &p.metadata;
-    format!("{}/{}", m.namespace.clone().unwrap_or_default(), m.name.clone().unwrap_or_default())
+    let (ns, name) = (m.namespace.as_deref().unwrap_or_default(), m.name.as_deref().unwrap_or_default());
+    if all { format!("{name}/{ns}") } else { format!("{ns}/{name}") }
 }
 
 impl Cache {
@@ -178,7 +182,7 @@ impl Cache {
         let version = loop {
             let page = cluster.list_page::<LitePod>(Resource::Pods, ns, PAGE, cont.take()).await?;
             for p in page.items {
-                listed.insert(pod_key(&p.0), PodInfo::of(&p.0));
+                listed.insert(pod_key(ns.is_none(), &p.0), PodInfo::of(&p.0));
             }
             let left = page.metadata.remaining_item_count.and_then(|n| usize::try_from(n).ok());
             self.pod_progress(key, listed.len(), left.map(|n| n + listed.len()));
@@ -333,7 +337,7 @@ impl Cache {
             Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
             Ok(Event::InitApply(p)) => {
                 if let Some(r) = e.relist.as_mut() {
-                    r.insert(pod_key(&p), PodInfo::of(&p));
+                    r.insert(pod_key(key.1.is_none(), &p), PodInfo::of(&p));
                 }
             }
             Ok(Event::InitDone) => {
@@ -343,7 +347,7 @@ impl Cache {
             }
             Ok(Event::Apply(p)) => {
                 let info = PodInfo::of(&p);
-                let k = pod_key(&p);
+                let k = pod_key(key.1.is_none(), &p);
                 let before = e.items.get(&k).map(|old| old.phase.clone());
                 if let Some(from) = before.filter(|b| *b != info.phase && !info.phase.is_empty()) {
                     let name = p.metadata.name.clone().unwrap_or_default();
@@ -362,7 +366,7 @@ impl Cache {
                 e.items.insert(k, info);
             }
             Ok(Event::Delete(p)) => {
-                e.items.remove(&pod_key(&p));
+                e.items.remove(&pod_key(key.1.is_none(), &p));
             }
             Err(err) => {
                 e.error = Some(err);
@@ -406,23 +410,16 @@ impl Cache {
     pub fn pod_names(&self, context: &str, namespace: Option<&str>, prefix: &str) -> Vec<(String, String)> {
         let s = self.lock();
         let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return Vec::new() };
-        let name_of = |k: &str| k.rsplit('/').next().unwrap_or(k).to_string();
-        let mut out: Vec<(String, String)> = match namespace {
-            Some(ns) => {
-                let start = format!("{ns}/{prefix}");
-                e.items
-                    .range(start.clone()..)
-                    .take_while(|(k, _)| k.starts_with(&start))
-                    .map(|(k, v)| (name_of(k), v.status.clone()))
-                    .collect()
-            }
-            None => e
-                .items
-                .iter()
-                .filter(|(k, _)| name_of(k).starts_with(prefix))
-                .map(|(k, v)| (name_of(k), v.status.clone()))
-                .collect(),
+        let (start, name_of): (String, fn(&str) -> &str) = match namespace {
+            Some(ns) => (format!("{ns}/{prefix}"), |k| k.rsplit('/').next().unwrap_or(k)),
+            None => (prefix.to_string(), |k| k.split('/').next().unwrap_or(k)),
         };
+        let mut out: Vec<(String, String)> = e
+            .items
+            .range(start.clone()..)
+            .take_while(|(k, _)| k.starts_with(&start))
+            .map(|(k, v)| (name_of(k).to_string(), v.status.clone()))
+            .collect();
         out.sort();
         out.dedup_by(|a, b| a.0 == b.0);
         out
@@ -439,7 +436,10 @@ impl Cache {
         let Some(e) = s.pods.get(&(context.to_string(), namespace.map(str::to_string))) else { return R::default() };
         let found = match namespace {
             Some(ns) => e.items.get(&format!("{ns}/{pod}")),
-            None => e.items.iter().find(|(k, _)| k.rsplit('/').next() == Some(pod)).map(|(_, v)| v),
+            None => {
+                let start = format!("{pod}/");
+                e.items.range(start.clone()..).next().filter(|(k, _)| k.starts_with(&start)).map(|(_, v)| v)
+            }
         };
         found.map(f).unwrap_or_default()
     }
@@ -536,7 +536,12 @@ impl Cache {
         let mut s = self.lock();
         let e = s.pods.entry((context.to_string(), namespace.map(str::to_string))).or_default();
         for (name, info) in pods {
-            e.items.insert(format!("{}/{name}", info.namespace), info);
+            let k = if namespace.is_some() {
+                format!("{}/{name}", info.namespace)
+            } else {
+                format!("{name}/{}", info.namespace)
+            };
+            e.items.insert(k, info);
         }
         e.ready = true;
     }
@@ -548,5 +553,71 @@ impl Cache {
             e.items.insert(n.to_string(), ());
         }
         e.ready = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(ns: &str, status: &str, container: &str) -> PodInfo {
+        PodInfo {
+            namespace: ns.into(),
+            status: status.into(),
+            containers: vec![container.into()],
+            labels: vec![("app".into(), ns.into())],
+            ..PodInfo::default()
+        }
+    }
+
+    #[test]
+    fn all_namespaces_pods_are_found_by_name_prefix() {
+        let cache = Cache::default();
+        let pods =
+            [("web-1", "a", "Running"), ("web-2", "b", "Pending"), ("db", "a", "Running"), ("web-1", "c", "Failed")];
+        cache.insert_pods(
+            "ctx",
+            None,
+            pods.iter().map(|(n, ns, st)| (n.to_string(), info(ns, st, &format!("{ns}-c")))),
+        );
+        // One candidate per name, however many namespaces have it.
+        let names: Vec<String> = cache.pod_names("ctx", None, "web").into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["web-1", "web-2"]);
+        assert_eq!(cache.pod_names("ctx", None, "web-2"), [("web-2".to_string(), "Pending".to_string())]);
+        assert_eq!(cache.pod_names("ctx", None, "d"), [("db".to_string(), "Running".to_string())]);
+        assert!(cache.pod_names("ctx", None, "x").is_empty());
+        assert_eq!(cache.pod_names("ctx", None, "").len(), 3);
+        assert_eq!(cache.containers("ctx", None, "web-2"), ["b-c"]);
+        assert!(cache.containers("ctx", None, "web").is_empty(), "a prefix is not a pod");
+        assert_eq!(cache.pod_count("ctx", None), 4);
+        assert_eq!(cache.label_pairs("ctx", None, "app=b"), ["app=b"]);
+    }
+
+    #[test]
+    fn a_namespace_entry_keeps_to_its_namespace() {
+        let cache = Cache::default();
+        cache.insert_pods("ctx", Some("a"), [("web-1".to_string(), info("a", "Running", "c"))]);
+        assert_eq!(cache.pod_names("ctx", Some("a"), "we"), [("web-1".to_string(), "Running".to_string())]);
+        assert!(cache.pod_names("ctx", Some("b"), "we").is_empty());
+        assert_eq!(cache.containers("ctx", Some("a"), "web-1"), ["c"]);
+    }
+
+    #[test]
+    fn a_cold_read_leaves_one_note_with_the_progress() {
+        let cache = Cache::default();
+        assert!(cache.claim_pods("ctx", Some("a")));
+        assert!(!cache.claim_pods("ctx", Some("a")));
+        cache.note_if_cold("ctx", Some("a"));
+        assert_eq!(cache.take_cold().as_deref(), Some("listing pods…"));
+        assert_eq!(cache.take_cold(), None);
+        cache.pod_progress(&("ctx".into(), Some("a".into())), 2_500, Some(150_000));
+        cache.note_if_cold("ctx", Some("a"));
+        assert_eq!(cache.take_cold().as_deref(), Some("listing 150,000 pods… (2,500 so far)"));
+        cache.pod_listed(&("ctx".into(), Some("a".into())), BTreeMap::new());
+        cache.note_if_cold("ctx", Some("a"));
+        assert_eq!(cache.take_cold(), None, "a listed entry is not cold");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
     }
 }

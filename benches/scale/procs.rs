@@ -255,6 +255,14 @@ impl Pane {
         }
     }
 
+    pub fn cursor_x(&self) -> Result<u32, String> {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display", "-p", "-t", "main", "#{cursor_x}"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("no cursor: {e}"))
+    }
+
     pub fn pid(&self) -> Result<u32, String> {
         let out = Command::new("tmux")
             .args(["-L", &self.socket, "display", "-p", "-t", "main", "#{pane_pid}"])
