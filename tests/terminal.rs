@@ -68,7 +68,18 @@ fn ctrl_c_reaches_a_child_and_the_shell_survives() {
     let t = Shell::start(&c);
     t.typed("!sleep 30; echo not-interrupted");
     t.send(&["Enter"]);
-    std::thread::sleep(Duration::from_millis(500));
+    // Ctrl-C must reach the child, so it is sent once the child runs (not after a fixed
+    // pause, which a loaded machine can outlast).
+    let started = std::time::Instant::now();
+    while !std::process::Command::new("pgrep")
+        .args(["-f", "sleep 30; echo not-interrupted"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        assert!(started.elapsed() < Duration::from_secs(20), "the child never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     t.send(&["C-c"]);
     t.wait_for("the prompt after the child died", |s| last_line(s).ends_with("✗ ❯"));
     assert!(!t.screen().lines().any(|l| l.trim() == "not-interrupted"), "the child's script stopped");

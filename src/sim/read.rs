@@ -166,7 +166,7 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     };
     let in_ns = |k: &&Key| ns.is_none_or(|n| k.0 == n);
     let gone_since: Vec<&Key> =
-        then.range((lower, Bound::Unbounded)).map(|(k, _)| k).filter(|k| !now.contains_key(*k)).filter(in_ns).collect();
+        then.range((lower, Bound::Unbounded)).map(|(k, _)| k).filter(|k| !now.contains_key(k)).filter(in_ns).collect();
     let mut keys = merge_sorted(now.range_keys((lower, Bound::Unbounded)), gone_since).take_while(in_ns);
     let mut items: Vec<(&Key, Item)> = Vec::new();
     let mut remaining = 0usize;
