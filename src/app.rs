@@ -53,6 +53,30 @@ fn settings(args: &ShellArgs, config: Config, streams: &Streams, state_dir: Opti
     s
 }
 
+/// Turns Ctrl-C into a notification for the running command. The handler is installed
+/// here, before the first prompt: installed lazily by a task that a loaded machine has not
+/// run yet, the first Ctrl-C would still kill the shell.
+fn listen_for_interrupts(rt: &tokio::runtime::Runtime, notify: Arc<Notify>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let registered = rt.block_on(async { signal(SignalKind::interrupt()) });
+        if let Ok(mut interrupts) = registered {
+            rt.spawn(async move {
+                while interrupts.recv().await.is_some() {
+                    notify.notify_waiters();
+                }
+            });
+            return;
+        }
+    }
+    rt.spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            notify.notify_waiters();
+        }
+    });
+}
+
 fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let config = match crate::config::default_path() {
         Some(p) => crate::config::load(&p)?,
@@ -69,12 +93,7 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let streams = Streams::process();
     let settings = settings(&args, config, &streams, state_dir.as_deref());
     let interrupt = Arc::new(Notify::new());
-    let notify = interrupt.clone();
-    rt.spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            notify.notify_waiters();
-        }
-    });
+    listen_for_interrupts(rt, interrupt.clone());
     let mode = settings.mode;
     let mut runner = Runner::new(session, settings, streams, rt.handle().clone(), interrupt, playground);
     if mode == Mode::Interactive {
