@@ -193,6 +193,14 @@ pub enum Group {
 
 pub const GROUPS: [Group; 3] = [Group::Init, Group::Main, Group::Ephemeral];
 
+/// What one pod asks of a node: millicores, bytes, one pod slot. Kept with the pod's
+/// runtime so the scheduler sums requests without decoding every bound pod.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Request {
+    pub milli_cpu: i128,
+    pub memory: i128,
+}
+
 /// The kubelet's view of one pod.
 #[derive(Debug, Clone)]
 pub struct PodRuntime {
@@ -205,7 +213,7 @@ pub struct PodRuntime {
     pub start_time: Option<Timestamp>,
     pub restart_policy: String,
     /// What the pod's containers request, for the scheduler's sums.
-    pub request: super::scheduling::Request,
+    pub request: Request,
     pub init: Vec<Ctr>,
     pub main: Vec<Ctr>,
     pub ephemeral: Vec<Ctr>,

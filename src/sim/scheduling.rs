@@ -40,12 +40,7 @@ fn tolerates(tol: &Toleration, taint: &Taint) -> bool {
     effect && key && value
 }
 
-/// What one pod asks of a node: millicores, bytes, one pod slot.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
-pub struct Request {
-    pub milli_cpu: i128,
-    pub memory: i128,
-}
+pub use super::runtime::Request;
 
 fn requested(c: &Container, resource: &str, milli: bool) -> i128 {
     let q = c.resources.as_ref().and_then(|r| r.requests.as_ref()).and_then(|r| r.get(resource));
