@@ -134,7 +134,7 @@ fn measure(size: &Size) -> Result<(), String> {
             report.events.to_string(),
             "every event, in order",
         );
-        row("  watchers identical and in order / re-listed on 410", report.verdict(), "all / 0 lost");
+        row("  watchers identical and in order / told 410 Gone / pods lost", report.verdict(), "all / - / 0");
         row("  delivery latency p50 / p99", format!("{} / {}", ms(report.p50), ms(report.p99)), "p99 < 50 ms");
         if !report.consistent() {
             return Err("watchers disagree or lost events".into());

@@ -1,9 +1,9 @@
 //! Names for completion, kept live by watches: per (context, namespace) the pods (name,
 //! STATUS, container names, labels) and per context the namespaces. A watch starts the
-//! first time its names are wanted and then follows the cluster (kube's watcher re-lists
-//! after a lost connection or an expired version, with back-off). Readers never touch
-//! the network: they read a snapshot under a short lock, and on a cold cache wait at
-//! most a short bound for the first list.
+//! first time its names are wanted and then follows the cluster (pods: a paged list and a
+//! resumed watch, listed again after 410 Gone or an error; namespaces: kube's watcher).
+//! Readers never touch the network: they read a snapshot under a short lock, and on a
+//! cold cache wait at most a short bound for the first list.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
@@ -204,14 +204,7 @@ impl Cache {
                     Err(crate::error::Error::Api { status, .. }) if status.code == 410 => return Ok(()),
                     Err(e) => return Err(e),
                 };
-                let ev = match ev {
-                    Watched::Added(p) | Watched::Modified(p) => Event::Apply(p.0),
-                    Watched::Deleted(p) => Event::Delete(p.0),
-                    Watched::Bookmark => continue,
-                };
-                if let Event::Apply(p) | Event::Delete(p) = &ev
-                    && let Some(rv) = &p.metadata.resource_version
-                {
+                if let Some(rv) = ev.object().and_then(|p| p.0.metadata.resource_version.as_ref()) {
                     from.clone_from(rv);
                 }
                 self.apply_pod_event(key, Ok(ev));
@@ -329,23 +322,14 @@ impl Cache {
         self.state.1.notify_all();
     }
 
-    fn apply_pod_event(&self, key: &Key, ev: Result<Event<Pod>, String>) {
+    /// One change from the pod watch (the list itself arrives through `pod_listed`).
+    fn apply_pod_event(&self, key: &Key, ev: Result<Watched<LitePod>, String>) {
         let mut s = self.lock();
         let mut changes = Vec::new();
         let Some(e) = s.pods.get_mut(key) else { return };
         match ev {
-            Ok(Event::Init) => e.relist = Some(BTreeMap::new()),
-            Ok(Event::InitApply(p)) => {
-                if let Some(r) = e.relist.as_mut() {
-                    r.insert(pod_key(key.1.is_none(), &p), PodInfo::of(&p));
-                }
-            }
-            Ok(Event::InitDone) => {
-                e.items = e.relist.take().unwrap_or_default();
-                e.ready = true;
-                e.error = None;
-            }
-            Ok(Event::Apply(p)) => {
+            Ok(Watched::Bookmark) => {}
+            Ok(Watched::Added(LitePod(p)) | Watched::Modified(LitePod(p))) => {
                 let info = PodInfo::of(&p);
                 let k = pod_key(key.1.is_none(), &p);
                 let before = e.items.get(&k).map(|old| old.phase.clone());
@@ -365,7 +349,7 @@ impl Cache {
                 }
                 e.items.insert(k, info);
             }
-            Ok(Event::Delete(p)) => {
+            Ok(Watched::Deleted(LitePod(p))) => {
                 e.items.remove(&pod_key(key.1.is_none(), &p));
             }
             Err(err) => {

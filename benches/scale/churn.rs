@@ -46,8 +46,10 @@ pub struct Report {
 }
 
 impl Report {
+    /// `identical and in order of all / told 410 Gone / pods missing from the events`.
     pub fn verdict(&self) -> String {
-        format!("{}+{} of {} / {}", self.identical.min(self.in_order), self.relisted, self.watchers, self.relisted)
+        let good = self.identical.min(self.in_order);
+        format!("{good} of {} / {} / {}", self.watchers, self.relisted, self.missing)
     }
 
     /// Every watcher saw exactly the reference sequence, or was told to re-list.

@@ -198,7 +198,9 @@ pub fn get_all(kubeconfig: &Path, pods: usize) -> Result<(Duration, Duration, St
     Ok((ours, theirs, lines))
 }
 
-/// The shell in a real terminal (a private tmux server), killed on drop.
+/// The shell in a real terminal (a private tmux server), killed on drop. Unlike the
+/// tests' `Tmux`, the pane runs the shell itself (its pid is the shell's, for `/proc`),
+/// polls every 2 ms (first-Tab timing) and reports failures instead of panicking.
 pub struct Pane {
     socket: String,
     home: PathBuf,
@@ -255,20 +257,22 @@ impl Pane {
         }
     }
 
-    pub fn cursor_x(&self) -> Result<u32, String> {
+    /// A number tmux knows about the pane (`#{cursor_x}`, `#{pane_pid}`).
+    fn display(&self, format: &str) -> Result<u32, String> {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket, "display", "-p", "-t", "main", "#{cursor_x}"])
+            .args(["-L", &self.socket, "display", "-p", "-t", "main", format])
             .output()
             .map_err(|e| e.to_string())?;
-        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("no cursor: {e}"))
+        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("tmux {format}: {e}"))
     }
 
+    pub fn cursor_x(&self) -> Result<u32, String> {
+        self.display("#{cursor_x}")
+    }
+
+    /// The shell's process id (the pane runs it with `exec`).
     pub fn pid(&self) -> Result<u32, String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "display", "-p", "-t", "main", "#{pane_pid}"])
-            .output()
-            .map_err(|e| e.to_string())?;
-        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("no pane pid: {e}"))
+        self.display("#{pane_pid}")
     }
 }
 

@@ -1,7 +1,7 @@
 //! Watch streams, decoded: newline-delimited `{"type", "object"}` events become typed
 //! `Watched` values, and an `ERROR` event becomes the stream's error with the server's
 //! Status. Also the self-healing watches (kube's watcher: re-list on expiry or
-//! reconnect, with back-off) that feed the completion cache.
+//! reconnect, with back-off) for `tail` and the completion cache's namespaces.
 
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -151,14 +151,6 @@ where
 }
 
 impl Cluster {
-    /// Follows the pods of one namespace, or of all with `None`, for the cache.
-    pub fn follow_pods(&self, namespace: Option<&str>) -> impl Stream<Item = WatchItem<Pod>> + Send + use<> {
-        watched(match namespace {
-            Some(ns) => kube::Api::namespaced(self.client.clone(), ns),
-            None => kube::Api::all(self.client.clone()),
-        })
-    }
-
     /// Follows the pods of one namespace (or all) matching a label selector, for `tail`.
     pub fn follow_selected_pods(
         &self,

@@ -321,6 +321,53 @@ mod tests {
         assert!(h.contains("\u{1b}[31mgte"), "unknown verb in red: {h:?}");
     }
 
+    /// Names whose pods are still being listed: nothing to offer, and a note once.
+    struct Listing(std::sync::Mutex<Option<String>>);
+
+    impl Names for Listing {
+        fn context(&self) -> String {
+            "sim".into()
+        }
+        fn namespace(&self) -> String {
+            "default".into()
+        }
+        fn contexts(&self) -> Vec<String> {
+            vec!["sim".into()]
+        }
+        fn pods(&self, _: &str, _: Option<&str>, _: &str) -> Vec<(String, String)> {
+            Vec::new()
+        }
+        fn containers(&self, _: &str, _: Option<&str>, _: &str) -> Vec<String> {
+            Vec::new()
+        }
+        fn labels(&self, _: &str, _: Option<&str>, _: &str) -> Vec<String> {
+            Vec::new()
+        }
+        fn namespaces(&self, _: &str) -> Vec<String> {
+            Vec::new()
+        }
+        fn take_cold(&self) -> Option<String> {
+            self.0.lock().ok().and_then(|mut n| n.take())
+        }
+    }
+
+    #[test]
+    fn a_tab_on_a_cold_cache_keeps_the_word_and_hints_once() {
+        let note = || Some("listing 10,000 pods… (500 so far)".to_string());
+        let helper = ShellHelper::new(false, Box::new(Listing(std::sync::Mutex::new(note()))));
+        let history = rustyline::history::DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let line = "describe pod web-";
+        let (start, offered) = helper.complete(line, line.len(), &ctx).expect("completes");
+        assert_eq!(start, "describe pod ".len());
+        let replacements: Vec<&str> = offered.iter().map(|p| p.replacement.as_str()).collect();
+        assert_eq!(replacements, ["web-"], "the word stays as typed");
+        assert_eq!(helper.hint(line, line.len(), &ctx), note().map(|n| format!("  {n}")));
+        assert_eq!(helper.hint(line, line.len(), &ctx), None, "the hint shows once");
+        let (_, again) = helper.complete(line, line.len(), &ctx).expect("completes");
+        assert!(again.is_empty(), "no note left, nothing offered");
+    }
+
     fn strip(b: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut i = 0;

@@ -7,6 +7,15 @@ use bytes::Bytes;
 
 const CHUNK: usize = 64 * 1024;
 
+/// `head`'s encoding left open at an array field, `{...,"items":[`, for `body` to fill
+/// and a `]}` tail to close.
+pub fn opening(head: &serde_json::Value, field: &str) -> Vec<u8> {
+    let mut out = serde_json::to_vec(head).unwrap_or_default();
+    out.pop(); // the closing brace
+    out.extend_from_slice(format!(",\"{field}\":[").as_bytes());
+    out
+}
+
 /// `head`, then each item written by `write` (comma-separated; an item it refuses leaves
 /// no trace), then `tail`.
 pub fn body<W>(head: Vec<u8>, items: Vec<Bytes>, tail: &'static [u8], write: W) -> Body
@@ -70,6 +79,17 @@ mod tests {
             });
         assert_eq!(collect(first_refused).await, b"[1]");
         assert_eq!(collect(body(b"{".to_vec(), Vec::new(), b"}", |_, _| true)).await, b"{}");
+        let head = opening(&serde_json::json!({"kind": "List"}), "items");
+        let items = vec![Bytes::from_static(b"{}")];
+        let whole = collect(body(head, items, b"]}", |o, i| {
+            o.extend_from_slice(i);
+            true
+        }))
+        .await;
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&whole).ok(),
+            Some(serde_json::json!({"kind": "List", "items": [{}]}))
+        );
     }
 
     #[tokio::test]

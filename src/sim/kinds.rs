@@ -7,7 +7,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::objects::Objects;
+use super::objects::{Objects, Selectable, Stores};
 use super::store::Store;
 
 /// A served resource.
@@ -167,6 +167,18 @@ pub trait Kind:
     fn map_mut(store: &mut Store) -> &mut Objects<Self>;
     /// The selectable value of a supported field (`""` when unset, as upstream).
     fn field(&self, name: &str) -> String;
+}
+
+/// Every kind is stored by `Objects`: what selectors read comes from its labels and
+/// its `FIELDS`.
+impl<K: Kind> Stores for K {
+    const KEEP_TYPED: bool = <K as Kind>::KEEP_TYPED;
+    fn selectable(&self) -> Selectable {
+        Selectable {
+            labels: self.metadata().labels.clone().unwrap_or_default(),
+            fields: K::FIELDS.iter().map(|f| (*f, self.field(f))).collect(),
+        }
+    }
 }
 
 /// The selectable metadata fields every kind has.

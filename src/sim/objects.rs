@@ -9,9 +9,27 @@ use std::ops::RangeBounds;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use super::kinds::Kind;
-use super::store::{Key, Selectable};
+/// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
+pub type Key = (String, String);
+
+/// What selectors look at, captured when the change happened.
+#[derive(Debug, Clone, Default)]
+pub struct Selectable {
+    pub labels: BTreeMap<String, String>,
+    pub fields: BTreeMap<&'static str, String>,
+}
+
+/// What the store needs of a kind (every `Kind` is one, see `kinds`): it encodes and
+/// decodes, says what selectors read, and whether its typed object is kept too.
+pub trait Stores: Clone + Serialize + DeserializeOwned {
+    /// Kinds the engine reads on every scheduling pass (nodes) keep the typed object
+    /// beside the encoding: 5,000 nodes decoded per pending pod would be 50 ms.
+    const KEEP_TYPED: bool = false;
+    fn selectable(&self) -> Selectable;
+}
 
 /// One stored revision: the encoding and its selectable fields, shared with the watch
 /// history and every list that sends it.
@@ -22,14 +40,14 @@ pub struct Stored {
 }
 
 impl Stored {
-    pub fn of<K: Kind>(obj: &K) -> Self {
-        Self { bytes: encode(obj), sel: Arc::new(Selectable::of(obj)) }
+    pub fn of<K: Stores>(obj: &K) -> Self {
+        Self { bytes: encode(obj), sel: Arc::new(obj.selectable()) }
     }
 }
 
 /// An object's JSON encoding, allocated to its exact length (objects of these types
 /// always serialize).
-pub fn encode<K: Kind>(obj: &K) -> Bytes {
+pub fn encode<K: Serialize>(obj: &K) -> Bytes {
     Bytes::from(serde_json::to_vec(obj).unwrap_or_default().into_boxed_slice())
 }
 
@@ -38,8 +56,7 @@ enum Slot<K> {
     Encoded(Stored),
     /// Written during a quiet bulk fill, encoded once when it ends (see `Store::quietly`).
     Typed(Box<K>),
-    /// Kinds the engine reads on every scheduling pass (`Kind::KEEP_TYPED`: nodes) keep
-    /// the typed object too: 5,000 nodes decoded per pending pod would be 50 ms.
+    /// Both, for `Stores::KEEP_TYPED` kinds.
     Both(Stored, Box<K>),
 }
 
@@ -55,7 +72,7 @@ impl<K> Default for Objects<K> {
     }
 }
 
-impl<K: Kind> Objects<K> {
+impl<K: Stores> Objects<K> {
     /// The object at `key`, decoded.
     pub fn get(&self, key: &Key) -> Option<K> {
         match self.map.get(key)? {
@@ -92,7 +109,7 @@ impl<K: Kind> Objects<K> {
     pub fn selectable(&self, key: &Key) -> Option<Cow<'_, Selectable>> {
         match self.map.get(key)? {
             Slot::Encoded(s) | Slot::Both(s, _) => Some(Cow::Borrowed(s.sel.as_ref())),
-            Slot::Typed(o) => Some(Cow::Owned(Selectable::of(o.as_ref()))),
+            Slot::Typed(o) => Some(Cow::Owned(o.selectable())),
         }
     }
 
@@ -122,15 +139,9 @@ impl<K: Kind> Objects<K> {
         self.map.range((ns.to_string(), String::new())..).map(|(k, _)| k).take_while(move |k| k.0 == ns)
     }
 
-    /// Every object, decoded, in key order.
-    pub fn values(&self) -> impl Iterator<Item = K> + '_ {
-        self.map.keys().filter_map(|k| self.get(k))
-    }
-
     /// Stores an encoded revision of `obj`; returns the one it replaces.
     pub(super) fn put(&mut self, key: Key, stored: Stored, obj: &K) -> Option<Stored> {
-        let slot = if K::KEEP_TYPED { Slot::Both(stored, Box::new(obj.clone())) } else { Slot::Encoded(stored) };
-        self.map.insert(key, slot).map(Self::encoded_slot)
+        self.map.insert(key, Slot::encoded(stored, || Box::new(obj.clone()))).map(Slot::into_stored)
     }
 
     /// Stores a typed object without encoding it (quiet fills only).
@@ -140,31 +151,40 @@ impl<K: Kind> Objects<K> {
 
     /// Takes the object out; returns its last stored revision.
     pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
-        self.map.remove(key).map(Self::encoded_slot)
+        self.map.remove(key).map(Slot::into_stored)
     }
 
     /// Encodes one object a quiet fill left typed.
     pub(super) fn settle_one(&mut self, key: &Key) {
-        if let Some(slot) = self.map.get_mut(key)
-            && let Slot::Typed(o) = slot
-        {
-            let stored = Stored::of(o.as_ref());
-            *slot = if K::KEEP_TYPED { Slot::Both(stored, o.clone()) } else { Slot::Encoded(stored) };
+        if let Some(slot) = self.map.get_mut(key) {
+            slot.settle();
         }
     }
 
     /// Encodes what a quiet fill left typed.
     pub(super) fn settle(&mut self) {
-        for slot in self.map.values_mut() {
-            if let Slot::Typed(o) = slot {
-                let stored = Stored::of(o.as_ref());
-                *slot = if K::KEEP_TYPED { Slot::Both(stored, o.clone()) } else { Slot::Encoded(stored) };
+        self.map.values_mut().for_each(Slot::settle);
+    }
+}
+
+impl<K: Stores> Slot<K> {
+    /// The slot for an encoded revision; `typed` is asked only for `KEEP_TYPED` kinds.
+    fn encoded(stored: Stored, typed: impl FnOnce() -> Box<K>) -> Self {
+        if K::KEEP_TYPED { Slot::Both(stored, typed()) } else { Slot::Encoded(stored) }
+    }
+
+    /// Encodes a typed slot in place.
+    fn settle(&mut self) {
+        if let Slot::Typed(o) = self {
+            let stored = Stored::of(o.as_ref());
+            if let Slot::Typed(typed) = std::mem::replace(self, Slot::Encoded(stored.clone())) {
+                *self = Slot::encoded(stored, || typed);
             }
         }
     }
 
-    fn encoded_slot(slot: Slot<K>) -> Stored {
-        match slot {
+    fn into_stored(self) -> Stored {
+        match self {
             Slot::Encoded(s) | Slot::Both(s, _) => s,
             Slot::Typed(o) => Stored::of(o.as_ref()),
         }

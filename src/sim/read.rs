@@ -14,7 +14,7 @@ use crate::common::selector::{FieldSelector, LabelSelector};
 use super::chunked;
 use super::kinds::Kind;
 use super::request::Target;
-use super::request::{Req, json_reply, raw_reply, streamed_reply};
+use super::request::{Req, raw_reply};
 use super::shared::Shared;
 use super::status::{ApiError, ApiResult};
 use super::store::{Key, Store};
@@ -25,18 +25,18 @@ pub fn key(t: &Target) -> Key {
     (t.namespace.clone().unwrap_or_default(), t.name.clone().unwrap_or_default())
 }
 
+/// One object: its stored encoding as is, or a one-row Table of it.
 pub fn get_object<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
-    let store = shared.lock();
-    let obj = store
-        .get::<K>(&key(t))
+    let bytes = shared
+        .lock()
+        .encoded::<K>(&key(t))
         .ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, t.name.as_deref().unwrap_or_default()))?;
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
-        let rv = obj.metadata().resource_version.clone().unwrap_or_default();
-        let bytes = store.encoded::<K>(&key(t)).unwrap_or_default();
-        return Ok(raw_reply(TABLE_CONTENT_TYPE, table::single::<K>(&bytes, include, &rv, true)));
+        let one = table::single::<K>(&bytes, include, true).unwrap_or_default();
+        return Ok(raw_reply(TABLE_CONTENT_TYPE, one));
     }
-    Ok(json_reply(200, &obj, &[]))
+    Ok(raw_reply("application/json", bytes))
 }
 
 /// Parsed selectors of a list or watch, with the 400s the API server gives for bad ones.
@@ -123,14 +123,20 @@ fn list_revision(req: &Req, start: &Option<(u64, Key)>, current: u64) -> ApiResu
     Ok(current)
 }
 
-/// The keys of kind `K` in `ns` (all with `None`), in order; a namespace is a key
-/// range, so this costs what the namespace holds, not the whole kind.
-pub fn in_scope<'a, K: Kind>(store: &'a Store, ns: Option<&'a str>) -> Box<dyn Iterator<Item = &'a Key> + 'a> {
-    let map = K::map(store);
-    match ns {
-        None => Box::new(map.keys()),
-        Some(ns) => Box::new(map.keys_in(ns)),
-    }
+/// The keys of kind `K` in `ns` (all with `None`) that `sel` selects, in order, read
+/// from what the store captured (no object is decoded); a namespace is a key range, so
+/// this costs what the namespace holds, not the whole kind.
+pub fn selected<'a, K: Kind>(
+    store: &'a Store,
+    ns: Option<&'a str>,
+    sel: &'a Selectors,
+) -> impl Iterator<Item = &'a Key> + 'a {
+    let objects = K::map(store);
+    let keys: Box<dyn Iterator<Item = &'a Key> + 'a> = match ns {
+        None => Box::new(objects.keys()),
+        Some(ns) => Box::new(objects.keys_in(ns)),
+    };
+    keys.filter(move |k| objects.selectable(k).is_some_and(|s| sel.matches_captured(&s)))
 }
 
 /// One list item: as stored now, or as it was at an earlier revision (its encoding then).
@@ -214,7 +220,7 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         let head = table::head::<K>(&rv_s, cont.as_deref(), left, true);
         let now = k8s_openapi::jiff::Timestamp::now();
         let body = chunked::body(head, encoded, b"]}", move |out, item| table::write_row::<K>(out, item, include, now));
-        return Ok(streamed_reply(TABLE_CONTENT_TYPE, body));
+        return Ok(raw_reply(TABLE_CONTENT_TYPE, body));
     }
     let mut meta = json!({"resourceVersion": rv_s});
     if let Some(c) = &cont {
@@ -223,15 +229,12 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
             meta["remainingItemCount"] = json!(remaining);
         }
     }
-    let head = json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta});
-    let mut head = serde_json::to_vec(&head).unwrap_or_default();
-    head.pop(); // the head's closing brace
-    head.extend_from_slice(b",\"items\":[");
+    let head = chunked::opening(&json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta}), "items");
     let body = chunked::body(head, encoded, b"]}", |out, item| {
         out.extend_from_slice(item);
         true
     });
-    Ok(streamed_reply("application/json", body))
+    Ok(raw_reply("application/json", body))
 }
 
 /// Two ascending key sequences as one.

@@ -20,33 +20,29 @@ fn repo_tag(image: &str) -> Option<(&str, &str)> {
     })
 }
 
-/// Whether the registry holds `image`. Answers are remembered (a start-up fill asks
-/// about the same image 150,000 times; the tag globs are not free).
-pub fn has(image: &str) -> bool {
-    static KNOWN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, bool>>> =
-        std::sync::LazyLock::new(Default::default);
-    let mut known = KNOWN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = known.get(image) {
-        return *found;
-    }
-    if known.len() >= 1024 {
-        known.clear();
-    }
-    let found = lookup(image);
-    known.insert(image.to_string(), found);
-    found
+/// `registry.txt` read once: each listed repository's tag patterns (a start-up fill asks
+/// about the same image 150,000 times).
+fn listed(repo: &str) -> Option<&'static [&'static str]> {
+    static LISTED: std::sync::LazyLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            TAGS.lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut words = l.split_whitespace();
+                    Some((words.next()?, words.collect()))
+                })
+                .collect()
+        });
+    LISTED.get(repo).map(Vec::as_slice)
 }
 
-fn lookup(image: &str) -> bool {
+/// Whether the registry holds `image`.
+pub fn has(image: &str) -> bool {
     if image.contains(super::MISSING_IMAGE_MARK) {
         return false;
     }
     let Some((repo, tag)) = repo_tag(image) else { return true };
-    let listed = TAGS.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
-        let mut words = l.split_whitespace();
-        (words.next() == Some(repo)).then(|| words.collect::<Vec<_>>())
-    });
-    listed.is_none_or(|patterns| patterns.iter().any(|p| glob(p, tag)))
+    listed(repo).is_none_or(|patterns| patterns.iter().any(|p| glob(p, tag)))
 }
 
 #[cfg(test)]

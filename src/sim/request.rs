@@ -141,16 +141,9 @@ pub fn json_reply(code: u16, body: &impl Serialize, warnings: &[String]) -> Resp
     resp
 }
 
-/// A 200 response whose body is already encoded.
-pub fn raw_reply(content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut resp = Response::new(Body::from(body));
-    resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
-    resp
-}
-
-/// A 200 response whose body is a stream (large lists).
-pub fn streamed_reply(content_type: &'static str, body: Body) -> Response {
-    let mut resp = Response::new(body);
+/// A 200 response whose body is already encoded, or a stream of it (large lists).
+pub fn raw_reply(content_type: &'static str, body: impl Into<Body>) -> Response {
+    let mut resp = Response::new(body.into());
     resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
     resp
 }

@@ -16,8 +16,7 @@ use super::objects::{Objects, Stored};
 use super::runtime::PodRuntime;
 use super::status::ApiError;
 
-/// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
-pub type Key = (String, String);
+pub use super::objects::{Key, Selectable};
 
 /// A change type on the watch wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,22 +32,6 @@ impl Change {
             Change::Added => "ADDED",
             Change::Modified => "MODIFIED",
             Change::Deleted => "DELETED",
-        }
-    }
-}
-
-/// What selectors look at, captured when the change happened.
-#[derive(Debug, Clone, Default)]
-pub struct Selectable {
-    pub labels: BTreeMap<String, String>,
-    pub fields: BTreeMap<&'static str, String>,
-}
-
-impl Selectable {
-    pub fn of<K: Kind>(obj: &K) -> Self {
-        Self {
-            labels: obj.metadata().labels.clone().unwrap_or_default(),
-            fields: K::FIELDS.iter().map(|f| (*f, obj.field(f))).collect(),
         }
     }
 }
@@ -178,8 +161,10 @@ impl Store {
         self.rv
     }
 
-    fn bump(&mut self) -> u64 {
+    /// The next revision, written into `obj` as its resourceVersion.
+    fn stamp<K: Kind>(&mut self, obj: &mut K) -> u64 {
         self.rv += 1;
+        obj.metadata_mut().resource_version = Some(self.rv.to_string());
         self.rv
     }
 
@@ -190,8 +175,7 @@ impl Store {
 
     /// Stores a new object with a fresh resourceVersion and announces ADDED.
     pub fn create<K: Kind>(&mut self, mut obj: K) -> K {
-        let rv = self.bump();
-        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let rv = self.stamp(&mut obj);
         self.put(rv, Change::Added, key_of(&obj), &obj);
         obj
     }
@@ -207,30 +191,26 @@ impl Store {
 
     /// Replaces an object with a fresh resourceVersion and announces MODIFIED.
     pub fn update<K: Kind>(&mut self, mut obj: K) -> K {
-        let rv = self.bump();
-        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let rv = self.stamp(&mut obj);
         self.put(rv, Change::Modified, key_of(&obj), &obj);
         obj
     }
 
-    /// `update` for a caller that does not need the object back: a quiet fill keeps it
-    /// without a copy.
+    /// `update` for a caller that does not need the object back: a quiet fill then keeps
+    /// it without a copy.
     pub fn replace<K: Kind>(&mut self, mut obj: K) {
-        let rv = self.bump();
-        obj.metadata_mut().resource_version = Some(rv.to_string());
-        let key = key_of(&obj);
-        if self.state.quiet {
-            K::map_mut(self).put_typed(key, obj);
+        if !self.state.quiet {
+            self.update(obj);
             return;
         }
-        self.put(rv, Change::Modified, key, &obj);
+        self.stamp(&mut obj);
+        K::map_mut(self).put_typed(key_of(&obj), obj);
     }
 
     /// Removes an object and announces DELETED with its final state.
     pub fn remove<K: Kind>(&mut self, key: &Key) -> Option<K> {
         let mut obj = K::map(self).get(key)?;
-        let rv = self.bump();
-        obj.metadata_mut().resource_version = Some(rv.to_string());
+        let rv = self.stamp(&mut obj);
         self.put(rv, Change::Deleted, key.clone(), &obj);
         Some(obj)
     }

@@ -291,6 +291,12 @@ struct Raw<'a> {
 /// the stored encoding spliced in, so a row costs its cells, not a re-serialization.
 pub fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include, now: Timestamp) -> bool {
     let Some(obj) = K::printable(bytes) else { return false };
+    write_decoded_row(out, &obj, bytes, include, now);
+    true
+}
+
+/// `write_row` for an object already decoded from `bytes`.
+fn write_decoded_row<K: Printable>(out: &mut Vec<u8>, obj: &K, bytes: &[u8], include: Include, now: Timestamp) {
     out.extend_from_slice(b"{\"cells\":");
     let _ = serde_json::to_writer(&mut *out, &obj.cells(now));
     if let Some(c) = obj.row_conditions() {
@@ -313,7 +319,6 @@ pub fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include
         }
     }
     out.push(b'}');
-    true
 }
 
 /// A Table's opening, up to the start of its rows; `headers` false omits the column
@@ -328,18 +333,18 @@ pub fn head<K: Printable>(rv: &str, cont: Option<&str>, remaining: Option<usize>
     }
     let columns = if headers { json!(K::columns()) } else { Value::Null };
     let head = json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": columns});
-    let mut out = serde_json::to_vec(&head).unwrap_or_default();
-    out.pop();
-    out.extend_from_slice(b",\"rows\":[");
-    out
+    super::chunked::opening(&head, "rows")
 }
 
-/// A one-row Table of the object encoded as `bytes` (a GET, a watch event).
-pub fn single<K: Printable>(bytes: &[u8], include: Include, rv: &str, headers: bool) -> Vec<u8> {
-    let mut out = head::<K>(rv, None, None, headers);
-    write_row::<K>(&mut out, bytes, include, Timestamp::now());
+/// A one-row Table of the object encoded as `bytes` (a GET, a watch event), at the
+/// object's resourceVersion; `None` when the bytes are not such an object.
+pub fn single<K: Printable>(bytes: &[u8], include: Include, headers: bool) -> Option<Vec<u8>> {
+    let obj = K::printable(bytes)?;
+    let rv = obj.metadata().resource_version.clone().unwrap_or_default();
+    let mut out = head::<K>(&rv, None, None, headers);
+    write_decoded_row(&mut out, &obj, bytes, include, Timestamp::now());
     out.extend_from_slice(b"]}");
-    out
+    Some(out)
 }
 
 /// Whether the Accept header asks for a Table.
@@ -412,8 +417,12 @@ mod tests {
         assert!(row(Include::None).get("object").is_none());
         assert_eq!(row(Include::None)["cells"][0], "run");
         assert!(!write_row::<Pod>(&mut Vec::new(), b"not json", Include::None, now));
-        let one: Value = serde_json::from_slice(&single::<Pod>(&bytes, Include::None, "7", false)).expect("table");
-        assert_eq!(one["metadata"]["resourceVersion"], "7");
+        let mut stamped = v.clone();
+        stamped["metadata"]["resourceVersion"] = json!("7");
+        let bytes = serde_json::to_vec(&stamped).expect("json");
+        let one = single::<Pod>(&bytes, Include::None, false).expect("a pod");
+        let one: Value = serde_json::from_slice(&one).expect("table");
+        assert_eq!(one["metadata"]["resourceVersion"], "7", "the table is at the object's version");
         assert!(one["columnDefinitions"].is_null());
         assert_eq!(one["rows"].as_array().map(Vec::len), Some(1));
     }

@@ -55,9 +55,7 @@ impl Spec {
 fn encode<K: Printable>(spec: &Spec, change: Change, object: &Bytes, first: &mut bool) -> Option<Bytes> {
     let table;
     let object: &[u8] = if spec.as_table {
-        let typed: K = serde_json::from_slice(object).ok()?;
-        let rv = typed.metadata().resource_version.clone().unwrap_or_default();
-        table = table::single::<K>(object, spec.include, &rv, *first);
+        table = table::single::<K>(object, spec.include, *first)?;
         *first = false;
         &table
     } else {
@@ -93,12 +91,11 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         let store = shared.lock();
         match from {
             None => {
-                let objects = K::map(&store);
-                let current: Vec<(Change, Bytes)> = super::read::in_scope::<K>(&store, spec.namespace.as_deref())
-                    .filter(|k| objects.selectable(k).is_some_and(|s| spec.sel.matches_captured(&s)))
-                    .filter_map(|k| objects.encoded(k))
-                    .map(|v| (Change::Added, v))
-                    .collect();
+                let current: Vec<(Change, Bytes)> =
+                    super::read::selected::<K>(&store, spec.namespace.as_deref(), &spec.sel)
+                        .filter_map(|k| store.encoded::<K>(k))
+                        .map(|v| (Change::Added, v))
+                        .collect();
                 (current, store.subscribe(), store.revision())
             }
             Some(rv) => {

@@ -377,11 +377,7 @@ pub fn delete_collection<K: Hooks>(shared: &Arc<Shared>, req: &Req, t: &Target) 
     let opts = delete_opts(req)?;
     let sel = Selectors::from_req::<K>(req)?;
     let mut store = shared.lock();
-    let objects = K::map(&store);
-    let keys: Vec<Key> = super::read::in_scope::<K>(&store, t.namespace.as_deref())
-        .filter(|k| objects.selectable(k).is_some_and(|s| sel.matches_captured(&s)))
-        .cloned()
-        .collect();
+    let keys: Vec<Key> = super::read::selected::<K>(&store, t.namespace.as_deref(), &sel).cloned().collect();
     let mut items = Vec::new();
     for k in keys {
         match K::delete(&mut store, &k, &opts, shared)? {
