@@ -102,9 +102,10 @@ pub async fn client(kubeconfig: &Path) -> Result<kube::Client, String> {
 }
 
 /// The median of five GETs of `path` (after one to warm the connection), and the size.
-pub async fn median(client: &kube::Client, path: &str, accept: Option<&str>) -> Result<(Duration, usize), String> {
+pub async fn median(client: &kube::Client, path: &str, accept: Option<&str>) -> Result<Timed, String> {
     let mut times = Vec::new();
     let mut size = 0;
+    let mut first = Duration::ZERO;
     for round in 0..6 {
         let mut req = http::Request::get(path);
         if let Some(a) = accept {
@@ -115,11 +116,21 @@ pub async fn median(client: &kube::Client, path: &str, accept: Option<&str>) -> 
         let body = client.request_text(req).await.map_err(|e| format!("GET {path}: {e}"))?;
         if round > 0 {
             times.push(t.elapsed());
+        } else {
+            first = t.elapsed();
         }
         size = body.len();
     }
     times.sort();
-    Ok((times[times.len() / 2], size))
+    Ok(Timed { median: times[times.len() / 2], first, size })
+}
+
+/// A request's median time after the first, the first's (it also warms what the
+/// server keeps, such as printed Table rows), and the body's size.
+pub struct Timed {
+    pub median: Duration,
+    pub first: Duration,
+    pub size: usize,
 }
 
 /// Fills a live cache in this process from the simulator (all namespaces, or

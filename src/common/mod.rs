@@ -16,4 +16,5 @@ pub mod qos;
 pub mod quantity;
 pub mod schema;
 pub mod selector;
+pub mod span;
 pub mod spelling;

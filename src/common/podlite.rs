@@ -161,6 +161,22 @@ pub fn decode(bytes: &[u8]) -> Option<Pod> {
     serde_json::from_slice::<LitePod>(bytes).ok().map(|p| p.0)
 }
 
+/// `decode`, and the range of the pod's `metadata` in `bytes` (a Table row splices the
+/// metadata in as it is), found in the same pass over the encoding.
+pub fn decode_spanned(bytes: &[u8]) -> Option<(Pod, std::ops::Range<usize>)> {
+    #[derive(Deserialize)]
+    struct Spanned<'a> {
+        #[serde(borrow)]
+        metadata: &'a serde_json::value::RawValue,
+        spec: Option<Spec>,
+        status: Option<Status>,
+    }
+    let p: Spanned<'_> = serde_json::from_slice(bytes).ok()?;
+    let at = super::span::span(bytes, p.metadata.get())?;
+    let metadata = serde_json::from_str(p.metadata.get()).ok()?;
+    Some((pod(Printed { metadata, spec: p.spec, status: p.status }), at))
+}
+
 /// A pod decoded with only what status lines, rows and completion read; everything else
 /// in the JSON is skipped without being allocated.
 #[derive(Debug, Clone)]

@@ -53,8 +53,37 @@ fn is_sidecar(pod: &Pod, name: &str) -> bool {
         .is_some_and(|c| c.restart_policy.as_deref() == Some("Always"))
 }
 
+/// READY and STATUS, and what RESTARTS is made of, none of which depends on the clock:
+/// a printed row can keep these and fill in the restart's age when it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodRow {
+    pub ready: String,
+    pub status: String,
+    pub restarts: i64,
+    pub last_restart: Option<Timestamp>,
+}
+
+/// The RESTARTS cell: the count, and how long ago the last restart was when there is one
+/// (times in seconds since the epoch).
+pub fn restarts_cell(restarts: i64, last_restart: Option<i64>, now: i64) -> String {
+    match last_restart {
+        Some(at) if restarts != 0 => {
+            let ago = duration::human_secs(now - at);
+            format!("{restarts} ({ago} ago)")
+        }
+        _ => restarts.to_string(),
+    }
+}
+
 /// Computes READY, STATUS and RESTARTS for `pod` as the API server's printer does.
 pub fn pod_cells(pod: &Pod, now: Timestamp) -> PodCells {
+    let row = pod_row(pod);
+    let restarts = restarts_cell(row.restarts, row.last_restart.map(|t| t.as_second()), now.as_second());
+    PodCells { restarts, ready: row.ready, status: row.status }
+}
+
+/// `pod_cells` without the clock.
+pub fn pod_row(pod: &Pod) -> PodRow {
     let spec = pod.spec.as_ref();
     let status = pod.status.as_ref();
     let init_specs = spec.and_then(|s| s.init_containers.as_deref()).unwrap_or(&[]);
@@ -150,14 +179,12 @@ pub fn pod_cells(pod: &Pod, now: Timestamp) -> PodCells {
         }
     }
 
-    let restarts = match tally.last_restart {
-        Some(at) if tally.restarts != 0 => {
-            let ago = duration::human_secs(now.as_second() - at.as_second());
-            format!("{} ({ago} ago)", tally.restarts)
-        }
-        _ => tally.restarts.to_string(),
-    };
-    PodCells { ready: format!("{ready}/{total}"), status: reason, restarts }
+    PodRow {
+        ready: format!("{ready}/{total}"),
+        status: reason,
+        restarts: tally.restarts,
+        last_restart: tally.last_restart,
+    }
 }
 
 #[cfg(test)]

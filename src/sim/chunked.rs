@@ -18,9 +18,10 @@ pub fn opening(head: &serde_json::Value, field: &str) -> Vec<u8> {
 
 /// `head`, then each item written by `write` (comma-separated; an item it refuses leaves
 /// no trace), then `tail`.
-pub fn body<W>(head: Vec<u8>, items: Vec<Bytes>, tail: &'static [u8], write: W) -> Body
+pub fn body<T, W>(head: Vec<u8>, items: Vec<T>, tail: &'static [u8], write: W) -> Body
 where
-    W: FnMut(&mut Vec<u8>, &[u8]) -> bool + Send + 'static,
+    T: Send + 'static,
+    W: FnMut(&mut Vec<u8>, &T) -> bool + Send + 'static,
 {
     let state = (Some(head), items.into_iter(), true, write, false);
     let stream = futures::stream::unfold(state, move |(head, mut items, mut first, mut write, done)| async move {
@@ -64,7 +65,7 @@ mod tests {
     async fn items_are_joined_between_head_and_tail_and_refused_ones_vanish() {
         let items: Vec<Bytes> = ["1", "x", "2", "3"].iter().map(|s| Bytes::from(s.to_string())).collect();
         let b = body(b"[".to_vec(), items, b"]", |out, item| {
-            if item == b"x" {
+            if item.as_ref() == b"x" {
                 out.extend_from_slice(b"junk");
                 return false;
             }
@@ -75,10 +76,10 @@ mod tests {
         let first_refused =
             body(b"[".to_vec(), vec![Bytes::from_static(b"x"), Bytes::from_static(b"1")], b"]", |o, i| {
                 o.extend_from_slice(i);
-                i != b"x"
+                i.as_ref() != b"x"
             });
         assert_eq!(collect(first_refused).await, b"[1]");
-        assert_eq!(collect(body(b"{".to_vec(), Vec::new(), b"}", |_, _| true)).await, b"{}");
+        assert_eq!(collect(body(b"{".to_vec(), Vec::<Bytes>::new(), b"}", |_, _| true)).await, b"{}");
         let head = opening(&serde_json::json!({"kind": "List"}), "items");
         let items = vec![Bytes::from_static(b"{}")];
         let whole = collect(body(head, items, b"]}", |o, i| {

@@ -177,6 +177,7 @@ impl<K: Kind> Stores for K {
         Selectable {
             labels: self.metadata().labels.clone().unwrap_or_default(),
             fields: K::FIELDS.iter().map(|f| (*f, self.field(f))).collect(),
+            row: Default::default(),
         }
     }
 }

@@ -35,6 +35,7 @@ mod referenced;
 mod registry;
 mod request;
 mod router;
+mod row;
 mod runtime;
 mod scheduling;
 mod serve;

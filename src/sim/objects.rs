@@ -12,14 +12,19 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::row::Printed;
+
 /// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
 pub type Key = (String, String);
 
-/// What selectors look at, captured when the change happened.
+/// What selectors look at, captured when the change happened; shared by the stored
+/// revision, its watch events and the lists that send it, which is why the revision's
+/// Table row is kept here too, once a Table has printed it.
 #[derive(Debug, Clone, Default)]
 pub struct Selectable {
     pub labels: BTreeMap<String, String>,
     pub fields: BTreeMap<&'static str, String>,
+    pub row: Printed,
 }
 
 /// What the store needs of a kind (every `Kind` is one, see `kinds`): it encodes and
@@ -102,6 +107,14 @@ impl<K: Stores> Objects<K> {
         match self.map.get(key)? {
             Slot::Encoded(s) | Slot::Both(s, _) => Some(s.bytes.clone()),
             Slot::Typed(o) => Some(encode(o.as_ref())),
+        }
+    }
+
+    /// The stored revision at `key` (its encoding and what is kept beside it).
+    pub fn stored(&self, key: &Key) -> Option<Stored> {
+        match self.map.get(key)? {
+            Slot::Encoded(s) | Slot::Both(s, _) => Some(s.clone()),
+            Slot::Typed(o) => Some(Stored::of(o.as_ref())),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::common::selector::{FieldSelector, LabelSelector};
 
 use super::chunked;
 use super::kinds::Kind;
+use super::objects::Selectable;
 use super::request::Target;
 use super::request::{Req, raw_reply};
 use super::shared::Shared;
@@ -27,16 +28,15 @@ pub fn key(t: &Target) -> Key {
 
 /// One object: its stored encoding as is, or a one-row Table of it.
 pub fn get_object<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
-    let bytes = shared
-        .lock()
-        .encoded::<K>(&key(t))
+    let stored = K::map(&shared.lock())
+        .stored(&key(t))
         .ok_or_else(|| ApiError::not_found(K::URL_PATH_SEGMENT, t.name.as_deref().unwrap_or_default()))?;
     if table::wants_table(req.accept()) {
         let include = Include::parse(req.q("includeObject"))?;
-        let one = table::single::<K>(&bytes, include, true).unwrap_or_default();
+        let one = table::single::<K>(&stored.bytes, Some(&stored.sel.row), include, true).unwrap_or_default();
         return Ok(raw_reply(TABLE_CONTENT_TYPE, one));
     }
-    Ok(raw_reply("application/json", bytes))
+    Ok(raw_reply("application/json", stored.bytes))
 }
 
 /// Parsed selectors of a list or watch, with the 400s the API server gives for bad ones.
@@ -205,11 +205,12 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     }
     let cont = (remaining > 0).then(|| items.last().map(|(k, _)| encode_continue(rv, k))).flatten();
     let rv_s = rv.to_string();
-    let encoded: Vec<Bytes> = items
+    // An earlier revision's encoding has nowhere to keep a printed row.
+    let encoded: Vec<(Bytes, Option<Arc<Selectable>>)> = items
         .iter()
         .filter_map(|(k, i)| match i {
-            Item::Now => now.encoded(k),
-            Item::Then(b) => Some(b.clone()),
+            Item::Now => now.stored(k).map(|s| (s.bytes, Some(s.sel))),
+            Item::Then(b) => Some((b.clone(), None)),
         })
         .collect();
     drop((items, keys));
@@ -218,8 +219,10 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         let include = Include::parse(req.q("includeObject"))?;
         let left = (remaining > 0 && !selective).then_some(remaining);
         let head = table::head::<K>(&rv_s, cont.as_deref(), left, true);
-        let now = k8s_openapi::jiff::Timestamp::now();
-        let body = chunked::body(head, encoded, b"]}", move |out, item| table::write_row::<K>(out, item, include, now));
+        let now = k8s_openapi::jiff::Timestamp::now().as_second();
+        let body = chunked::body(head, encoded, b"]}", move |out, (bytes, sel)| {
+            table::write_row::<K>(out, bytes, sel.as_ref().map(|s| &s.row), include, now)
+        });
         return Ok(raw_reply(TABLE_CONTENT_TYPE, body));
     }
     let mut meta = json!({"resourceVersion": rv_s});
@@ -230,8 +233,8 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         }
     }
     let head = chunked::opening(&json!({"kind": K::LIST_KIND, "apiVersion": "v1", "metadata": meta}), "items");
-    let body = chunked::body(head, encoded, b"]}", |out, item| {
-        out.extend_from_slice(item);
+    let body = chunked::body(head, encoded, b"]}", |out, (bytes, _)| {
+        out.extend_from_slice(bytes);
         true
     });
     Ok(raw_reply("application/json", body))

@@ -8,18 +8,16 @@ use std::collections::BTreeMap;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use k8s_openapi::jiff::Timestamp;
 use rand::Rng;
 use serde_json::{Value, json};
 
-use crate::common::duration::age;
 use crate::common::schema::field_doc;
 
 use super::kinds::{Kind, Res, meta_field};
 use super::objects::Objects;
 use super::status::{ApiError, ApiResult, Cause};
 use super::store::Store;
-use super::table::{Printable, age_column, name_column};
+use super::table::{Cell, Printable, age, age_column, name_column, text};
 use super::write::Hooks;
 
 macro_rules! stored_kind {
@@ -85,21 +83,25 @@ fn column(name: &str, doc: String) -> Value {
     json!({"name": name, "type": "string", "format": "", "description": doc, "priority": 0})
 }
 
-fn name_of(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Value {
-    json!(m.name.clone().unwrap_or_default())
+fn name_of(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Cell {
+    text(m.name.clone().unwrap_or_default())
 }
 
-fn age_of(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, now: Timestamp) -> Value {
-    json!(age(m.creation_timestamp.as_ref().map(|t| &t.0), now))
+fn age_of(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Cell {
+    age(m.creation_timestamp.as_ref())
+}
+
+fn count(n: usize) -> Cell {
+    Cell::Int(n as i64)
 }
 
 impl Printable for ConfigMap {
     fn columns() -> Vec<Value> {
         vec![name_column(), column("Data", field_doc::<ConfigMap>(&["data"])), age_column()]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let n = self.data.as_ref().map_or(0, BTreeMap::len) + self.binary_data.as_ref().map_or(0, BTreeMap::len);
-        vec![name_of(&self.metadata), json!(n), age_of(&self.metadata, now)]
+        vec![name_of(&self.metadata), count(n), age_of(&self.metadata)]
     }
 }
 
@@ -112,14 +114,9 @@ impl Printable for Secret {
             age_column(),
         ]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let n = self.data.as_ref().map_or(0, BTreeMap::len);
-        vec![
-            name_of(&self.metadata),
-            json!(self.type_.clone().unwrap_or_default()),
-            json!(n),
-            age_of(&self.metadata, now),
-        ]
+        vec![name_of(&self.metadata), text(self.type_.clone().unwrap_or_default()), count(n), age_of(&self.metadata)]
     }
 }
 
@@ -127,9 +124,9 @@ impl Printable for ServiceAccount {
     fn columns() -> Vec<Value> {
         vec![name_column(), column("Secrets", field_doc::<ServiceAccount>(&["secrets"])), age_column()]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let n = self.secrets.as_ref().map_or(0, Vec::len);
-        vec![name_of(&self.metadata), json!(n), age_of(&self.metadata, now)]
+        vec![name_of(&self.metadata), count(n), age_of(&self.metadata)]
     }
 }
 
@@ -148,7 +145,7 @@ impl Printable for Service {
             selector,
         ]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let spec = self.spec.clone().unwrap_or_default();
         let kind = spec.type_.clone().unwrap_or_default();
         let external = match spec.external_ips.as_deref() {
@@ -175,12 +172,12 @@ impl Printable for Service {
         };
         vec![
             name_of(&self.metadata),
-            json!(kind),
-            json!(spec.cluster_ip.clone().unwrap_or_else(|| "<none>".into())),
-            json!(external),
-            json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
-            age_of(&self.metadata, now),
-            json!(selector),
+            text(kind),
+            text(spec.cluster_ip.clone().unwrap_or_else(|| "<none>".into())),
+            text(external),
+            text(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
+            age_of(&self.metadata),
+            text(selector),
         ]
     }
 }

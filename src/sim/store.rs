@@ -55,6 +55,13 @@ pub struct WatchEvent {
     pub before: Option<Bytes>,
 }
 
+impl WatchEvent {
+    /// The revision the change stored (its encoding and what is kept beside it).
+    pub fn stored(&self) -> Stored {
+        Stored { bytes: self.object.clone(), sel: self.now.clone() }
+    }
+}
+
 /// A fresh store starts its revisions at the clock (in microseconds), so a restarted
 /// simulator never reuses the revision space of an earlier one: a client resuming an old
 /// watch gets 410 Gone and re-lists, as after an etcd restore.

@@ -2,14 +2,17 @@
 //! nodes, with the column definitions and cell rules of kubernetes
 //! `pkg/printers/internalversion/printers.go`.
 
+use std::ops::Range;
+
 use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod};
-use k8s_openapi::jiff::Timestamp;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{Value, json};
 
-use crate::common::duration::age;
-use crate::common::podstatus::pod_cells;
+use crate::common::podstatus::pod_row;
 
 use super::kinds::Kind;
+pub use super::row::Cell;
+use super::row::{Printed, Row};
 use super::status::ApiError;
 
 const NAME_DOC: &str = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
@@ -56,23 +59,36 @@ fn col(name: &str, format: &str, description: &str, priority: i32) -> Value {
 /// A kind that the server can print as a table.
 pub trait Printable: Kind {
     fn columns() -> Vec<Value>;
-    fn cells(&self, now: Timestamp) -> Vec<Value>;
+    /// The row's cells; those that depend on the clock are `Cell::Age`/`Cell::Restarts`.
+    fn cells(&self) -> Vec<Cell>;
     fn row_conditions(&self) -> Option<Value> {
         None
     }
-    /// The object as much as its row needs, from its encoding (all of it by default).
-    fn printable(bytes: &[u8]) -> Option<Self> {
-        serde_json::from_slice(bytes).ok()
+    /// The object as much as its row needs, from its encoding (all of it by default), and
+    /// where its metadata sits in the encoding.
+    fn printable(bytes: &[u8]) -> Option<(Self, Option<Range<usize>>)> {
+        let obj = serde_json::from_slice(bytes).ok()?;
+        let meta = serde_json::from_slice::<Raw<'_>>(bytes).ok().and_then(|r| r.metadata);
+        Some((obj, meta.and_then(|m| crate::common::span::span(bytes, m.get()))))
     }
 }
 
-fn s(v: Option<&String>) -> String {
-    v.cloned().unwrap_or_else(|| "<none>".into())
+fn s(v: Option<&String>) -> Cell {
+    Cell::Text(v.cloned().unwrap_or_else(|| "<none>".into()))
+}
+
+pub fn text(v: impl Into<String>) -> Cell {
+    Cell::Text(v.into())
+}
+
+/// The age of an object (time since `t`).
+pub fn age(t: Option<&Time>) -> Cell {
+    Cell::Age(t.map(|t| t.0.as_second()))
 }
 
 impl Printable for Pod {
-    fn printable(bytes: &[u8]) -> Option<Self> {
-        crate::common::podlite::decode(bytes)
+    fn printable(bytes: &[u8]) -> Option<(Self, Option<Range<usize>>)> {
+        crate::common::podlite::decode_spanned(bytes).map(|(pod, meta)| (pod, Some(meta)))
     }
     fn columns() -> Vec<Value> {
         vec![
@@ -92,8 +108,8 @@ impl Printable for Pod {
             col("Readiness Gates", "", GATES_DOC, 1),
         ]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
-        let c = pod_cells(self, now);
+    fn cells(&self) -> Vec<Cell> {
+        let c = pod_row(self);
         let status = self.status.as_ref();
         let ip = status.and_then(|s| s.pod_ips.as_ref()).and_then(|ips| ips.first()).map(|i| i.ip.clone());
         let gates = self.spec.as_ref().and_then(|s| s.readiness_gates.as_ref()).filter(|g| !g.is_empty());
@@ -111,15 +127,15 @@ impl Printable for Pod {
             }
         };
         vec![
-            json!(self.metadata.name.clone().unwrap_or_default()),
-            json!(c.ready),
-            json!(c.status),
-            json!(c.restarts),
-            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
-            json!(ip.unwrap_or_else(|| "<none>".into())),
-            json!(s(self.spec.as_ref().and_then(|s| s.node_name.as_ref()))),
-            json!(s(status.and_then(|s| s.nominated_node_name.as_ref()))),
-            json!(gates_cell),
+            text(self.metadata.name.clone().unwrap_or_default()),
+            text(c.ready),
+            text(c.status),
+            Cell::Restarts(c.restarts, c.last_restart.map(|t| t.as_second())),
+            age(self.metadata.creation_timestamp.as_ref()),
+            text(ip.unwrap_or_else(|| "<none>".into())),
+            s(self.spec.as_ref().and_then(|s| s.node_name.as_ref())),
+            s(status.and_then(|s| s.nominated_node_name.as_ref())),
+            text(gates_cell),
         ]
     }
     fn row_conditions(&self) -> Option<Value> {
@@ -139,12 +155,12 @@ impl Printable for Namespace {
     fn columns() -> Vec<Value> {
         vec![name_column(), col("Status", "", "The status of the namespace", 0), age_column()]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let phase = self.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default();
         vec![
-            json!(self.metadata.name.clone().unwrap_or_default()),
-            json!(phase),
-            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
+            text(self.metadata.name.clone().unwrap_or_default()),
+            text(phase),
+            age(self.metadata.creation_timestamp.as_ref()),
         ]
     }
 }
@@ -164,7 +180,7 @@ impl Printable for Event {
             col("Name", "", "", 1),
         ]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let first = self.event_time.as_ref().map(|t| t.0).or(self.first_timestamp.as_ref().map(|t| t.0));
         let last = self.last_timestamp.as_ref().map(|t| t.0).or(first);
         let o = &self.involved_object;
@@ -177,20 +193,20 @@ impl Printable for Event {
         });
         let count = self.series.as_ref().and_then(|s| s.count).or(self.count).filter(|c| *c != 0).unwrap_or(1);
         vec![
-            json!(age(last.as_ref(), now)),
-            json!(self.type_.clone().unwrap_or_default()),
-            json!(self.reason.clone().unwrap_or_default()),
-            json!(format!(
+            Cell::Age(last.map(|t| t.as_second())),
+            text(self.type_.clone().unwrap_or_default()),
+            text(self.reason.clone().unwrap_or_default()),
+            text(format!(
                 "{}/{}",
                 o.kind.clone().unwrap_or_default().to_lowercase(),
                 o.name.clone().unwrap_or_default()
             )),
-            json!(o.field_path.clone().unwrap_or_default()),
-            json!(source.unwrap_or_default()),
-            json!(self.message.clone().unwrap_or_default().trim()),
-            json!(age(first.as_ref(), now)),
-            json!(count),
-            json!(self.metadata.name.clone().unwrap_or_default()),
+            text(o.field_path.clone().unwrap_or_default()),
+            text(source.unwrap_or_default()),
+            text(self.message.clone().unwrap_or_default().trim()),
+            Cell::Age(first.map(|t| t.as_second())),
+            Cell::Int(i64::from(count)),
+            text(self.metadata.name.clone().unwrap_or_default()),
         ]
     }
 }
@@ -235,7 +251,7 @@ impl Printable for Node {
             ),
         ]
     }
-    fn cells(&self, now: Timestamp) -> Vec<Value> {
+    fn cells(&self) -> Vec<Cell> {
         let st = self.status.as_ref();
         let ready = st.and_then(|s| s.conditions.as_ref()).and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
         let mut status = match ready.map(|c| c.status.as_str()) {
@@ -265,16 +281,16 @@ impl Printable for Node {
             info.map_or("<unknown>".to_string(), |n| f(n).clone())
         };
         vec![
-            json!(self.metadata.name.clone().unwrap_or_default()),
-            json!(status),
-            json!(roles),
-            json!(age(self.metadata.creation_timestamp.as_ref().map(|t| &t.0), now)),
-            json!(i(|n| &n.kubelet_version)),
-            json!(addr("InternalIP")),
-            json!(addr("ExternalIP")),
-            json!(i(|n| &n.os_image)),
-            json!(i(|n| &n.kernel_version)),
-            json!(i(|n| &n.container_runtime_version)),
+            text(self.metadata.name.clone().unwrap_or_default()),
+            text(status),
+            text(roles),
+            age(self.metadata.creation_timestamp.as_ref()),
+            text(i(|n| &n.kubelet_version)),
+            text(addr("InternalIP")),
+            text(addr("ExternalIP")),
+            text(i(|n| &n.os_image)),
+            text(i(|n| &n.kernel_version)),
+            text(i(|n| &n.container_runtime_version)),
         ]
     }
 }
@@ -286,23 +302,50 @@ struct Raw<'a> {
     metadata: Option<&'a serde_json::value::RawValue>,
 }
 
+/// The row of the object encoded as `bytes`; `None` when the bytes are not such an object.
+pub fn row<K: Printable>(bytes: &[u8]) -> Option<Row> {
+    let (obj, meta) = K::printable(bytes)?;
+    let rv = obj.metadata().resource_version.as_deref().unwrap_or_default();
+    Some(Row::new(&obj.cells(), obj.row_conditions().as_ref(), meta, rv))
+}
+
+/// The row kept in `printed` (printed now if it is not yet), or one printed for this
+/// use only, kept in `fresh`.
+fn printed_row<'a, K: Printable>(
+    bytes: &[u8],
+    printed: Option<&'a Printed>,
+    fresh: &'a mut Option<Row>,
+) -> Option<&'a Row> {
+    if let Some(r) = printed.and_then(Printed::get) {
+        return Some(r);
+    }
+    let r = row::<K>(bytes)?;
+    Some(match printed {
+        Some(cell) => cell.get_or_init(|| Box::new(r)),
+        None => fresh.insert(r),
+    })
+}
+
 /// One row for the object encoded as `bytes`, written onto `out`:
-/// `{"cells":[...],"conditions":[...],"object":{...}}`. The object (or its metadata) is
-/// the stored encoding spliced in, so a row costs its cells, not a re-serialization.
-pub fn write_row<K: Printable>(out: &mut Vec<u8>, bytes: &[u8], include: Include, now: Timestamp) -> bool {
-    let Some(obj) = K::printable(bytes) else { return false };
-    write_decoded_row(out, &obj, bytes, include, now);
+/// `{"cells":[...],"conditions":[...],"object":{...}}`, the clock's cells as of `now`
+/// (seconds). `printed` is where the stored revision keeps its row: printed once, sent
+/// by every list and watch after. The object (or its metadata) is the stored encoding
+/// spliced in, so a row costs its cells, not a re-serialization.
+pub fn write_row<K: Printable>(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    printed: Option<&Printed>,
+    include: Include,
+    now: i64,
+) -> bool {
+    let mut fresh = None;
+    let Some(row) = printed_row::<K>(bytes, printed, &mut fresh) else { return false };
+    write_printed(out, row, bytes, include, now);
     true
 }
 
-/// `write_row` for an object already decoded from `bytes`.
-fn write_decoded_row<K: Printable>(out: &mut Vec<u8>, obj: &K, bytes: &[u8], include: Include, now: Timestamp) {
-    out.extend_from_slice(b"{\"cells\":");
-    let _ = serde_json::to_writer(&mut *out, &obj.cells(now));
-    if let Some(c) = obj.row_conditions() {
-        out.extend_from_slice(b",\"conditions\":");
-        let _ = serde_json::to_writer(&mut *out, &c);
-    }
+fn write_printed(out: &mut Vec<u8>, row: &Row, bytes: &[u8], include: Include, now: i64) {
+    row.write(out, now);
     match include {
         Include::None => {}
         Include::Object => {
@@ -310,11 +353,10 @@ fn write_decoded_row<K: Printable>(out: &mut Vec<u8>, obj: &K, bytes: &[u8], inc
             out.extend_from_slice(bytes);
         }
         Include::Metadata => {
-            let meta = serde_json::from_slice::<Raw<'_>>(bytes).ok().and_then(|r| r.metadata);
             out.extend_from_slice(
                 b",\"object\":{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":",
             );
-            out.extend_from_slice(meta.map_or("{}", |m| m.get()).as_bytes());
+            out.extend_from_slice(row.metadata(bytes).unwrap_or(b"{}"));
             out.push(b'}');
         }
     }
@@ -338,11 +380,16 @@ pub fn head<K: Printable>(rv: &str, cont: Option<&str>, remaining: Option<usize>
 
 /// A one-row Table of the object encoded as `bytes` (a GET, a watch event), at the
 /// object's resourceVersion; `None` when the bytes are not such an object.
-pub fn single<K: Printable>(bytes: &[u8], include: Include, headers: bool) -> Option<Vec<u8>> {
-    let obj = K::printable(bytes)?;
-    let rv = obj.metadata().resource_version.clone().unwrap_or_default();
-    let mut out = head::<K>(&rv, None, None, headers);
-    write_decoded_row(&mut out, &obj, bytes, include, Timestamp::now());
+pub fn single<K: Printable>(
+    bytes: &[u8],
+    printed: Option<&Printed>,
+    include: Include,
+    headers: bool,
+) -> Option<Vec<u8>> {
+    let mut fresh = None;
+    let row = printed_row::<K>(bytes, printed, &mut fresh)?;
+    let mut out = head::<K>(row.revision(), None, None, headers);
+    write_printed(&mut out, row, bytes, include, k8s_openapi::jiff::Timestamp::now().as_second());
     out.extend_from_slice(b"]}");
     Some(out)
 }
@@ -390,24 +437,57 @@ mod tests {
 
     #[test]
     fn a_pods_row_from_its_partial_decode_equals_the_full_ones() {
-        let now = Timestamp::from_second(1_795_000_000).expect("time");
         for v in pods() {
             let bytes = serde_json::to_vec(&v).expect("json");
             let full: Pod = serde_json::from_slice(&bytes).expect("pod");
-            let partial = Pod::printable(&bytes).expect("printable");
-            assert_eq!(full.cells(now), partial.cells(now), "{v}");
+            let (partial, meta) = Pod::printable(&bytes).expect("printable");
+            assert_eq!(full.cells(), partial.cells(), "{v}");
             assert_eq!(full.row_conditions(), partial.row_conditions(), "{v}");
+            let meta = meta.map(|m| serde_json::from_slice::<Value>(&bytes[m]).expect("metadata"));
+            assert_eq!(meta.as_ref(), v.get("metadata"), "{v}");
         }
     }
 
     #[test]
+    fn a_pods_cells_are_the_printers_at_any_time() {
+        let created = "2026-11-28T00:00:00Z".parse::<k8s_openapi::jiff::Timestamp>().expect("time").as_second();
+        let bytes = serde_json::to_vec(&pods()[0]).expect("json");
+        let mut out = Vec::new();
+        assert!(write_row::<Pod>(&mut out, &bytes, None, Include::None, created + 7_260));
+        let row: Value = serde_json::from_slice(&out).expect("row is JSON");
+        let cells = json!(["run", "1/1", "Running", "3 (121m ago)", "121m", "10.0.0.1", "node-1", "<none>", "<none>"]);
+        assert_eq!(row["cells"], cells);
+    }
+
+    #[test]
+    fn a_revisions_row_is_printed_once_and_sent_at_the_time_of_sending() {
+        let bytes = serde_json::to_vec(&pods()[0]).expect("json");
+        let printed = Printed::new();
+        let at = |now| {
+            let mut out = Vec::new();
+            assert!(write_row::<Pod>(&mut out, &bytes, Some(&printed), Include::None, now));
+            serde_json::from_slice::<Value>(&out).expect("row is JSON")["cells"][4].clone()
+        };
+        let created = "2026-11-28T00:00:00Z".parse::<k8s_openapi::jiff::Timestamp>().expect("time").as_second();
+        assert_eq!(at(created + 30), "30s");
+        assert!(printed.get().is_some(), "kept after the first row");
+        assert_eq!(at(created + 300), "5m", "the age moves on with the clock");
+        // What is kept is what is sent: a different (wrong) cached row would show.
+        let other = Printed::new();
+        let _ = other.set(Box::new(row::<Pod>(&serde_json::to_vec(&pods()[2]).expect("json")).expect("row")));
+        let mut out = Vec::new();
+        assert!(write_row::<Pod>(&mut out, &bytes, Some(&other), Include::None, created));
+        assert!(String::from_utf8_lossy(&out).contains("\"done\""));
+    }
+
+    #[test]
     fn rows_splice_the_object_or_its_metadata() {
-        let now = Timestamp::from_second(1_795_000_000).expect("time");
+        let now = 1_795_000_000;
         let v = &pods()[0];
         let bytes = serde_json::to_vec(v).expect("json");
         let row = |include| {
             let mut out = Vec::new();
-            assert!(write_row::<Pod>(&mut out, &bytes, include, now));
+            assert!(write_row::<Pod>(&mut out, &bytes, None, include, now));
             serde_json::from_slice::<Value>(&out).expect("row is JSON")
         };
         assert_eq!(row(Include::Object)["object"], *v);
@@ -416,11 +496,11 @@ mod tests {
         assert_eq!(meta["object"]["metadata"], v["metadata"]);
         assert!(row(Include::None).get("object").is_none());
         assert_eq!(row(Include::None)["cells"][0], "run");
-        assert!(!write_row::<Pod>(&mut Vec::new(), b"not json", Include::None, now));
+        assert!(!write_row::<Pod>(&mut Vec::new(), b"not json", None, Include::None, now));
         let mut stamped = v.clone();
         stamped["metadata"]["resourceVersion"] = json!("7");
         let bytes = serde_json::to_vec(&stamped).expect("json");
-        let one = single::<Pod>(&bytes, Include::None, false).expect("a pod");
+        let one = single::<Pod>(&bytes, None, Include::None, false).expect("a pod");
         let one: Value = serde_json::from_slice(&one).expect("table");
         assert_eq!(one["metadata"]["resourceVersion"], "7", "the table is at the object's version");
         assert!(one["columnDefinitions"].is_null());

@@ -14,6 +14,7 @@ use serde_json::json;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
+use super::objects::Stored;
 use super::read::Selectors;
 use super::request::Req;
 use super::request::Target;
@@ -52,14 +53,14 @@ impl Spec {
 
 /// One event line. A plain watch splices the object's stored encoding into the line, so
 /// a hundred watchers cost a hundred copies, not a hundred serializations.
-fn encode<K: Printable>(spec: &Spec, change: Change, object: &Bytes, first: &mut bool) -> Option<Bytes> {
+fn encode<K: Printable>(spec: &Spec, change: Change, stored: &Stored, first: &mut bool) -> Option<Bytes> {
     let table;
     let object: &[u8] = if spec.as_table {
-        table = table::single::<K>(object, spec.include, *first)?;
+        table = table::single::<K>(&stored.bytes, Some(&stored.sel.row), spec.include, *first)?;
         *first = false;
         &table
     } else {
-        object
+        &stored.bytes
     };
     let mut line = Vec::with_capacity(object.len() + 32);
     line.extend_from_slice(b"{\"type\":\"");
@@ -91,9 +92,9 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         let store = shared.lock();
         match from {
             None => {
-                let current: Vec<(Change, Bytes)> =
+                let current: Vec<(Change, Stored)> =
                     super::read::selected::<K>(&store, spec.namespace.as_deref(), &spec.sel)
-                        .filter_map(|k| store.encoded::<K>(k))
+                        .filter_map(|k| K::map(&store).stored(k))
                         .map(|v| (Change::Added, v))
                         .collect();
                 (current, store.subscribe(), store.revision())
@@ -111,7 +112,7 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
                 let initial = replay
                     .iter()
                     .filter(|e| e.res == K::RES)
-                    .filter_map(|e| spec.view(e).map(|c| (c, e.object.clone())))
+                    .filter_map(|e| spec.view(e).map(|c| (c, e.stored())))
                     .collect();
                 (initial, rx, store.revision())
             }
@@ -152,7 +153,7 @@ const BOOKMARK_FREQUENCY: Duration = Duration::from_secs(60);
 async fn pump<K: Printable>(
     shared: Arc<Shared>,
     spec: Spec,
-    initial: Vec<(Change, Bytes)>,
+    initial: Vec<(Change, Stored)>,
     mut rx: broadcast::Receiver<Arc<WatchEvent>>,
     mut last_rv: u64,
     timeout: Option<Duration>,
@@ -198,7 +199,7 @@ async fn pump<K: Printable>(
                     }
                     last_rv = ev.rv;
                     let Some(change) = spec.view(&ev) else { continue };
-                    if let Some(line) = encode::<K>(&spec, change, &ev.object, &mut first)
+                    if let Some(line) = encode::<K>(&spec, change, &ev.stored(), &mut first)
                         && tx.send(Ok(line)).await.is_err() { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
