@@ -129,12 +129,17 @@ impl LabelSelector {
 
     /// Whether `labels` satisfy every requirement.
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
-        let get = |k: &str| labels.and_then(|l| l.get(k));
+        self.matches_by(|k| labels.and_then(|l| l.get(k)).map(String::as_str))
+    }
+
+    /// Whether the labels that `get` looks up satisfy every requirement.
+    pub fn matches_by<'a>(&self, get: impl Fn(&str) -> Option<&'a str>) -> bool {
+        let among = |vs: &[String], x: &str| vs.iter().any(|v| v == x);
         self.0.iter().all(|r| match r {
-            LabelReq::Eq(k, v) => get(k) == Some(v),
-            LabelReq::NotEq(k, v) => get(k) != Some(v),
-            LabelReq::In(k, vs) => get(k).is_some_and(|x| vs.contains(x)),
-            LabelReq::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(x)),
+            LabelReq::Eq(k, v) => get(k) == Some(v.as_str()),
+            LabelReq::NotEq(k, v) => get(k) != Some(v.as_str()),
+            LabelReq::In(k, vs) => get(k).is_some_and(|x| among(vs, x)),
+            LabelReq::NotIn(k, vs) => get(k).is_none_or(|x| !among(vs, x)),
             LabelReq::Exists(k) => get(k).is_some(),
             LabelReq::NotExists(k) => get(k).is_none(),
             LabelReq::Gt(k, n) => get(k).and_then(|x| x.parse::<i64>().ok()).is_some_and(|x| x > *n),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::objects::{Objects, Selectable, Stores};
+use super::packed::{Fields, Labels};
 use super::store::Store;
 
 /// A served resource.
@@ -175,8 +176,8 @@ impl<K: Kind> Stores for K {
     const KEEP_TYPED: bool = <K as Kind>::KEEP_TYPED;
     fn selectable(&self) -> Selectable {
         Selectable {
-            labels: self.metadata().labels.clone().unwrap_or_default(),
-            fields: K::FIELDS.iter().map(|f| (*f, self.field(f))).collect(),
+            labels: Labels::of(self.metadata().labels.as_ref()),
+            fields: Fields::of(K::FIELDS, |f| self.field(f)),
             row: Default::default(),
         }
     }

@@ -23,6 +23,7 @@ mod logs;
 mod memory;
 mod objects;
 mod openapi;
+mod packed;
 mod patch;
 mod pods;
 mod podstate;

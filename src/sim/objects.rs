@@ -12,6 +12,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::packed::{Fields, Labels};
 use super::row::Printed;
 
 /// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
@@ -22,8 +23,8 @@ pub type Key = (String, String);
 /// Table row is kept here too, once a Table has printed it.
 #[derive(Debug, Clone, Default)]
 pub struct Selectable {
-    pub labels: BTreeMap<String, String>,
-    pub fields: BTreeMap<&'static str, String>,
+    pub labels: Labels,
+    pub fields: Fields,
     pub row: Printed,
 }
 
@@ -246,7 +247,7 @@ mod tests {
         objs.put(key.clone(), Stored::of(&pod("a", "Pending")), &pod("a", "Pending"));
         let before = objs.put(key.clone(), Stored::of(&pod("a", "Running")), &pod("a", "Running")).expect("replaced");
         assert_eq!(serde_json::from_slice::<Pod>(&before.bytes).expect("pod"), pod("a", "Pending"));
-        assert_eq!(before.sel.fields.get("status.phase").map(String::as_str), Some("Pending"));
+        assert_eq!(before.sel.fields.get("status.phase"), Some("Pending"));
         let last = objs.take(&key).expect("taken");
         assert_eq!(serde_json::from_slice::<Pod>(&last.bytes).expect("pod"), pod("a", "Running"));
         assert!(objs.is_empty() && objs.get(&key).is_none());

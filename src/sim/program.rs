@@ -10,6 +10,7 @@
 //!   any other image serves forever.
 //! - `sh -c SCRIPT` (or `bash -c`) runs SCRIPT; a bare command runs as one simple command.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which earlier status a step depends on (`a && b`, `a || b`).
@@ -22,7 +23,8 @@ pub enum Guard {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    Echo(String),
+    /// Shared with every log line it writes (a pod's log is mostly its image's banner).
+    Echo(Arc<str>),
     Sleep(Duration),
     /// Sets the last status (`true`, `false`).
     Status(i32),
@@ -41,9 +43,10 @@ pub struct Instr {
     pub guard: Guard,
 }
 
-/// A container's behaviour as a flat instruction list.
+/// A container's behaviour as a flat instruction list, shared by the containers that run
+/// it (every nginx container runs one program).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Program(pub Vec<Instr>);
+pub struct Program(pub Arc<[Instr]>);
 
 /// Where a run stops: a timed wait, forever, or an exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,11 +108,9 @@ impl Program {
                 return Program::default();
             }
             if WEB_IMAGES.contains(&base) {
-                let mut p: Vec<Instr> = startup_lines(base).into_iter().map(|l| instr(Op::Echo(l))).collect();
-                p.push(instr(Op::Forever));
-                return Program(p);
+                return web_server(base);
             }
-            return Program(vec![instr(Op::Forever)]);
+            return Program::waiting();
         }
         let prog = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
         if SHELLS.contains(&prog) {
@@ -120,23 +121,23 @@ impl Program {
         }
         let mut out = Vec::new();
         simple(&argv, Guard::Always, &mut out);
-        Program(out)
+        Program(out.into())
     }
 
     /// A process that allocates past its memory limit: the OOM killer ends it (137) soon
     /// after it starts.
     pub fn oom_killed() -> Program {
-        Program(vec![instr(Op::Sleep(Duration::from_millis(800))), instr(Op::Exit(Some(137)))])
+        Program([instr(Op::Sleep(Duration::from_millis(800))), instr(Op::Exit(Some(137)))].into())
     }
 
     /// A process that runs until something outside ends it (a shell waiting on stdin).
     pub fn waiting() -> Program {
-        Program(vec![instr(Op::Forever)])
+        Program([instr(Op::Forever)].into())
     }
 
     /// Runs from `cur` until the program waits, blocks or exits; `say` receives output lines,
     /// `files` the commands that change the filesystem.
-    pub fn run(&self, cur: &mut Cursor, mut say: impl FnMut(String), mut files: impl FnMut(&[String])) -> Stop {
+    pub fn run(&self, cur: &mut Cursor, mut say: impl FnMut(Arc<str>), mut files: impl FnMut(&[String])) -> Stop {
         let mut jumps = 0;
         while let Some(i) = self.0.get(cur.pc) {
             cur.pc += 1;
@@ -181,6 +182,19 @@ impl Program {
 
 fn instr(op: Op) -> Instr {
     Instr { op, guard: Guard::Always }
+}
+
+/// A web server's program: its start-up banner, then it serves. Built once per image and
+/// shared.
+fn web_server(base: &str) -> Program {
+    static PROGRAMS: std::sync::OnceLock<[Program; 2]> = std::sync::OnceLock::new();
+    let [httpd, nginx] = PROGRAMS.get_or_init(|| {
+        ["httpd", "nginx"].map(|b| {
+            let banner = startup_lines(b).into_iter().map(|l| instr(Op::Echo(l.into())));
+            Program(banner.chain([instr(Op::Forever)]).collect())
+        })
+    });
+    if base == "httpd" { httpd.clone() } else { nginx.clone() }
 }
 
 fn startup_lines(base: &str) -> Vec<String> {
@@ -249,7 +263,7 @@ fn simple_in(words: &[String], guard: Guard, out: &mut Vec<Instr>, last: bool) -
                 .map(String::as_str)
                 .filter(|w| *w != "-n" && *w != "-e" && !BETWEEN_STREAMS.contains(w))
                 .collect();
-            if to_file.is_some() { Op::Status(0) } else { Op::Echo(rest.join(" ")) }
+            if to_file.is_some() { Op::Status(0) } else { Op::Echo(rest.join(" ").into()) }
         }
         "sleep" => match sleep_arg(words.get(1)) {
             Some(d) => Op::Sleep(d),
@@ -325,7 +339,7 @@ fn lex(script: &str) -> Vec<String> {
 fn substitute(i: &Instr, var: &str, value: &str) -> Instr {
     match &i.op {
         Op::Echo(t) => Instr {
-            op: Op::Echo(t.replace(&format!("${{{var}}}"), value).replace(&format!("${var}"), value)),
+            op: Op::Echo(t.replace(&format!("${{{var}}}"), value).replace(&format!("${var}"), value).into()),
             guard: i.guard,
         },
         _ => i.clone(),
@@ -389,7 +403,7 @@ pub fn parse_script(script: &str) -> Program {
     {
         last.op = Op::Forever;
     }
-    Program(out)
+    Program(out.into())
 }
 
 #[cfg(test)]
@@ -419,7 +433,7 @@ mod tests {
         let mut cur = Cursor::default();
         let (mut lines, mut stops) = (Vec::new(), Vec::new());
         for _ in 0..10 {
-            let stop = p.run(&mut cur, |l| lines.push(l), |_| {});
+            let stop = p.run(&mut cur, |l| lines.push(l.to_string()), |_| {});
             stops.push(stop.clone());
             if !matches!(stop, Stop::Wait(_)) {
                 break;

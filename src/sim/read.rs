@@ -61,7 +61,8 @@ impl Selectors {
     }
 
     pub fn matches_captured(&self, s: &super::store::Selectable) -> bool {
-        self.labels.matches(Some(&s.labels)) && self.fields.matches(|f| s.fields.get(f).cloned().unwrap_or_default())
+        self.labels.matches_by(|k| s.labels.get(k))
+            && self.fields.matches(|f| s.fields.get(f).unwrap_or_default().to_string())
     }
 }
 

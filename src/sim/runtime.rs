@@ -19,7 +19,7 @@ use super::userland::fs::Fs;
 #[derive(Debug, Clone)]
 pub struct LogLine {
     pub at: Timestamp,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// How a container instance ended.
@@ -220,7 +220,7 @@ pub struct PodRuntime {
     pub init_failed: bool,
     pub unschedulable: Option<String>,
     /// `(type, status, since)` for each condition, to keep lastTransitionTime honest.
-    pub conditions: Vec<(String, String, Timestamp)>,
+    pub conditions: Vec<(&'static str, &'static str, Timestamp)>,
 }
 
 impl PodRuntime {
@@ -273,7 +273,7 @@ impl PodRuntime {
     /// Appends a line to a container's current log, as its stdout would.
     pub fn write_log(&mut self, container: &str, text: String) {
         if let Some(cur) = self.find_mut(container).and_then(|c| c.logs.last_mut()) {
-            cur.push(LogLine { at: Timestamp::now(), text });
+            cur.push(LogLine { at: Timestamp::now(), text: text.into() });
         }
     }
 
@@ -297,19 +297,19 @@ impl PodRuntime {
         "Running"
     }
 
-    fn set_condition(&mut self, kind: &str, status: &str, now: Timestamp) {
-        match self.conditions.iter_mut().find(|(k, _, _)| k == kind) {
+    fn set_condition(&mut self, kind: &'static str, status: &'static str, now: Timestamp) {
+        match self.conditions.iter_mut().find(|(k, _, _)| *k == kind) {
             Some(c) if c.1 != status => {
-                c.1 = status.into();
+                c.1 = status;
                 c.2 = now;
             }
             Some(_) => {}
-            None => self.conditions.push((kind.into(), status.into(), now)),
+            None => self.conditions.push((kind, status, now)),
         }
     }
 
     fn condition(&self, kind: &str, status: &str, reason: Option<String>, message: Option<String>) -> PodCondition {
-        let since = self.conditions.iter().find(|(k, _, _)| k == kind).map(|c| c.2);
+        let since = self.conditions.iter().find(|(k, _, _)| *k == kind).map(|c| c.2);
         PodCondition {
             type_: kind.into(),
             status: status.into(),

@@ -107,7 +107,7 @@ pub fn usage(store: &Store) -> BTreeMap<String, (Request, usize)> {
     let mut out: BTreeMap<String, (Request, usize)> = BTreeMap::new();
     for (key, rt) in &store.runtime {
         let (Some(node), Some(pod)) = (rt.node.as_ref(), store.pods.selectable(key)) else { continue };
-        let phase = pod.fields.get("status.phase").map_or("", String::as_str);
+        let phase = pod.fields.get("status.phase").unwrap_or_default();
         if phase == "Succeeded" || phase == "Failed" {
             continue;
         }
