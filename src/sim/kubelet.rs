@@ -47,7 +47,7 @@ fn container_id() -> String {
 
 /// Starts the image pull for a container, once the pod's volumes can be mounted.
 pub(super) fn kick(store: &mut Store, key: &Key, g: Group, i: usize, now: Instant, timing: &Timing) {
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let unmountable = super::configrefs::mount_error(store, &pod);
     let Some(rt) = store.runtime.get_mut(key) else { return };
     let host = rt.node.clone();
@@ -89,7 +89,7 @@ pub(super) fn ctr_step(store: &mut Store, key: &Key, g: Group, i: usize, now: In
         kick(store, key, g, i, now, timing);
         return;
     }
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let name = store.runtime.get(key).and_then(|rt| rt.ctr(g, i)).map(|c| c.name.clone()).unwrap_or_default();
     let config_error = super::configrefs::config_error(store, &pod, &name);
     let Some(rt) = store.runtime.get_mut(key) else { return };
@@ -279,7 +279,7 @@ pub(super) fn progress_init(store: &mut Store, key: &Key, now: Instant, timing: 
 /// The kubelet's reaction to a pod update that changed container images: the container
 /// is killed and started again from the new image, counting a restart.
 pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) {
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let images = |p: &Pod| -> Vec<(String, String)> {
         p.spec
             .iter()

@@ -60,9 +60,10 @@ pub fn ephemeral_added(store: &mut Store, key: &Key, timing: &Timing) {
 
 /// Builds the runtime for a newly created pod and schedules its first step.
 pub fn admit(store: &mut Store, key: &Key, timing: &Timing) {
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let request = scheduling::request_of(&pod);
-    let spec = pod.spec.clone().unwrap_or_default();
+    let no_spec = k8s_openapi::api::core::v1::PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
     let ctr = container;
     let due = Instant::now() + timing.schedule;
     let rt = PodRuntime {
@@ -96,7 +97,7 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
     let host = rt.node.clone();
     let running: Vec<String> = rt.all().filter(|c| c.is_running()).map(|c| c.name.clone()).collect();
     store.timers.insert((deadline, key.clone()));
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     for name in running {
         let path = field_path(&pod, &name);
         let note = Note::kubelet(host.as_ref(), "Killing", Some(path), format!("Stopping container {name}"));
@@ -222,9 +223,9 @@ fn pod_step(store: &mut Store, key: &Key, now: Instant, timing: &Timing) -> bool
 }
 
 fn schedule(store: &mut Store, key: &Key, now: Instant) {
-    let Some(pod) = store.pods.get(key) else { return };
-    let spec = pod.spec.clone().unwrap_or_default();
-    let (chosen, per_node) = match &spec.node_name {
+    let Some(pod) = store.pods.shared(key) else { return };
+    let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let (chosen, per_node) = match &bound_to {
         Some(n) => (store.nodes.get(&(String::new(), n.clone())), Vec::new()),
         None => {
             let cows: Vec<std::borrow::Cow<'_, Node>> = store.nodes.each().collect();
@@ -248,7 +249,7 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
         }
     };
     let Some(node) = chosen else {
-        if spec.node_name.is_some() {
+        if bound_to.is_some() {
             // Bound by name to a node that does not exist: no scheduler looks at it.
             if let Some(rt) = store.runtime.get_mut(key) {
                 rt.due = Some(now + Duration::from_secs(1));
@@ -341,7 +342,7 @@ fn finish_termination(store: &mut Store, key: &Key) {
 /// A pod marked for deletion whose containers are gone goes once its last finalizer is
 /// removed.
 pub fn finalizers_cleared(store: &mut Store, key: &Key) {
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let marked = pod.metadata.deletion_timestamp.is_some();
     let held = pod.metadata.finalizers.as_ref().is_some_and(|f| !f.is_empty());
     if marked && !held && !store.runtime.contains_key(key) {

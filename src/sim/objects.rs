@@ -61,9 +61,10 @@ pub fn encode<K: Serialize>(obj: &K) -> Bytes {
 enum Slot<K> {
     Encoded(Stored),
     /// Written during a quiet bulk fill, encoded once when it ends (see `Store::quietly`).
-    Typed(Box<K>),
+    /// Shared, so the engine reads it without copying a pod.
+    Typed(Arc<K>),
     /// Both, for `Stores::KEEP_TYPED` kinds.
-    Both(Stored, Box<K>),
+    Both(Stored, Arc<K>),
 }
 
 /// Objects of kind `K` by `(namespace, name)`, in key order.
@@ -84,6 +85,24 @@ impl<K: Stores> Objects<K> {
         match self.map.get(key)? {
             Slot::Encoded(s) => serde_json::from_slice(&s.bytes).ok(),
             Slot::Typed(o) | Slot::Both(_, o) => Some(o.as_ref().clone()),
+        }
+    }
+
+    /// The object at `key` to read: the kept typed object where there is one (no copy),
+    /// else decoded.
+    pub fn shared(&self, key: &Key) -> Option<Arc<K>> {
+        match self.map.get(key)? {
+            Slot::Encoded(s) => serde_json::from_slice(&s.bytes).ok().map(Arc::new),
+            Slot::Typed(o) | Slot::Both(_, o) => Some(o.clone()),
+        }
+    }
+
+    /// The typed object to change in place (quiet fills only: a change outside one must
+    /// be encoded and announced); copied first only if a reader still holds it.
+    pub(super) fn typed_mut(&mut self, key: &Key) -> Option<&mut K> {
+        match self.map.get_mut(key)? {
+            Slot::Typed(o) => Some(Arc::make_mut(o)),
+            _ => None,
         }
     }
 
@@ -155,12 +174,12 @@ impl<K: Stores> Objects<K> {
 
     /// Stores an encoded revision of `obj`; returns the one it replaces.
     pub(super) fn put(&mut self, key: Key, stored: Stored, obj: &K) -> Option<Stored> {
-        self.map.insert(key, Slot::encoded(stored, || Box::new(obj.clone()))).map(Slot::into_stored)
+        self.map.insert(key, Slot::encoded(stored, || Arc::new(obj.clone()))).map(Slot::into_stored)
     }
 
     /// Stores a typed object without encoding it (quiet fills only).
     pub(super) fn put_typed(&mut self, key: Key, obj: K) {
-        self.map.insert(key, Slot::Typed(Box::new(obj)));
+        self.map.insert(key, Slot::Typed(Arc::new(obj)));
     }
 
     /// Takes the object out; returns its last stored revision.
@@ -183,7 +202,7 @@ impl<K: Stores> Objects<K> {
 
 impl<K: Stores> Slot<K> {
     /// The slot for an encoded revision; `typed` is asked only for `KEEP_TYPED` kinds.
-    fn encoded(stored: Stored, typed: impl FnOnce() -> Box<K>) -> Self {
+    fn encoded(stored: Stored, typed: impl FnOnce() -> Arc<K>) -> Self {
         if K::KEEP_TYPED { Slot::Both(stored, typed()) } else { Slot::Encoded(stored) }
     }
 

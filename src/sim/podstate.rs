@@ -36,27 +36,20 @@ pub(super) fn record(store: &mut Store, pod: &Pod, note: Note) {
 /// read borrowed where the store keeps it typed (a quiet fill) and copied only to change.
 pub(super) fn refresh(store: &mut Store, key: &Key) {
     let Some(mut rt) = store.runtime.remove(key) else { return };
-    let current = match store.pods.typed(key) {
-        Some(p) => std::borrow::Cow::Borrowed(p),
-        None => match store.pods.get(key) {
-            Some(p) => std::borrow::Cow::Owned(p),
-            None => return,
-        },
-    };
+    let Some(current) = store.pods.shared(key) else { return };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
     let status = rt.status(current.status.as_ref(), &pod_ref, now_secs());
     let node_changed = current.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
     let changed = current.status.as_ref() != Some(&status) || node_changed;
-    let updated = changed.then(|| {
-        let mut pod = current.into_owned();
-        if node_changed && let Some(spec) = pod.spec.as_mut() {
-            spec.node_name = rt.node.clone();
-        }
-        pod.status = Some(status);
-        pod
-    });
+    drop(current);
+    let node = node_changed.then(|| rt.node.clone());
     store.runtime.insert(key.clone(), rt);
-    if let Some(pod) = updated {
-        store.replace(pod);
+    if changed {
+        store.modify(key, |pod: &mut Pod| {
+            if let (Some(node), Some(spec)) = (node, pod.spec.as_mut()) {
+                spec.node_name = node;
+            }
+            pod.status = Some(status);
+        });
     }
 }

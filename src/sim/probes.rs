@@ -115,7 +115,7 @@ fn node_ip(pod: &Pod) -> String {
 
 /// Runs every probe of the pod that is due at `now` and applies the results.
 pub fn run_due(store: &mut Store, key: &Key, now: Instant, timing: &Timing) {
-    let Some(pod) = store.pods.get(key) else { return };
+    let Some(pod) = store.pods.shared(key) else { return };
     let Some(spec) = pod.spec.clone() else { return };
     let host = store.runtime.get(key).and_then(|rt| rt.node.clone());
     let containers: Vec<&Container> = spec.init_containers.iter().flatten().chain(&spec.containers).collect();

@@ -188,12 +188,17 @@ impl Store {
     }
 
     /// Creates an object the cluster makes itself (no request): it gets the UID and
-    /// creation time a write would give it.
-    pub fn create_fresh<K: Kind>(&mut self, mut obj: K) -> K {
+    /// creation time a write would give it. A quiet fill keeps it without a copy.
+    pub fn create_fresh<K: Kind>(&mut self, mut obj: K) {
         let m = obj.metadata_mut();
         m.uid = Some(new_uid());
         m.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(now_secs()));
-        self.create(obj)
+        if self.state.quiet {
+            self.stamp(&mut obj);
+            K::map_mut(self).put_typed(key_of(&obj), obj);
+        } else {
+            self.create(obj);
+        }
     }
 
     /// Replaces an object with a fresh resourceVersion and announces MODIFIED.
@@ -203,15 +208,22 @@ impl Store {
         obj
     }
 
-    /// `update` for a caller that does not need the object back: a quiet fill then keeps
-    /// it without a copy.
-    pub fn replace<K: Kind>(&mut self, mut obj: K) {
-        if !self.state.quiet {
-            self.update(obj);
-            return;
+    /// Changes the object at `key` with `change` and stores it as `update` does; a quiet
+    /// fill changes its typed object in place instead of copying it.
+    pub fn modify<K: Kind>(&mut self, key: &Key, change: impl FnOnce(&mut K)) {
+        if self.state.quiet {
+            self.rv += 1;
+            let rv = self.rv.to_string();
+            if let Some(obj) = K::map_mut(self).typed_mut(key) {
+                change(obj);
+                obj.metadata_mut().resource_version = Some(rv);
+                return;
+            }
         }
-        self.stamp(&mut obj);
-        K::map_mut(self).put_typed(key_of(&obj), obj);
+        if let Some(mut obj) = K::map(self).get(key) {
+            change(&mut obj);
+            self.update(obj);
+        }
     }
 
     /// Removes an object and announces DELETED with its final state.
