@@ -108,8 +108,10 @@ pub fn terminate(store: &mut Store, key: &Key, grace: Duration, timing: &Timing)
 /// The node went away: its pods turn Unknown, then Failed after the node-lost grace.
 pub fn node_lost(store: &mut Store, node: &str, timing: &Timing) {
     let due = Instant::now() + timing.node_lost;
-    let keys: Vec<Key> =
+    let mut keys: Vec<Key> =
         store.runtime.iter().filter(|(_, rt)| rt.node.as_deref() == Some(node)).map(|(k, _)| k.clone()).collect();
+    // In key order, as every other walk over pods is (the map itself is unordered).
+    keys.sort();
     for key in keys {
         if let Some(rt) = store.runtime.get_mut(&key) {
             if matches!(rt.phase(), "Succeeded" | "Failed") {

@@ -15,6 +15,7 @@ mod defaults;
 mod discovery;
 mod events;
 mod fields;
+mod fill;
 mod hooks;
 mod kinds;
 mod kubelet;
@@ -57,9 +58,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{
-    Container, Namespace, Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod, PodSpec,
-};
+use k8s_openapi::api::core::v1::{Namespace, Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use tokio::sync::oneshot;
@@ -193,66 +192,6 @@ fn namespace(name: &str) -> Namespace {
     ns
 }
 
-/// The namespaces pre-created pods are spread over: `default`, then `scale-2` ... `scale-N`.
-fn fill_namespaces(n: usize) -> Vec<String> {
-    std::iter::once("default".to_string()).chain((2..=n.max(1)).map(|i| format!("scale-{i}"))).collect()
-}
-
-/// Creates `n` pods round-robin over `namespaces` and nodes and walks each through the
-/// real lifecycle to Running at once. It runs quietly (see `Store::quietly`): no history
-/// and no events, as a cluster whose pods have run for more than an hour.
-fn prefill(store: &mut Store, n: usize, namespaces: &[String], timing: &Timing) {
-    let nodes = store.nodes.len().max(1);
-    let width = n.to_string().len().max(5);
-    store.quietly(|store| {
-        for i in 1..=n {
-            let name = format!("pod-{i:0width$}");
-            let ns = &namespaces[i % namespaces.len()];
-            let labels = [("app".to_string(), "scale".to_string()), ("run".to_string(), name.clone())];
-            let mut pod = Pod {
-                metadata: ObjectMeta {
-                    name: Some(name.clone()),
-                    namespace: Some(ns.clone()),
-                    labels: Some(labels.into_iter().collect()),
-                    ..Default::default()
-                },
-                spec: Some(PodSpec {
-                    containers: vec![Container {
-                        name: "app".into(),
-                        image: Some("nginx:1.14.2".into()),
-                        ..Default::default()
-                    }],
-                    // Bound at creation (as a scheduler's decision would be), so a fill
-                    // of 150,000 pods onto 5,000 nodes does not run 150,000 scheduling passes.
-                    node_name: Some(format!("node-{}", i % nodes + 1)),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            };
-            if pod.prepare().is_err() {
-                continue;
-            }
-            let key = (ns.clone(), name);
-            store.create_fresh(pod);
-            // Each pod's steps are timed from its own admission: a long fill must not
-            // leave its last pods behind their timers.
-            let base = tokio::time::Instant::now();
-            lifecycle::admit(store, &key, timing);
-            // Passes far enough ahead run the steps up to Running in a few calls (each
-            // repeats while anything is due) instead of one call per simulated second.
-            for step in [60, 61, 62] {
-                lifecycle::advance(store, &key, base + Duration::from_secs(step), timing);
-            }
-            store.settle::<Pod>(&key);
-        }
-        // The steps leave timers behind for pods with nothing left to do; the engine
-        // would wake 150,000 times to find that out.
-        let state: &mut store::State = store;
-        let (timers, runtime) = (&mut state.timers, &state.runtime);
-        timers.retain(|(_, k)| runtime.get(k).is_none_or(|rt| !rt.idle()));
-    });
-}
-
 impl Simulator {
     /// Starts a simulator listening on `listen` (e.g. `127.0.0.1:0`).
     pub async fn start(listen: &str, opts: SimOptions) -> std::io::Result<Self> {
@@ -263,7 +202,7 @@ impl Simulator {
             None => Arc::new(Tls::generate()?),
         };
         let mut store = Store::new(opts.history.max(16));
-        let filled = fill_namespaces(opts.namespaces);
+        let filled = fill::namespaces(opts.namespaces);
         let extra = filled.iter().skip(1).map(String::as_str);
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"].into_iter().chain(extra) {
             store.create_fresh(namespace(ns));
@@ -275,7 +214,7 @@ impl Simulator {
         for i in 1..=opts.nodes.max(1) {
             store.create(node(i, 110.max(opts.pods.div_ceil(opts.nodes.max(1)) + 110)));
         }
-        prefill(&mut store, opts.pods, &filled, &opts.timing);
+        fill::pods(&mut store, opts.pods, &filled, &opts.timing);
         crate::common::memory::trim();
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let mut shared = Shared::new(store, opts.timing, token);

@@ -97,6 +97,26 @@ impl<K: Stores> Objects<K> {
         }
     }
 
+    /// The typed object a quiet fill left, shared (to encode elsewhere).
+    pub(super) fn typed_shared(&self, key: &Key) -> Option<Arc<K>> {
+        match self.map.get(key)? {
+            Slot::Typed(o) => Some(o.clone()),
+            _ => None,
+        }
+    }
+
+    /// Installs `stored`, the encoding of `obj`, if the slot still holds exactly `obj`
+    /// (typed, unchanged since it was handed out).
+    pub(super) fn settled(&mut self, key: &Key, obj: &Arc<K>, stored: Stored) {
+        if let Some(slot) = self.map.get_mut(key)
+            && let Slot::Typed(o) = slot
+            && Arc::ptr_eq(o, obj)
+        {
+            let typed = o.clone();
+            *slot = Slot::encoded(stored, || typed);
+        }
+    }
+
     /// The typed object to change in place (quiet fills only: a change outside one must
     /// be encoded and announced); copied first only if a reader still holds it.
     pub(super) fn typed_mut(&mut self, key: &Key) -> Option<&mut K> {
@@ -257,6 +277,27 @@ mod tests {
         typed.settle();
         assert_eq!(typed.get(&key), encoded.get(&key));
         assert!(matches!(typed.map.get(&key), Some(Slot::Encoded(_))));
+    }
+
+    #[test]
+    fn an_encoding_made_elsewhere_is_installed_only_over_the_object_it_encodes() {
+        let key = ("ns".to_string(), "a".to_string());
+        let mut objs = Objects::<Pod>::default();
+        objs.put_typed(key.clone(), pod("a", "Pending"));
+        let handed = objs.typed_shared(&key).expect("typed");
+        let stale = Arc::new(pod("a", "Pending"));
+        objs.settled(&key, &stale, Stored::of(stale.as_ref()));
+        assert!(matches!(objs.map.get(&key), Some(Slot::Typed(_))), "an equal but different object is not it");
+        if let Some(p) = objs.typed_mut(&key) {
+            p.status = None;
+        }
+        objs.settled(&key, &handed, Stored::of(handed.as_ref()));
+        assert!(matches!(objs.map.get(&key), Some(Slot::Typed(_))), "changed since it was handed out");
+        let now = objs.typed_shared(&key).expect("typed");
+        objs.settled(&key, &now, Stored::of(now.as_ref()));
+        assert!(matches!(objs.map.get(&key), Some(Slot::Encoded(_))));
+        assert_eq!(objs.get(&key).as_ref(), Some(now.as_ref()));
+        assert!(objs.typed_shared(&key).is_none());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (an etcd revision stand-in), the bounded watch history, and the live event fan-out.
 //! Every write goes through `create`/`update`/`remove`, so every change is watchable.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -83,11 +83,11 @@ pub struct State {
     pub serviceaccounts: Objects<ServiceAccount>,
     pub services: Objects<Service>,
     /// Kubelet-side state of each pod that the lifecycle engine drives.
-    pub runtime: BTreeMap<Key, PodRuntime>,
+    pub runtime: HashMap<Key, PodRuntime>,
     /// When the lifecycle engine must look at a pod again.
     pub timers: BTreeSet<(Instant, Key)>,
     /// Events by what makes them the same (object, reason, message), for aggregation.
-    pub event_index: std::collections::HashMap<String, Key>,
+    pub event_index: HashMap<String, Key>,
     /// Pod IPs handed out so far.
     pub ips_assigned: u64,
     /// While set, changes are neither encoded nor recorded (a bulk start-up fill; see
@@ -150,7 +150,7 @@ impl Store {
                 secrets: Objects::default(),
                 serviceaccounts: Objects::default(),
                 services: Objects::default(),
-                runtime: BTreeMap::new(),
+                runtime: HashMap::new(),
                 timers: BTreeSet::new(),
                 event_index: std::collections::HashMap::new(),
                 ips_assigned: 0,
@@ -264,6 +264,12 @@ impl Store {
     /// typed objects (~14 KB a pod) never pile up and fragment the heap.
     pub fn settle<K: Kind>(&mut self, key: &Key) {
         K::map_mut(self).settle_one(key);
+    }
+
+    /// Installs the encoding of a typed object a quiet fill left, made elsewhere, if the
+    /// object is still the one encoded (see `Objects::settled`).
+    pub fn settled<K: Kind>(&mut self, key: &Key, obj: &Arc<K>, stored: Stored) {
+        K::map_mut(self).settled(key, obj, stored);
     }
 
     /// Whether changes are being made quietly (a bulk fill: no events are recorded).
