@@ -183,7 +183,7 @@ _kubectl__podsh() {
             return 0
             ;;
         kubectl__subcmd__podsh__subcmd__sim)
-            opts="-h --listen --kubeconfig-out --pods --namespaces --nodes --token --forbid --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --help"
+            opts="-h --listen --kubeconfig-out --pods --namespaces --nodes --token --forbid --schedule-delay-ms --pull-delay-ms --kill-delay-ms --backoff-ms --backoff-max-ms --node-lost-ms --fault-rate --latency-ms --drop-watches-every --stall-rate --fault-seed --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +238,26 @@ _kubectl__podsh() {
                     return 0
                     ;;
                 --node-lost-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drop-watches-every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault-seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -51,6 +51,11 @@ complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l kill
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l backoff-ms -d 'First restart / image pull back-off, in milliseconds (doubles up to --backoff-max-ms)' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l backoff-max-ms -d 'Longest back-off, in milliseconds' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l node-lost-ms -d 'Time from losing a node until its pods are marked Failed, in milliseconds' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l fault-rate -d 'Answer this share of requests with 500, 503 or 429 + Retry-After (e.g. 0.2)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l latency-ms -d 'Delay every request by N milliseconds, plus up to JITTER more (e.g. 20:20)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l drop-watches-every -d 'Cut watch and followed-log streams off this long after they start (e.g. 2s)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l stall-rate -d 'Accept this share of requests and never answer them (e.g. 0.02)' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -l fault-seed -d 'Seed for the faults\' dice, to repeat a run exactly' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand sim" -s h -l help -d 'Print help'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_using_subcommand __complete" -s h -l help -d 'Print help'

@@ -2,10 +2,12 @@
 //! so the plugin parses kubectl's global flags (`--kubeconfig`, `--context`, `-n`) itself.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::command::args::{Arg, Flag};
+use crate::sim::faults::Faults;
 
 /// The shell's own flags as a table row, for `kubectl podsh <TAB>`: the same flags as
 /// `ShellArgs` (a test keeps the two equal).
@@ -113,7 +115,7 @@ pub struct ShellArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the simulated Kubernetes API server
-    Sim(SimArgs),
+    Sim(Box<SimArgs>),
     /// Print a shell completion script for kubectl-podsh
     Completion {
         #[arg(value_enum)]
@@ -168,6 +170,29 @@ pub struct SimArgs {
     /// Time from losing a node until its pods are marked Failed, in milliseconds
     #[arg(long, default_value_t = 2000)]
     pub node_lost_ms: u64,
+    /// Answer this share of requests with 500, 503 or 429 + Retry-After (e.g. 0.2)
+    #[arg(long, value_name = "P", value_parser = Faults::parse_rate, default_value = "0")]
+    pub fault_rate: f64,
+    /// Delay every request by N milliseconds, plus up to JITTER more (e.g. 20:20)
+    #[arg(long, value_name = "N[:JITTER]", value_parser = Faults::parse_latency)]
+    pub latency_ms: Option<(Duration, Duration)>,
+    /// Cut watch and followed-log streams off this long after they start (e.g. 2s)
+    #[arg(long, value_name = "DURATION", value_parser = positive_duration)]
+    pub drop_watches_every: Option<Duration>,
+    /// Accept this share of requests and never answer them (e.g. 0.02)
+    #[arg(long, value_name = "P", value_parser = Faults::parse_rate, default_value = "0")]
+    pub stall_rate: f64,
+    /// Seed for the faults' dice, to repeat a run exactly
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
+}
+
+/// A Go duration above zero (`2s`, `500ms`).
+fn positive_duration(s: &str) -> Result<Duration, String> {
+    match crate::common::goduration::parse(s)? {
+        ns if ns > 0 => Ok(Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX))),
+        _ => Err("expected a duration above zero, e.g. 2s".into()),
+    }
 }
 
 #[cfg(test)]

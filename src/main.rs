@@ -20,7 +20,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match runtime.block_on(podsh::simcmd::run(args)) {
+            match runtime.block_on(podsh::simcmd::run(*args)) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("kubectl-podsh: error: {e:#}");

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::cli::SimArgs;
+use crate::sim::faults::Faults;
 use crate::sim::{SimOptions, Simulator, Timing};
 
 fn timing(a: &SimArgs) -> Timing {
@@ -62,8 +63,19 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         timing: timing(&args),
         token: args.token.clone(),
         forbid: forbidden(&args.forbid)?,
+        faults: Faults {
+            fault_rate: args.fault_rate,
+            latency: args.latency_ms.map_or(Duration::ZERO, |l| l.0),
+            jitter: args.latency_ms.map_or(Duration::ZERO, |l| l.1),
+            drop_streams_after: args.drop_watches_every,
+            stall_rate: args.stall_rate,
+        },
+        fault_seed: args.fault_seed,
         ..SimOptions::default()
     };
+    if let Some(warning) = exposure(&args.listen) {
+        eprintln!("{warning}");
+    }
     let sim =
         Simulator::start(&args.listen, opts).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     if let Some(path) = &args.kubeconfig_out {
@@ -73,14 +85,62 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     writeln!(out, "listening on {}", sim.url())?;
     out.flush()?;
     drop(out);
-    terminated().await;
+    let mut sim = sim;
+    serve_until_terminated(&mut sim).await;
     sim.stop().await;
     Ok(())
+}
+
+/// Serves until SIGINT or SIGTERM; a SIGHUP restarts the listener on the same address
+/// (every connection and stream cut, one second down), as a restarted API server would.
+async fn serve_until_terminated(sim: &mut Simulator) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut hup) = signal(SignalKind::hangup()) {
+            let done = terminated();
+            tokio::pin!(done);
+            loop {
+                tokio::select! {
+                    _ = &mut done => return,
+                    _ = hup.recv() => {
+                        if let Err(e) = sim.restart_listener(Duration::from_secs(1)).await {
+                            eprintln!("error: cannot listen again on {}: {e}", sim.addr());
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    terminated().await;
+}
+
+/// The warning for a listen address other clients can reach: the simulator's token and
+/// its cluster are meant for this machine.
+fn exposure(listen: &str) -> Option<String> {
+    let host = listen.rsplit_once(':').map_or(listen, |(h, _)| h).trim_start_matches('[').trim_end_matches(']');
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "warning: listening on {listen}, which other machines can reach: anyone with the token can change this cluster (use 127.0.0.1 to keep it local)"
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_addresses_are_quiet() {
+        for quiet in ["127.0.0.1:0", "127.0.0.9:8443", "[::1]:6443", "localhost:6443"] {
+            assert_eq!(exposure(quiet), None, "{quiet}");
+        }
+        for loud in ["0.0.0.0:6443", "[::]:6443", "192.168.1.5:0", "example.com:443"] {
+            assert!(exposure(loud).is_some_and(|w| w.starts_with("warning: listening on")), "{loud}");
+        }
+    }
 
     #[test]
     fn forbid_specs() {

@@ -145,10 +145,18 @@ async fn serve(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Response, 
             return;
         }
         let rest = Opts { tail: None, since: None, ..o };
+        let cut = shared.stream_cut();
+        tokio::pin!(cut);
         loop {
             tokio::select! {
                 _ = tx.closed() => return,
                 _ = shared.closed() => return,
+                _ = &mut cut => {
+                    // An error ends the body without its last chunk: the client sees the
+                    // connection break, as when an API server drops it.
+                    let _ = tx.send(Err(std::io::Error::other("stream cut (injected fault)"))).await;
+                    return;
+                }
                 r = changes.changed() => if r.is_err() { return },
             }
             let Ok((now, running)) = snapshot(&shared, &k, &rest) else { return };

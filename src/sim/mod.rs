@@ -14,6 +14,7 @@ mod configrefs;
 mod defaults;
 mod discovery;
 mod events;
+pub mod faults;
 mod fields;
 mod fill;
 mod hooks;
@@ -93,6 +94,9 @@ pub struct SimOptions {
     /// `(verb, resource)` pairs the simulated user may not do, e.g. `("list", "namespaces")`:
     /// those requests get the API server's 403 (a restricted RBAC role).
     pub forbid: Vec<(String, String)>,
+    /// How the simulator misbehaves (see `faults`), and the seed of its dice.
+    pub faults: faults::Faults,
+    pub fault_seed: Option<u64>,
 }
 
 impl Default for SimOptions {
@@ -106,6 +110,8 @@ impl Default for SimOptions {
             history: 20_000,
             tls: None,
             forbid: Vec::new(),
+            faults: faults::Faults::default(),
+            fault_seed: None,
         }
     }
 }
@@ -219,19 +225,51 @@ impl Simulator {
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let mut shared = Shared::new(store, opts.timing, token);
         shared.forbid = opts.forbid;
+        shared.faults = faults::Injector::new(opts.faults, opts.fault_seed.unwrap_or_else(rand::random));
         shared.ca_pem = tls.ca_pem.clone();
         let shared = Arc::new(shared);
         let engine = tokio::spawn(lifecycle::run(shared.clone()));
-        let serving = tls.clone();
+        let mut sim = Self { addr, shared, shutdown: None, server: None, engine, tls };
+        sim.listen(listener);
+        Ok(sim)
+    }
+
+    /// Serves on `listener` until `shutdown` is sent.
+    fn listen(&mut self, listener: tokio::net::TcpListener) {
+        let (serving, served) = (self.tls.clone(), self.shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let served = shared.clone();
-        let server = tokio::spawn(async move {
+        self.server = Some(tokio::spawn(async move {
             serve::serve(listener, &serving, served, async move {
                 let _ = rx.await;
             })
             .await
-        });
-        Ok(Self { addr, shared, shutdown: Some(tx), server: Some(server), engine, tls })
+        }));
+        self.shutdown = Some(tx);
+    }
+
+    /// Stops listening and cuts every open stream and connection, as a restarted API
+    /// server does, stays down for `down` (connections are refused meanwhile), then listens
+    /// on the same address again, with the same state, certificate and token.
+    pub async fn restart_listener(&mut self, down: Duration) -> std::io::Result<()> {
+        self.shared.close_streams();
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(Duration::from_secs(2), &mut server).await.is_err()
+        {
+            server.abort();
+        }
+        tokio::time::sleep(down).await;
+        self.shared.reopen_streams();
+        let listener = tokio::net::TcpListener::bind(self.addr).await?;
+        self.listen(listener);
+        Ok(())
+    }
+
+    /// Changes the faults the simulator injects from now on (see `faults`).
+    pub fn set_faults(&self, faults: faults::Faults) {
+        self.shared.faults.set(faults);
     }
 
     pub fn addr(&self) -> SocketAddr {

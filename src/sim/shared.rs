@@ -26,6 +26,8 @@ pub struct Shared {
     /// The cluster CA, which each namespace's `kube-root-ca.crt` ConfigMap carries.
     pub ca_pem: String,
     pub wake: Notify,
+    /// The faults the simulator is injecting (none unless asked).
+    pub faults: super::faults::Injector,
     changed: watch::Sender<u64>,
     closing: watch::Sender<bool>,
     requests: Mutex<Vec<Logged>>,
@@ -44,6 +46,7 @@ impl Shared {
             forbid: Vec::new(),
             ca_pem: String::new(),
             wake: Notify::new(),
+            faults: super::faults::Injector::new(Default::default(), rand::random()),
             changed,
             closing,
             requests: Mutex::new(Vec::new()),
@@ -76,6 +79,23 @@ impl Shared {
     /// Ends every streaming response (watches, log follows), as a stopping server does.
     pub fn close_streams(&self) {
         self.closing.send_replace(true);
+    }
+
+    /// Streams may be opened again (the listener is back after a restart).
+    pub fn reopen_streams(&self) {
+        self.closing.send_replace(false);
+    }
+
+    /// Resolves when a stream opened now is to be cut off mid-stream (the faults'
+    /// `drop_streams_after`); never when no such fault is set.
+    pub fn stream_cut(&self) -> impl Future<Output = ()> + Send + 'static {
+        let after = self.faults.get().drop_streams_after;
+        async move {
+            match after {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        }
     }
 
     /// Resolves when the server starts closing.

@@ -109,6 +109,27 @@ impl ApiError {
         Self::new(504, "Timeout", format!("Too large resource version: {asked}, current: {current}"), Some(details))
     }
 
+    /// An overloaded server's answer (API Priority and Fairness): try again in a second.
+    pub fn too_many_requests() -> Self {
+        let details = json!({"retryAfterSeconds": 1});
+        Self::new(429, "TooManyRequests", "Too many requests, please try again later.".into(), Some(details))
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(503, "ServiceUnavailable", "the server is currently unable to handle the request".into(), None)
+    }
+
+    /// A failure inside the server; `why` is what went wrong underneath.
+    pub fn internal(why: &str) -> Self {
+        let details = json!({"causes": [{"message": why}]});
+        Self::new(500, "InternalError", format!("Internal error occurred: {why}"), Some(details))
+    }
+
+    /// A request body over the server's limit.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(413, "RequestEntityTooLarge", format!("Request entity too large: limit is {limit}"), None)
+    }
+
     pub fn unauthorized() -> Self {
         Self::new(401, "Unauthorized", "Unauthorized".into(), None)
     }

@@ -168,6 +168,8 @@ async fn pump<K: Printable>(
         }
     }
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let cut = shared.stream_cut();
+    tokio::pin!(cut);
     let mut next_bookmark = next_bookmark_time(tokio::time::Instant::now(), deadline);
     loop {
         let bookmark_due = async {
@@ -186,6 +188,11 @@ async fn pump<K: Printable>(
             _ = sleep => return,
             _ = tx.closed() => return,
             _ = shared.closed() => return,
+            _ = &mut cut => {
+                // Ends the body without its last chunk: the client sees the stream break.
+                let _ = tx.send(Err(std::io::Error::other("stream cut (injected fault)"))).await;
+                return;
+            }
             _ = bookmark_due, if spec.bookmarks => {
                 next_bookmark = next_bookmark_time(tokio::time::Instant::now(), deadline);
                 let obj = json!({"kind": K::KIND, "apiVersion": K::API_VERSION, "metadata": {"resourceVersion": last_rv.to_string()}});
