@@ -89,7 +89,8 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     } else {
         (Sources::locate(args.kubeconfig.clone())?, None)
     };
-    let session = Session::new(sources, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
+    let mut session = Session::new(sources, args.context.clone(), args.namespace.clone(), state_dir.clone())?;
+    session.set_request_timeout(args.request_timeout.clone());
     let streams = Streams::process();
     let settings = settings(&args, config, &streams, state_dir.as_deref());
     let interrupt = Arc::new(Notify::new());

@@ -45,6 +45,12 @@ pub const FLAGS: &[Flag] = &[
         arg: Arg::Switch,
         help: "Refuse every line that would change a cluster (`readonly off` lifts it)",
     },
+    Flag {
+        long: "request-timeout",
+        short: None,
+        arg: Arg::Free("DURATION"),
+        help: "Give up on a single server request after this long (default 60s; 0: never)",
+    },
 ];
 
 /// The prefix of `--yes-i-mean-CONTEXT`, which lets a script write to a protected context.
@@ -107,6 +113,9 @@ pub struct ShellArgs {
     /// Refuse every line that would change a cluster (`readonly off` lifts it)
     #[arg(long)]
     pub read_only: bool,
+    /// Give up on a single server request after this long (default 60s; 0: never)
+    #[arg(long, value_name = "DURATION", value_parser = request_timeout)]
+    pub request_timeout: Option<RequestTimeout>,
     /// Protected contexts this run may write to without asking (`--yes-i-mean-CONTEXT`).
     #[arg(skip)]
     pub confirmed: Vec<String>,
@@ -185,6 +194,18 @@ pub struct SimArgs {
     /// Seed for the faults' dice, to repeat a run exactly
     #[arg(long, value_name = "N")]
     pub fault_seed: Option<u64>,
+}
+
+/// A `--request-timeout` as given, and what it means (`None`: never give up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTimeout {
+    pub given: String,
+    pub after: Option<Duration>,
+}
+
+fn request_timeout(s: &str) -> Result<RequestTimeout, String> {
+    let after = crate::common::goduration::request_timeout(s).map_err(str::to_string)?;
+    Ok(RequestTimeout { given: s.to_string(), after })
 }
 
 /// A Go duration above zero (`2s`, `500ms`).

@@ -82,7 +82,7 @@ pub fn find_in(line: &str, words: &[Word]) -> Vec<Found> {
         }
         None => (Default::default(), false),
     };
-    let Scope { namespace, context } = scope;
+    let Scope { namespace, context, .. } = scope;
     let scoped = namespace.is_some() || context.is_some() || all;
     let mut out = Vec::new();
     for w in words.iter().take_while(|w| w.text != "--") {

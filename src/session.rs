@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use kube::config::Kubeconfig;
 
-use crate::cluster::Cluster;
+use crate::cli::RequestTimeout;
+use crate::cluster::{Cluster, DEFAULT_REQUEST_TIMEOUT};
 use crate::command::parse::Scope;
 use crate::common::spelling::nearest;
 use crate::error::{Error, Result};
@@ -21,6 +22,8 @@ use crate::refs::{PodRef, Refs};
 pub type Touched = Arc<Mutex<BTreeSet<(String, String, String)>>>;
 
 pub struct Session {
+    /// `--request-timeout` from the command line; `None`: the default.
+    request_timeout: Option<RequestTimeout>,
     kubeconfig: Kubeconfig,
     /// The files the kubeconfig was read from, which kubectl reads too.
     sources: Sources,
@@ -97,6 +100,7 @@ impl Session {
             touched: Arc::new(Mutex::new(BTreeSet::new())),
             refs: Refs::default(),
             replay: None,
+            request_timeout: None,
         })
     }
 
@@ -116,6 +120,16 @@ impl Session {
     /// The namespace the kubeconfig gives `ctx` (what kubectl uses without `-n`).
     pub fn kubeconfig_namespace(&self, ctx: &str) -> String {
         context_namespace(&self.kubeconfig, ctx)
+    }
+
+    /// The `--request-timeout` the shell was started with, which kubectl is handed too.
+    pub fn request_timeout(&self) -> Option<&RequestTimeout> {
+        self.request_timeout.as_ref()
+    }
+
+    /// Sets the timeout every request gets unless its line says otherwise.
+    pub fn set_request_timeout(&mut self, timeout: Option<RequestTimeout>) {
+        self.request_timeout = timeout;
     }
 
     /// The kubeconfig's current context.
@@ -199,13 +213,17 @@ impl Session {
 
     /// The cluster, namespace and context a command with `scope` runs against.
     pub async fn resolve(&mut self, scope: &Scope) -> Result<(Cluster, String, String)> {
+        let timeout = match &scope.request_timeout {
+            Some(given) => crate::common::goduration::request_timeout(given).map_err(Error::msg)?,
+            None => self.request_timeout.as_ref().map_or(Some(DEFAULT_REQUEST_TIMEOUT), |t| t.after),
+        };
         let ctx = scope.context.clone().unwrap_or_else(|| self.context.clone());
         let ns = match (&scope.namespace, &scope.context) {
             (Some(n), _) => n.clone(),
             (None, Some(c)) if *c != self.context => self.remembered_namespace(c),
             _ => self.namespace.clone(),
         };
-        let cluster = self.cluster(&ctx).await?;
+        let cluster = self.cluster(&ctx).await?.with_timeout(timeout);
         Ok((cluster, ns, ctx))
     }
 

@@ -65,6 +65,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         forbid: forbidden(&args.forbid)?,
         faults: Faults {
             fault_rate: args.fault_rate,
+            answers: Vec::new(),
             latency: args.latency_ms.map_or(Duration::ZERO, |l| l.0),
             jitter: args.latency_ms.map_or(Duration::ZERO, |l| l.1),
             drop_streams_after: args.drop_watches_every,

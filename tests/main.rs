@@ -7,6 +7,7 @@ mod boundary;
 mod cache;
 mod conformance;
 mod connection_errors;
+mod faults;
 mod plugin;
 mod session;
 mod shell_draft;

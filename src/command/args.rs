@@ -258,7 +258,11 @@ impl Args {
     /// is no override (kubectl then uses the kubeconfig's).
     pub fn scope(&self) -> Scope {
         let given = |long| self.get(long).filter(|v| !v.is_empty()).map(str::to_string);
-        Scope { namespace: given("namespace"), context: given("context") }
+        Scope {
+            namespace: given("namespace"),
+            context: given("context"),
+            request_timeout: self.get("request-timeout").map(str::to_string),
+        }
     }
 
     /// The verb word, for carets.

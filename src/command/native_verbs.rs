@@ -17,6 +17,12 @@ const fn switch(long: &'static str, short: Option<char>, help: &'static str) -> 
 pub const NAMESPACE: Flag =
     flag("namespace", Some('n'), Arg::Namespace, "run in this namespace instead of the session's");
 pub const CONTEXT: Flag = flag("context", None, Arg::Context, "run against this context instead of the session's");
+pub const REQUEST_TIMEOUT: Flag = flag(
+    "request-timeout",
+    None,
+    Arg::Free("DURATION"),
+    "give up on a single server request after this long (5s, 2m; 0: never)",
+);
 pub const OUTPUT_FORMATS: &[&str] = &["wide", "yaml", "json", "name"];
 pub const DRY_RUN: Arg = Arg::Bare(&["none", "client", "server"], "unchanged");
 pub const RESTART_VALUES: &[&str] = &["Always", "OnFailure", "Never"];
@@ -24,6 +30,7 @@ pub const RESTART_VALUES: &[&str] = &["Always", "OnFailure", "Never"];
 const GET_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("selector", Some('l'), Arg::Selector, "label selector, e.g. app=web,tier!=db"),
     flag("field-selector", None, Arg::Free("SELECTOR"), "field selector, e.g. status.phase=Running"),
     switch("all-namespaces", Some('A'), "list across all namespaces"),
@@ -37,6 +44,7 @@ const GET_FLAGS: &[Flag] = &[
 const DESCRIBE_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("selector", Some('l'), Arg::Selector, "describe the pods matching this label selector"),
     switch("all-namespaces", Some('A'), "across all namespaces"),
 ];
@@ -55,6 +63,7 @@ const PRIVILEGED: Flag = switch("privileged", None, "run the container privilege
 const RUN_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     IMAGE,
     PORT,
     LABELS,
@@ -72,6 +81,7 @@ const RUN_FLAGS: &[Flag] = &[
 pub const DRAFT_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     IMAGE,
     PORT,
     LABELS,
@@ -88,6 +98,7 @@ pub const DRAFT_FLAGS: &[Flag] = &[
 const APPLY_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("filename", Some('f'), Arg::File, "a file, directory, or - for standard input (repeatable)"),
     flag("dry-run", None, DRY_RUN, "none, client or server"),
     flag(
@@ -102,6 +113,7 @@ const APPLY_FLAGS: &[Flag] = &[
 const DELETE_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("filename", Some('f'), Arg::File, "delete the pods a file describes"),
     flag("selector", Some('l'), Arg::Selector, "delete the pods matching this label selector"),
     switch("all", None, "delete every pod in the namespace"),
@@ -116,6 +128,7 @@ const DELETE_FLAGS: &[Flag] = &[
 const LOGS_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("container", Some('c'), Arg::Container, "the container whose logs to print"),
     switch("follow", Some('f'), "stream new lines until the container stops (Ctrl-C ends it)"),
     flag("tail", None, Arg::Free("LINES"), "only the last LINES lines"),
@@ -127,6 +140,7 @@ const LOGS_FLAGS: &[Flag] = &[
 const EVENTS_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("for", None, Arg::Pod, "only events about this pod (pod/NAME)"),
     switch("all-namespaces", Some('A'), "across all namespaces"),
 ];
@@ -134,6 +148,7 @@ const EVENTS_FLAGS: &[Flag] = &[
 const WAIT_FLAGS: &[Flag] = &[
     NAMESPACE,
     CONTEXT,
+    REQUEST_TIMEOUT,
     flag("for", None, Arg::Free("CONDITION"), "condition=Ready, delete, or jsonpath={.status.phase}=Running"),
     flag("timeout", None, Arg::Free("DURATION"), "give up after DURATION (default 30s)"),
 ];

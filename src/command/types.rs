@@ -8,6 +8,8 @@ use super::lex::Sink;
 pub struct Scope {
     pub namespace: Option<String>,
     pub context: Option<String>,
+    /// `--request-timeout` as given; read when the cluster is reached.
+    pub request_timeout: Option<String>,
 }
 
 /// An output format (`-o`); where output goes is the statement's `Sink`.

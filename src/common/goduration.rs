@@ -49,6 +49,19 @@ pub fn parse(s: &str) -> Result<i128, String> {
     Ok(if neg { -ns } else { ns })
 }
 
+/// kubectl's words for a `--request-timeout` that is neither.
+pub const BAD_TIMEOUT: &str = "Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)";
+
+/// A `--request-timeout` value as client-go reads it: a bare integer is seconds, anything
+/// else a Go duration; zero (or less) means no timeout.
+pub fn request_timeout(s: &str) -> Result<Option<std::time::Duration>, &'static str> {
+    let ns = match s.parse::<i64>() {
+        Ok(secs) => i128::from(secs) * 1_000_000_000,
+        Err(_) => parse(s).map_err(|_| BAD_TIMEOUT)?,
+    };
+    Ok((ns > 0).then(|| std::time::Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX))))
+}
+
 /// Whole seconds as Go's `d.Round(time.Second).Seconds()` gives them (halves away
 /// from zero).
 pub fn round_secs(ns: i128) -> i64 {
@@ -74,6 +87,21 @@ mod tests {
         assert_eq!(parse("+1s"), Ok(1_000_000_000));
         assert_eq!(parse("0"), Ok(0));
         assert_eq!(parse(".5s"), Ok(500_000_000));
+    }
+
+    #[test]
+    fn request_timeouts_are_seconds_or_durations() {
+        use std::time::Duration;
+        assert_eq!(request_timeout("5"), Ok(Some(Duration::from_secs(5))));
+        assert_eq!(request_timeout("2s"), Ok(Some(Duration::from_secs(2))));
+        assert_eq!(request_timeout("1m30s"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(request_timeout("250ms"), Ok(Some(Duration::from_millis(250))));
+        assert_eq!(request_timeout("0"), Ok(None));
+        assert_eq!(request_timeout("0s"), Ok(None));
+        assert_eq!(request_timeout("-1s"), Ok(None));
+        for bad in ["abc", "5x", "", "1.5"] {
+            assert_eq!(request_timeout(bad), Err(BAD_TIMEOUT), "{bad}");
+        }
     }
 
     #[test]

@@ -23,6 +23,17 @@ pub fn kubectl_available() -> bool {
     std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("kubectl").is_file()))
 }
 
+/// The line as kubectl gets it: with the shell's `--request-timeout` (when it was started
+/// with one) unless the line gives its own; put after the verb, before any `--`.
+fn with_request_timeout(words: &[String], timeout: Option<&str>) -> Vec<String> {
+    let mut out = words.to_vec();
+    let own = words.iter().take_while(|w| *w != "--").any(|w| w.starts_with("--request-timeout"));
+    if let Some(t) = timeout.filter(|_| !own && !words.is_empty()) {
+        out.insert(1, format!("--request-timeout={t}"));
+    }
+    out
+}
+
 /// A line names its own kubeconfig: kubectl gets nothing from the session.
 fn own_kubeconfig(words: &[String]) -> bool {
     words.iter().any(|w| w == "--kubeconfig" || w.starts_with("--kubeconfig="))
@@ -105,7 +116,7 @@ pub async fn kubectl_with_input(
     io: &mut Io<'_>,
 ) -> Result<()> {
     let mut cmd = Command::new("kubectl");
-    cmd.args(words);
+    cmd.args(with_request_timeout(words, session.request_timeout().map(|t| t.given.as_str())));
     let config = words.first().is_some_and(|w| w == "config");
     let mut _overlay = None;
     if !own_kubeconfig(words) {
@@ -161,4 +172,27 @@ pub async fn host(line: &str, io: &mut Io<'_>) -> Result<()> {
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(line);
     run_child(cmd, io, "sh", None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_shells_request_timeout_goes_after_the_verb_unless_the_line_has_one() {
+        assert_eq!(with_request_timeout(&words("get nodes"), Some("5s")), words("get --request-timeout=5s nodes"));
+        assert_eq!(with_request_timeout(&words("get nodes"), None), words("get nodes"));
+        let own = words("get nodes --request-timeout=1s");
+        assert_eq!(with_request_timeout(&own, Some("5s")), own);
+        let exec = words("exec web -- sh -c --request-timeout");
+        assert_eq!(
+            with_request_timeout(&exec, Some("5s")),
+            words("exec --request-timeout=5s web -- sh -c --request-timeout")
+        );
+        assert!(with_request_timeout(&[], Some("5s")).is_empty());
+    }
 }

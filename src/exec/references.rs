@@ -75,7 +75,7 @@ async fn resolve(session: &mut Session, f: &Found) -> Result<PodRef> {
 
 /// The one pod of the line's namespace whose name starts with `prefix`.
 async fn by_prefix(session: &mut Session, f: &Found, prefix: &str) -> Result<PodRef> {
-    let scope = Scope { namespace: f.namespace.clone(), context: f.context.clone() };
+    let scope = Scope { namespace: f.namespace.clone(), context: f.context.clone(), request_timeout: None };
     let (cluster, ns, ctx) = session.resolve(&scope).await?;
     let list = cluster.list::<Pod>(Resource::Pods, Some(&ns), &ListParams::default()).await?;
     let names: Vec<String> = list.items.into_iter().filter_map(|p| p.metadata.name).collect();

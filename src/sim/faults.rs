@@ -17,6 +17,8 @@ use super::status::ApiError;
 pub struct Faults {
     /// Share of requests answered 500, 503 or 429 instead of served.
     pub fault_rate: f64,
+    /// Which of those answers (empty: all three, chosen at random).
+    pub answers: Vec<u16>,
     /// Added to every request, plus up to `jitter` more.
     pub latency: Duration,
     pub jitter: Duration,
@@ -98,7 +100,8 @@ impl Injector {
         let verdict = if f.stall_rate > 0.0 && dice.random_bool(f.stall_rate) {
             Verdict::Stall
         } else if f.fault_rate > 0.0 && dice.random_bool(f.fault_rate) {
-            Verdict::Fail([500, 503, 429][dice.random_range(0..3)])
+            let answers: &[u16] = if f.answers.is_empty() { &[500, 503, 429] } else { &f.answers };
+            Verdict::Fail(answers[dice.random_range(0..answers.len())])
         } else {
             Verdict::Serve
         };
@@ -157,6 +160,8 @@ mod tests {
         assert!(rolls.iter().any(|(d, _)| d.as_millis() > 30), "jitter varies the delay");
         let b = Injector::new(faults, 7);
         assert_eq!(rolls, (0..4000).map(|_| b.roll()).collect::<Vec<_>>(), "the same seed, the same run");
+        let busy = Injector::new(Faults { fault_rate: 1.0, answers: vec![429], ..Faults::default() }, 1);
+        assert!((0..200).all(|_| busy.roll() == (Duration::ZERO, Verdict::Fail(429))));
     }
 
     #[test]
