@@ -262,7 +262,7 @@ fn a_500_line_script_under_faults_fails_exactly_the_failed_lines() {
             .and_then(|r| r.split_once(": "))
             .unwrap_or_else(|| panic!("every stderr line names its script line: {line:?}"));
         let at: usize = at.parse().expect("a line number");
-        assert!(at % 2 == 0, "only reads fail, not line {at}: {message}");
+        assert!(at.is_multiple_of(2), "only reads fail, not line {at}: {message}");
         assert!(failed.insert(at / 2 - 1, message.to_string()).is_none(), "one line per failure: {at}");
         assert!(SERVER_ANSWERS.iter().any(|a| message.ends_with(a)), "the server's answer, named: {message}");
     }
