@@ -45,6 +45,21 @@ impl Sources {
         &self.files
     }
 
+    /// What the files hold now, to tell whether they changed since (a missing file is
+    /// `None`). Read whole: a rotated token can keep the length and the second.
+    pub fn fingerprint(&self) -> Vec<Option<u64>> {
+        use std::hash::{Hash, Hasher};
+        self.files
+            .iter()
+            .map(|p| {
+                let bytes = std::fs::read(p).ok()?;
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                bytes.hash(&mut h);
+                Some(h.finish())
+            })
+            .collect()
+    }
+
     /// The files as a `KUBECONFIG` value, for kubectl.
     pub fn env_value(&self) -> OsString {
         std::env::join_paths(&self.files).unwrap_or_default()

@@ -207,6 +207,9 @@ impl Runner {
 
     /// Runs every statement of `line` (numbered `number` for script diagnostics).
     pub fn run_line(&mut self, line: &str, number: usize) -> LineResult {
+        if let Some(warning) = self.session.follow_kubeconfig() {
+            self.note(&warning);
+        }
         let mut text = line.to_string();
         let result = self.run_statements(&mut text, number);
         self.ran = text;

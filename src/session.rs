@@ -22,6 +22,9 @@ use crate::refs::{PodRef, Refs};
 pub type Touched = Arc<Mutex<BTreeSet<(String, String, String)>>>;
 
 pub struct Session {
+    /// What the kubeconfig files held when read (see `follow_kubeconfig`).
+    seen: Vec<Option<u64>>,
+    generation: u64,
     /// `--request-timeout` from the command line; `None`: the default.
     request_timeout: Option<RequestTimeout>,
     kubeconfig: Kubeconfig,
@@ -68,6 +71,7 @@ impl Session {
         namespace: Option<String>,
         state_dir: Option<PathBuf>,
     ) -> Result<Self> {
+        let seen = sources.fingerprint();
         let kubeconfig = sources.load()?;
         let context = match context.or_else(|| kubeconfig.current_context.clone()).filter(|c| !c.is_empty()) {
             Some(c) => c,
@@ -101,6 +105,8 @@ impl Session {
             refs: Refs::default(),
             replay: None,
             request_timeout: None,
+            seen,
+            generation: 0,
         })
     }
 
@@ -140,9 +146,42 @@ impl Session {
     /// Reads the kubeconfig files again (after kubectl changed them); connections are
     /// made afresh.
     pub fn reload(&mut self) -> Result<()> {
+        let seen = self.sources.fingerprint();
         self.kubeconfig = self.sources.load()?;
+        self.seen = seen;
         self.clusters.clear();
+        self.generation += 1;
         Ok(())
+    }
+
+    /// Reads the kubeconfig again if its files changed since they were read, as kubectl
+    /// reads them for every command: a context added by `aws eks update-kubeconfig` in
+    /// another terminal, a rotated token or CA. The session keeps its context and
+    /// namespace; what the user should know (the context is gone, the files no longer
+    /// parse) comes back as a warning.
+    pub fn follow_kubeconfig(&mut self) -> Option<String> {
+        if self.sources.fingerprint() == self.seen {
+            return None;
+        }
+        if let Err(e) = self.reload() {
+            // Read again only once it changes again, not on every line.
+            self.seen = self.sources.fingerprint();
+            return Some(format!(
+                "warning: the kubeconfig changed but cannot be read ({e}); the session keeps what it read before\n"
+            ));
+        }
+        (!self.kubeconfig.contexts.iter().any(|c| c.name == self.context)).then(|| {
+            format!(
+                "warning: context {:?} is no longer in the kubeconfig; `context NAME` switches to one that is\n",
+                self.context
+            )
+        })
+    }
+
+    /// Counts kubeconfig reloads, so whoever keeps its own connections (the completion
+    /// cache) knows to make new ones.
+    pub fn kubeconfig_generation(&self) -> u64 {
+        self.generation
     }
 
     /// The pods this session acted on, shared with the notice thread.

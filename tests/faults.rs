@@ -278,3 +278,31 @@ fn a_500_line_script_under_faults_fails_exactly_the_failed_lines() {
     assert!(!failed.is_empty() && failed.len() < lines.len() / 2, "{} of {} failed", failed.len(), lines.len());
     assert!(took < Duration::from_secs(300), "the session took {took:?}");
 }
+
+#[test]
+fn the_kubeconfig_is_read_again_when_it_changes_on_disk() {
+    let here = TestCluster::start();
+    let there = TestCluster::start();
+    here.kubectl(&["run", "one", "--image=nginx:1.14.2"]).ok();
+    there.kubectl(&["run", "two", "--image=nginx:1.14.2"]).ok();
+    let kc = here.kubeconfig.display().to_string();
+    // Another CA, token and port under the same context name: a rotated credential.
+    let rotated = format!("get pods -o name\n!cp {} {kc}\nget pods -o name\n", there.kubeconfig.display());
+    let r = here.podsh_stdin(&rotated, &[]);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str(), r.code), ("pod/one\npod/two\n", "", 0));
+
+    // The session's context removed, another one added.
+    let renamed = std::fs::read_to_string(&there.kubeconfig).expect("kubeconfig").replace("sim", "other");
+    let other = here.file("other.yaml", &renamed);
+    here.sim.write_kubeconfig(&here.kubeconfig, "sim").expect("restored");
+    let script =
+        format!("get pods -o name\n!cp {} {kc}\nget pods -o name\ncontext other\nget pods -o name\n", other.display());
+    let r = here.podsh_stdin(&script, &["--keep-going"]);
+    assert_eq!(r.stdout, "pod/one\npod/two\n");
+    assert_eq!(
+        r.stderr,
+        "warning: context \"sim\" is no longer in the kubeconfig; `context NAME` switches to one that is\n\
+         line 3: Error in configuration: context was not found for specified context: sim\n"
+    );
+    assert_eq!(r.code, 1);
+}

@@ -87,6 +87,8 @@ struct Live {
     feeder: Feeder,
     view: Arc<Mutex<View>>,
     idle: Arc<AtomicBool>,
+    /// The session's kubeconfig generation the feeder's connections were made with.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// Starts the completion cache, the helper and the notice thread.
@@ -100,7 +102,8 @@ fn go_live(editor: &mut LineEditor, runner: &Runner, rt: &tokio::runtime::Handle
     if let Ok(printer) = editor.create_external_printer() {
         spawn_notices(printer, cache.clone(), runner, view.clone(), idle.clone());
     }
-    Live { cache, feeder, view, idle }
+    let generation = runner.session().kubeconfig_generation().into();
+    Live { cache, feeder, view, idle, generation }
 }
 
 /// Points completion at the session's position (no request here) and returns the prompt
@@ -121,6 +124,9 @@ fn before_prompt(runner: &mut Runner, live: &Live) -> (String, String) {
             contexts: s.contexts(),
             refs: rows.chain(last).collect(),
         };
+    }
+    if live.generation.swap(s.kubeconfig_generation(), Ordering::Relaxed) != s.kubeconfig_generation() {
+        live.feeder.reconnect(s.kubeconfig().clone());
     }
     live.feeder.want_pods(s.context(), Some(s.namespace()));
     live.feeder.want_namespaces(s.context());
