@@ -107,7 +107,16 @@ impl Runner {
             cwd: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
             kubeconfig: self.session.sources().env_value().to_string_lossy().into_owned(),
         };
-        self.history.as_mut().and_then(|h| h.enter(line, Some(&place)))
+        let id = self.history.as_mut().and_then(|h| h.enter(line, Some(&place)));
+        self.say_history_problem();
+        id
+    }
+
+    /// Says once what went wrong with the history file (unreadable, unwritable, full).
+    fn say_history_problem(&mut self) {
+        if let Some(w) = self.history.as_mut().and_then(History::take_warning) {
+            self.note(&w);
+        }
     }
 
     /// The line as it will run: a leading `!!`, `!N` or `!-N` replaced from history
@@ -153,9 +162,10 @@ impl Runner {
         let id = if line.trim().is_empty() { None } else { self.remember(&line) };
         let started = std::time::Instant::now();
         let result = self.run_line(&line, number);
-        if let (Some(id), Some(h)) = (id, self.history.as_ref()) {
+        if let (Some(id), Some(h)) = (id, self.history.as_mut()) {
             let ran = (self.ran != line).then_some(self.ran.as_str());
             h.finish(&id, self.last_status, started.elapsed(), ran);
+            self.say_history_problem();
         }
         if !line.trim().is_empty() {
             self.previous = Some(line);

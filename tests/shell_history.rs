@@ -212,3 +212,38 @@ fn at_references_reach_kubectl_lines_too() {
         out.stderr
     );
 }
+
+#[test]
+fn secrets_stay_out_of_the_history_and_a_killed_shell_keeps_the_line_it_was_running() {
+    let c = TestCluster::start();
+    let t = shell(&c, "");
+    enter(&t, "get pods --token=s3cr3t-value -o name", 1);
+    enter(&t, "!curl -s -H 'Authorization: Bearer eyJ.s3cr3t' https://127.0.0.1:1 || true", 2);
+    enter(&t, "create secret generic db --from-literal=pass=s3cr3t", 3);
+    let s = enter(&t, "history export out.sh", 4);
+    assert!(s.contains("wrote out.sh"), "{s}");
+    let file = c.dir.path().join("state").join("kubectl-podsh").join("history");
+    let saved = std::fs::read_to_string(&file).expect("history file");
+    let exported = std::fs::read_to_string(c.path("out.sh")).expect("export");
+    for text in [&saved, &exported] {
+        assert!(!text.contains("s3cr3t"), "a secret was written:\n{text}");
+    }
+    assert!(saved.contains("get pods --token=REDACTED -o name"), "{saved}");
+    assert!(saved.contains("Bearer REDACTED"), "{saved}");
+    assert!(exported.contains("create secret generic db --from-literal=pass=REDACTED"), "{exported}");
+    assert_eq!(c.kubectl(&["get", "secret", "db", "-o", "jsonpath={.data.pass}"]).ok(), "czNjcjN0", "it ran as typed");
+
+    // Killed while a line runs: the line was saved when Enter was pressed.
+    t.line("!sleep 30");
+    t.wait_for("the sleep to start", |_| {
+        std::fs::read_to_string(&file).is_ok_and(|s| s.contains("!sleep 30"))
+            || std::process::Command::new("pgrep").args(["-f", "sleep 30"]).status().is_ok_and(|s| s.success())
+    });
+    // Anchored: the pane's own sh has the same words further along its command line.
+    let pattern = format!("^{} --kubeconfig {}", env!("CARGO_BIN_EXE_kubectl-podsh"), c.kubeconfig.display());
+    let killed = std::process::Command::new("pkill").args(["-KILL", "-f", &pattern]).status().expect("pkill runs");
+    assert!(killed.success(), "the shell was found and killed");
+    t.wait_for("the pane to report the kill", |s| s.contains("EXITED=137"));
+    let saved = std::fs::read_to_string(&file).expect("history file");
+    assert!(saved.lines().any(|l| l == "!sleep 30"), "{saved}");
+}

@@ -17,6 +17,18 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)
 }
 
+/// Creates `dir` and any missing parents, each new one with mode 0700 on Unix.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,6 +44,19 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn private_dirs_are_made_with_their_parents() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let deep = dir.path().join("a").join("b");
+        private_dir(&deep).expect("made");
+        private_dir(&deep).expect("already there is fine");
+        #[cfg(unix)]
+        for d in [dir.path().join("a"), deep] {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&d).expect("meta").permissions().mode() & 0o777, 0o700);
         }
     }
 }
