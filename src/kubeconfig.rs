@@ -4,7 +4,7 @@
 //! reads these files and never writes them; kubectl gets the same list.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kube::config::Kubeconfig;
 
@@ -73,8 +73,7 @@ impl Sources {
             if self.files.len() > 1 && !path.exists() {
                 continue;
             }
-            let kc = Kubeconfig::read_from(path)
-                .map_err(|e| Error::msg(format!("cannot read kubeconfig {}: {e}", path.display())))?;
+            let kc = read_one(path)?;
             merged = Some(match merged {
                 None => kc,
                 Some(m) => m.merge(kc).map_err(|e| Error::msg(format!("cannot merge {}: {e}", path.display())))?,
@@ -82,6 +81,37 @@ impl Sources {
         }
         merged.ok_or_else(|| Error::msg("none of the kubeconfig files in KUBECONFIG exists"))
     }
+}
+
+/// The largest kubeconfig read (real ones are kilobytes; a few megabytes with hundreds
+/// of clusters).
+const MAX_KUBECONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One kubeconfig file, or why not in one line.
+fn read_one(path: &Path) -> Result<Kubeconfig> {
+    let shown = path.display();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_KUBECONFIG_BYTES {
+        return Err(Error::msg(format!(
+            "cannot read kubeconfig {shown}: it is {:.1} MB, over the {} MB a kubeconfig may be",
+            size as f64 / 1e6,
+            MAX_KUBECONFIG_BYTES >> 20
+        )));
+    }
+    // kube's reader also makes the files a kubeconfig names absolute, relative to it.
+    Kubeconfig::read_from(path)
+        .map_err(|e| Error::msg(format!("cannot read kubeconfig {shown}: {}", one_line(&e.to_string()))))
+}
+
+/// A kubeconfig's text as kube parses it (what `read_one` does after reading the file);
+/// the reason for a refusal in one line.
+pub fn parse(text: &str) -> std::result::Result<Kubeconfig, String> {
+    Kubeconfig::from_yaml(text).map_err(|e| one_line(&e.to_string()))
+}
+
+/// A multi-line parser message as one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod cache;
 mod conformance;
 mod connection_errors;
 mod faults;
+mod fuzz;
 mod plugin;
 mod session;
 mod shell_draft;

@@ -45,8 +45,9 @@ fn split_top(s: &str) -> Vec<&str> {
 
 fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
     let rest = rest.trim();
-    let inner =
-        rest.strip_prefix('(').ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
+    let inner = rest
+        .strip_prefix('(')
+        .ok_or_else(|| format!("unable to parse requirement: found '{}', expected: '('", shown(rest)))?;
     let inner = inner
         .strip_suffix(')')
         .ok_or_else(|| "unable to parse requirement: found '', expected: ',' or ')'".to_string())?;
@@ -60,7 +61,7 @@ fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
 fn validate_key(key: &str) -> Result<(), String> {
     let ok =
         !key.is_empty() && key.len() <= 317 && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
-    if ok { Ok(()) } else { Err(format!("unable to parse requirement: invalid label key \"{key}\"")) }
+    if ok { Ok(()) } else { Err(format!("unable to parse requirement: invalid label key \"{}\"", shown(key))) }
 }
 
 fn validate_value(key: &str, v: &str) -> Result<(), String> {
@@ -68,7 +69,7 @@ fn validate_value(key: &str, v: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("unable to parse requirement: invalid label value: \"{v}\" for key \"{key}\""))
+        Err(format!("unable to parse requirement: invalid label value: \"{}\" for key \"{}\"", shown(v), shown(key)))
     }
 }
 
@@ -115,7 +116,7 @@ fn parse_req(term: &str) -> Result<LabelReq, String> {
     if let Some(r) = rest.strip_prefix("in") {
         return Ok(LabelReq::In(key.into(), parse_set(key, r)?));
     }
-    Err(format!("unable to parse requirement: found '{rest}', expected: in, notin, =, ==, !=, gt, lt"))
+    Err(format!("unable to parse requirement: found '{}', expected: in, notin, =, ==, !=, gt, lt", shown(rest)))
 }
 
 impl LabelSelector {
@@ -164,7 +165,7 @@ impl FieldSelector {
             } else if let Some((k, v)) = t.split_once('=') {
                 (k, v, true)
             } else {
-                return Err(format!("invalid selector: '{s}'; can't understand '{t}'"));
+                return Err(format!("invalid selector: '{}'; can't understand '{}'", shown(s), shown(t)));
             };
             terms.push((key.trim().to_string(), value.trim().to_string(), eq));
         }
@@ -186,12 +187,31 @@ impl FieldSelector {
     }
 }
 
+/// Input as an error message shows it: control characters escaped (`\n`), so a message
+/// stays one line whatever was typed.
+fn shown(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn what_was_typed_is_shown_on_one_line() {
+        assert_eq!(
+            LabelSelector::parse("me\nta=x"),
+            Err("unable to parse requirement: invalid label key \"me\\nta\"".to_string())
+        );
+        assert_eq!(
+            FieldSelector::parse("a\tb"),
+            Err("invalid selector: 'a\\tb'; can't understand 'a\\tb'".to_string())
+        );
+        assert_eq!(shown("été ok"), "été ok");
     }
 
     #[test]

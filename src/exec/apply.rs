@@ -295,7 +295,12 @@ pub async fn apply(session: &mut Session, settings: &Settings, a: Apply, io: &mu
             ));
         }
         let mut s = String::new();
-        input.read_to_string(&mut s).map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
+        let limit = manifests::MAX_MANIFEST_BYTES;
+        let mut bounded = <&mut dyn std::io::Read as std::io::Read>::take(&mut *input, limit + 1);
+        std::io::Read::read_to_string(&mut bounded, &mut s).map_err(|e| Error::msg(format!("reading stdin: {e}")))?;
+        if s.len() as u64 > limit {
+            return Err(manifests::too_large("STDIN", s.len() as u64));
+        }
         Ok(s)
     };
     let m = match manifests::read(&a.files, &mut stdin) {

@@ -58,6 +58,22 @@ fn files_of(arg: &str) -> Result<Vec<PathBuf>> {
     Ok(vec![p.to_path_buf()])
 }
 
+/// The largest manifest the shell reads: far above any real one (the API server takes
+/// at most 3 MiB an object), far below what would exhaust memory.
+pub const MAX_MANIFEST_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The refusal for a manifest over the limit.
+pub fn too_large(source: &str, bytes: u64) -> Error {
+    Error::with_hint(
+        format!(
+            "{source} is {:.1} MB; manifests over {} MB are not read",
+            bytes as f64 / 1e6,
+            MAX_MANIFEST_BYTES >> 20
+        ),
+        "the API server takes at most 3 MB an object: split the file",
+    )
+}
+
 /// Parses the documents of one manifest text.
 pub fn parse_docs(text: &str, source: &str) -> Result<Vec<Doc>> {
     let values: Vec<Value> = if text.trim_start().starts_with('{') {
@@ -111,6 +127,10 @@ pub fn read(args: &[String], stdin: &mut dyn FnMut() -> Result<String>) -> Resul
             continue;
         }
         for f in files_of(arg).map_err(Unread::Ours)? {
+            let size = std::fs::metadata(&f).map(|md| md.len()).unwrap_or(0);
+            if size > MAX_MANIFEST_BYTES {
+                return Err(Unread::Ours(too_large(&f.to_string_lossy(), size)));
+            }
             let text = std::fs::read_to_string(&f).map_err(|_| Unread::Kubectl(m.stdin.clone()))?;
             m.docs.extend(parse_docs(&text, &f.to_string_lossy()).map_err(|_| Unread::Kubectl(m.stdin.clone()))?);
         }

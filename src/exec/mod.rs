@@ -11,7 +11,7 @@ mod events;
 mod get;
 mod handoff;
 mod logs;
-mod manifests;
+pub mod manifests;
 pub mod references;
 mod run;
 mod tail;
