@@ -309,3 +309,90 @@ fn hundred_megabyte_inputs_are_refused_before_they_are_read() {
     assert!(written < 100, "the rest was never read ({written} MB written)");
     assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
 }
+
+/// `(status, body)` of one raw request to the simulator.
+fn send(c: &TestCluster, client: &kube::Client, method: &str, path: &str, ct: &str, body: Vec<u8>) -> (u16, Vec<u8>) {
+    use http_body_util::BodyExt;
+    c.runtime().block_on(async {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", ct)
+            .body(kube::client::Body::from(body))
+            .expect("request");
+        let resp = client.send(req).await.expect("an answer");
+        let status = resp.status().as_u16();
+        (status, resp.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default())
+    })
+}
+
+fn raw_client(c: &TestCluster) -> kube::Client {
+    c.runtime().block_on(async {
+        let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
+        let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
+        cfg.default_retry = false;
+        kube::Client::try_from(cfg).expect("client")
+    })
+}
+
+/// A refusal is the API server's Status with a 4xx code, in one line.
+fn a_status(status: u16, body: &[u8]) -> Result<(), String> {
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).map_err(|_| format!("{status} without a Status body"))?;
+    let message = v["message"].as_str().unwrap_or_default();
+    match (v["kind"].as_str(), status) {
+        (Some("Status"), 400..=499) if !message.is_empty() && !message.contains('\n') => Err(String::new()),
+        _ => Err(format!("{status}: {v}")),
+    }
+}
+
+#[test]
+fn hostile_requests_get_status_errors_and_never_break_the_simulator() {
+    let c = TestCluster::start();
+    let client = raw_client(&c);
+    let n = (cases() / 20).max(50);
+    let seeds = seeds("requests");
+    let mut rng = StdRng::seed_from_u64(seed());
+    let targets = [
+        ("POST", "/api/v1/namespaces/default/pods"),
+        ("PUT", "/api/v1/namespaces/default/pods/a"),
+        ("PATCH", "/api/v1/namespaces/default/pods/a"),
+        ("POST", "/api/v1/namespaces"),
+    ];
+    let types = ["application/json", "application/yaml", "application/merge-patch+json", "application/json-patch+json"];
+    for i in 0..n {
+        let body = if i < seeds.len() { seeds[i].clone() } else { case(&mut rng, &seeds) };
+        let (m, p) = targets[i % targets.len()];
+        let ct = types[rng.random_range(0..types.len())];
+        let (status, answer) = send(&c, &client, m, p, ct, body.clone().into_bytes());
+        if let Err(e) = a_status(status, &answer).or_else(|e| if e.is_empty() { Ok(()) } else { Err(e) }) {
+            panic!("{m} {p} ({ct}) case {i}: {e}\nbody: {body:?}");
+        }
+    }
+
+    // Deep nesting, an oversized body, parameters that are not numbers.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let (status, answer) =
+        send(&c, &client, "POST", "/api/v1/namespaces/default/pods", "application/json", deep.into_bytes());
+    assert!(a_status(status, &answer).is_err_and(|e| e.is_empty()), "deep JSON: {status}");
+    let big = vec![b' '; 3 * 1024 * 1024 + 1];
+    let (status, answer) = send(&c, &client, "POST", "/api/v1/namespaces/default/pods", "application/json", big);
+    let v: serde_json::Value = serde_json::from_slice(&answer).expect("a Status");
+    assert_eq!((status, v["reason"].as_str()), (413, Some("RequestEntityTooLarge")), "{v}");
+    assert_eq!(v["message"], "Request entity too large: limit is 3145728");
+    for (query, message) in [
+        ("watch=true&timeoutSeconds=soon", "strconv.ParseInt: parsing \"soon\": invalid syntax"),
+        ("limit=lots", "strconv.ParseInt: parsing \"lots\": invalid syntax"),
+        ("limit=99999999999999999999", "strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
+        ("watch=true&resourceVersion=abc", "invalid resource version: abc"),
+    ] {
+        let (status, answer) =
+            send(&c, &client, "GET", &format!("/api/v1/namespaces/default/pods?{query}"), "", Vec::new());
+        let v: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
+        assert_eq!((status, v["message"].as_str()), (400, Some(message)), "{query}: {v}");
+    }
+    let (status, _) = send(&c, &client, "GET", "/api/v1/namespaces/default/pods", "", Vec::new());
+    assert_eq!(status, 200, "still serving");
+}

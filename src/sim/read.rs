@@ -149,7 +149,7 @@ enum Item {
 pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> ApiResult<Response> {
     let sel = Selectors::from_req::<K>(req)?;
     let selective = !sel.labels.is_empty() || !sel.fields.is_empty();
-    let limit = req.q("limit").and_then(|l| l.parse::<usize>().ok()).filter(|l| *l > 0);
+    let limit = req.int("limit")?.and_then(|l| usize::try_from(l).ok()).filter(|l| *l > 0);
     let start = req.q("continue").filter(|c| !c.is_empty()).map(decode_continue).transpose()?;
     let store = shared.lock();
     let rv = list_revision(req, &start, store.revision())?;

@@ -64,8 +64,23 @@ impl Req {
         self.query.get(key).map(String::as_str)
     }
 
+    /// A boolean parameter as the API server converts one: present and not `0` or
+    /// `false` (any case) is true, even empty (`?watch`).
     pub fn flag(&self, key: &str) -> bool {
-        matches!(self.q(key), Some("true") | Some("1"))
+        self.q(key).is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))
+    }
+
+    /// An integer parameter (`limit`, `timeoutSeconds`); one that is not a number gets
+    /// the API server's 400, worded by the Go conversion it fails in (`strconv.ParseInt`).
+    pub fn int(&self, key: &str) -> Result<Option<i64>, ApiError> {
+        let Some(v) = self.q(key) else { return Ok(None) };
+        v.parse::<i64>().map(Some).map_err(|e| {
+            let why = match e.kind() {
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => "value out of range",
+                _ => "invalid syntax",
+            };
+            ApiError::bad_request(format!("strconv.ParseInt: parsing {v:?}: {why}"))
+        })
     }
 
     pub fn header(&self, name: &str) -> &str {

@@ -86,7 +86,8 @@ fn start<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -> Result<Re
         include: Include::parse(req.q("includeObject"))?,
         bookmarks: req.flag("allowWatchBookmarks"),
     };
-    let timeout = req.q("timeoutSeconds").and_then(|s| s.parse::<u64>().ok()).map(Duration::from_secs);
+    let timeout =
+        req.int("timeoutSeconds")?.and_then(|s| u64::try_from(s).ok()).filter(|s| *s > 0).map(Duration::from_secs);
     let from = req.q("resourceVersion").filter(|s| !s.is_empty() && *s != "0");
     let (initial, rx, rv) = {
         let store = shared.lock();
