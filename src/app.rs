@@ -98,6 +98,7 @@ fn start(rt: &tokio::runtime::Runtime, args: ShellArgs) -> Result<i32> {
     let mode = settings.mode;
     let mut runner = Runner::new(session, settings, streams, rt.handle().clone(), interrupt, playground);
     if mode == Mode::Interactive {
+        crate::repl::restore::guard(rt.handle());
         return Ok(crate::repl::editor::run(&mut runner, rt.handle()));
     }
     let lines: Vec<String> = match &args.lines {

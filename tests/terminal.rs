@@ -161,3 +161,33 @@ fn open_quotes_and_trailing_backslashes_continue_the_line() {
         "the script kept its newline"
     );
 }
+
+/// The shell in a pane whose sh reports, after it ends, whether the terminal is back in
+/// cooked mode (`icanon echo`, not `-icanon -echo`).
+fn shell_reporting_the_terminal(c: &TestCluster) -> Tmux {
+    let bin = env!("CARGO_BIN_EXE_kubectl-podsh");
+    let cmd = format!(
+        "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; s=$?; \
+         echo MODES=$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '); (exit $s)",
+        home = c.dir.path().display(),
+        kc = c.kubeconfig.display()
+    );
+    let t = Tmux::spawn(&cmd);
+    t.wait_for("the prompt", |s| s.contains(" ❯"));
+    t
+}
+
+#[test]
+fn a_signal_at_the_prompt_ends_the_shell_with_the_terminal_put_back() {
+    let c = TestCluster::start();
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let t = shell_reporting_the_terminal(&c);
+        t.typed("get po");
+        let pattern = format!("^{} --kubeconfig {}", env!("CARGO_BIN_EXE_kubectl-podsh"), c.kubeconfig.display());
+        let sent = std::process::Command::new("pkill").args([&format!("-{signal}"), "-f", &pattern]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "the shell got SIG{signal}");
+        let s = t.wait_for("the shell to end", |s| s.contains("EXITED="));
+        assert!(s.contains(&format!("EXITED={code}")), "{s}");
+        assert!(s.contains("MODES=icanon echo"), "the terminal is cooked again after SIG{signal}:\n{s}");
+    }
+}

@@ -7,3 +7,4 @@ pub mod editor;
 pub mod helper;
 pub mod names;
 pub mod prompt;
+pub mod restore;
