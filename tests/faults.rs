@@ -306,3 +306,54 @@ fn the_kubeconfig_is_read_again_when_it_changes_on_disk() {
     );
     assert_eq!(r.code, 1);
 }
+
+#[test]
+fn get_watch_goes_on_across_cut_streams_without_repeating_a_change() {
+    let c = TestCluster::start();
+    c.sim.set_faults(Faults { drop_streams_after: Some(Duration::from_millis(600)), ..Faults::default() });
+    let child = c
+        .podsh_cmd(&["-c", "get pods -w --output-watch-events"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let names = ["w1", "w2", "w3", "w4"];
+    for n in names {
+        std::thread::sleep(Duration::from_millis(800));
+        c.kubectl(&["run", n, "--image=nginx:1.14.2"]).ok();
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill").args(["-INT", &pid]).status();
+    let out = child.wait_with_output().expect("ends");
+    c.sim.set_faults(Faults::default());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("unexpected EOF") && !stderr.contains("Unable to connect"), "{stderr}");
+    let cuts = c.sim.requests().iter().filter(|r| r.uri.contains("watch=true") || r.uri.contains("watch=1")).count();
+    assert!(cuts >= 4, "the watch was cut and opened again ({cuts} watches)");
+    let order = ["Pending", "ContainerCreating", "Running"];
+    for n in names {
+        let rows: Vec<Vec<&str>> =
+            stdout.lines().map(|l| l.split_whitespace().collect::<Vec<_>>()).filter(|c| c.get(1) == Some(&n)).collect();
+        assert_eq!(rows.iter().filter(|r| r[0] == "ADDED").count(), 1, "{n} added once:\n{stdout}");
+        let states: Vec<usize> = rows.iter().filter_map(|r| order.iter().position(|s| Some(s) == r.get(3))).collect();
+        assert!(states.windows(2).all(|w| w[0] <= w[1]), "{n} never goes back to an earlier state:\n{stdout}");
+        assert_eq!(states.last(), Some(&2), "{n} is seen Running:\n{stdout}");
+    }
+}
+
+#[test]
+fn a_cut_log_stream_ends_as_kubectl_ends_it() {
+    let c = TestCluster::start();
+    c.kubectl(&["run", "web", "--image=nginx:1.14.2"]).ok();
+    c.wait_status("web", "Running");
+    c.sim.set_faults(Faults { drop_streams_after: Some(Duration::from_millis(500)), ..Faults::default() });
+    let theirs = c.kubectl(&["logs", "-f", "web"]);
+    let ours = c.podsh("logs -f web");
+    c.sim.set_faults(Faults::default());
+    assert_eq!(theirs.stderr, "error: unexpected EOF\n");
+    assert_eq!((theirs.code, ours.code), (1, 1));
+    assert_eq!(ours.stderr, "line 1: error: unexpected EOF\n");
+    assert_eq!(ours.stdout, theirs.stdout, "the lines before the cut, once");
+}

@@ -67,6 +67,9 @@ fn with_query(req: http::Request<Vec<u8>>, key: &str, value: &str) -> Result<htt
     Ok(http::Request::from_parts(parts, body))
 }
 
+/// How a stream cut mid-body is reported: Go's `io.ErrUnexpectedEOF`.
+pub const CUT_SHORT: &str = "unexpected EOF";
+
 impl Cluster {
     async fn decode_call<K: DeserializeOwned>(&self, req: http::Request<Vec<u8>>) -> Result<K> {
         let Reply { body, .. } = self.call(req).await?;
@@ -191,17 +194,14 @@ impl Cluster {
         self.body_stream(req).await
     }
 
-    /// The body of a streaming answer (logs, watches) as chunks.
+    /// The body of a streaming answer (logs, watches) as chunks. A stream the
+    /// connection cut short ends with Go's words for it, as kubectl prints them
+    /// (`error: unexpected EOF`).
     pub(super) async fn body_stream(
         &self,
         req: http::Request<Vec<u8>>,
     ) -> Result<impl Stream<Item = Result<Bytes>> + Send + use<>> {
         let resp = self.send(req).await?;
-        let server = self.host_port();
-        Ok(resp
-            .into_body()
-            .into_data_stream()
-            .map_err(move |e| Error::Connection { server: server.clone(), cause: e.to_string(), refused: false })
-            .boxed())
+        Ok(resp.into_body().into_data_stream().map_err(|_| Error::msg(CUT_SHORT)).boxed())
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Io, emit};
 use crate::api::Table;
-use crate::cluster::{Cluster, Resource};
+use crate::cluster::{CUT_SHORT, Cluster, Resource};
 use crate::command::parse::{Format, Get, Kind};
 use crate::error::{Error, Result};
 use crate::refs::PodRef;
@@ -186,7 +186,13 @@ struct Printed {
     tw: TabWriter,
 }
 
-/// Streams rows after the list, from the list's resourceVersion `from`.
+/// How many times in a row a cut watch is opened again before `get -w` gives up.
+const RESUMES: u32 = 5;
+
+/// Streams rows after the list, from the list's resourceVersion `from`. A watch the
+/// connection cut is opened again from the last version seen, so no change is missed or
+/// printed twice (kubectl's `get -w` just ends there); a server that keeps refusing
+/// ends it with the reason.
 async fn watch(
     place: &Place<'_>,
     g: &Get,
@@ -200,25 +206,72 @@ async fn watch(
         field_selector: g.field_selector.clone(),
         ..crate::cluster::plain_watch()
     };
-    let mut stream = place.cluster.watch_tables(place.res, place.scope, &wp, from).await?;
-    while let Some(ev) = stream.next().await {
-        let ev = ev?;
-        let Some(table) = ev.object() else { continue };
-        if printed.columns.is_empty() {
-            printed.columns = visible_columns(table, opts.wide);
+    let mut from = from.to_string();
+    let mut failures = 0u32;
+    loop {
+        let opened = place.cluster.watch_tables(place.res, place.scope, &wp, &from).await;
+        let mut stream = match opened {
+            Ok(s) => s,
+            Err(e) if failures > 0 && failures < RESUMES && passing(&e) => {
+                failures += 1;
+                tokio::time::sleep(pause(failures)).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let mut cut = false;
+        while let Some(ev) = stream.next().await {
+            let ev = match ev {
+                Ok(ev) => ev,
+                Err(Error::Message { message, .. }) if message == CUT_SHORT => {
+                    cut = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
+            let Some(table) = ev.object() else { continue };
+            failures = 0;
+            if let Some(rv) = table.metadata.resource_version.as_ref().filter(|rv| !rv.is_empty()) {
+                from.clone_from(rv);
+            }
+            if printed.columns.is_empty() {
+                printed.columns = visible_columns(table, opts.wide);
+            }
+            let mut text = String::new();
+            if !printed.header && !opts.no_headers {
+                text.push_str(&header(&printed.columns, &opts));
+                printed.header = true;
+            }
+            let event = opts.event_column.then_some(ev.word());
+            for r in &table.rows {
+                text.push_str(&row(r, &printed.columns, &opts, event));
+            }
+            emit(io.out, &printed.tw.format(&text))?;
         }
-        let mut text = String::new();
-        if !printed.header && !opts.no_headers {
-            text.push_str(&header(&printed.columns, &opts));
-            printed.header = true;
+        if !cut {
+            return Ok(());
         }
-        let event = opts.event_column.then_some(ev.word());
-        for r in &table.rows {
-            text.push_str(&row(r, &printed.columns, &opts, event));
+        failures += 1;
+        if failures >= RESUMES {
+            return Err(Error::msg(format!("the watch was cut {RESUMES} times in a row: {CUT_SHORT}")));
         }
-        emit(io.out, &printed.tw.format(&text))?;
+        tokio::time::sleep(pause(failures)).await;
     }
-    Ok(())
+}
+
+/// Whether a failure to open the watch again may pass (the connection, an overloaded or
+/// restarting server), rather than be the answer (403, 410, ...).
+fn passing(e: &Error) -> bool {
+    match e {
+        Error::Connection { .. } => true,
+        Error::Api { status, .. } => status.code == 429 || status.code >= 500,
+        _ => false,
+    }
+}
+
+/// The wait before opening a cut watch again: 250 ms, doubling.
+fn pause(failures: u32) -> std::time::Duration {
+    std::time::Duration::from_millis(250 << failures.min(4))
 }
 
 /// kubectl prints objects read from the server with their kind and apiVersion, and
