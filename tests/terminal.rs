@@ -191,3 +191,25 @@ fn a_signal_at_the_prompt_ends_the_shell_with_the_terminal_put_back() {
         assert!(s.contains("MODES=icanon echo"), "the terminal is cooked again after SIG{signal}:\n{s}");
     }
 }
+
+#[test]
+fn ctrl_c_stops_a_command_the_server_never_answers_and_the_next_line_works() {
+    let c = TestCluster::start();
+    c.kubectl(&["run", "web", "--image=nginx:1.14.2"]).ok();
+    let t = Shell::start(&c);
+    c.sim.set_faults(podsh::sim::faults::Faults { stall_rate: 1.0, ..Default::default() });
+    for line in ["get pods", "describe pod web", "logs web", "delete pod web"] {
+        let before = c.sim.requests().len();
+        t.typed(line);
+        t.send(&["Enter"]);
+        // Sent once the request is at the server (and stalled there).
+        assert!(crate::util::wait_for(Duration::from_secs(10), || c.sim.requests().len() > before), "{line} sent");
+        std::thread::sleep(Duration::from_millis(200));
+        t.send(&["C-c"]);
+        t.wait_for(&format!("the prompt after stopping {line:?}"), |s| last_line(s).ends_with("✗ ❯"));
+    }
+    c.sim.set_faults(Default::default());
+    t.typed("get pods -o name");
+    t.send(&["Enter"]);
+    t.wait_for("the next line to work", |s| s.contains("\npod/web\n"));
+}
