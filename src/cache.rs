@@ -202,6 +202,8 @@ impl Cache {
                     Ok(ev) => ev,
                     // Expired: list again, quietly (this is routine, not a problem).
                     Err(crate::error::Error::Api { status, .. }) if status.code == 410 => return Ok(()),
+                    // Cut mid-stream: watch again from the last version seen.
+                    Err(crate::error::Error::Message { message, .. }) if message == crate::cluster::CUT_SHORT => break,
                     Err(e) => return Err(e),
                 };
                 if let Some(rv) = ev.object().and_then(|p| p.0.metadata.resource_version.as_ref()) {

@@ -107,3 +107,45 @@ fn restricted_rbac_completes_what_it_can_and_says_so_once() {
     assert!(said.contains("forbidden"), "{said}");
     assert_eq!(names.cache.take_new_problem(), None, "only once");
 }
+
+/// Runs `kubectl ARGS` until the server (under faults) carries it out; a stalled
+/// request is given up after two seconds.
+fn until_done(c: &TestCluster, args: &[&str]) {
+    let args: Vec<&str> = args.iter().copied().chain(["--request-timeout=2s"]).collect();
+    assert!(wait_for(Duration::from_secs(60), || c.kubectl(&args).code == 0), "kubectl {args:?} never got through");
+}
+
+#[test]
+fn the_cache_is_right_within_two_seconds_of_the_faults_ending_and_says_so_once() {
+    use podsh::sim::faults::Faults;
+    let c = TestCluster::start();
+    c.kubectl(&["run", "before", "--image=nginx:1.14.2"]).ok();
+    let names = names_for(&c);
+    assert!(wait_for(Duration::from_secs(5), || offered(&names, "logs ") == ["before"]));
+    c.sim.set_faults(Faults {
+        fault_rate: 0.3,
+        latency: Duration::from_millis(10),
+        jitter: Duration::from_millis(10),
+        drop_streams_after: Some(Duration::from_millis(300)),
+        stall_rate: 0.05,
+        answers: Vec::new(),
+    });
+    let mut problems = 0;
+    for name in ["during-1", "during-2", "during-3"] {
+        until_done(&c, &["run", name, "--image=nginx:1.14.2"]);
+        problems += (0..10).filter(|_| names.cache.take_new_problem().is_some()).count();
+    }
+    until_done(&c, &["delete", "pod", "before", "--grace-period=0", "--force"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    problems += (0..10).filter(|_| names.cache.take_new_problem().is_some()).count();
+    c.sim.set_faults(Faults::default());
+    let calm = Instant::now();
+    let truth = ["during-1", "during-2", "during-3"];
+    assert!(
+        wait_for(Duration::from_secs(2), || offered(&names, "logs ") == truth),
+        "the cache converged within 2 s: {:?}",
+        offered(&names, "logs ")
+    );
+    assert!(calm.elapsed() < Duration::from_secs(2));
+    assert!(problems <= 1, "a lost connection is said once, not per prompt ({problems} times)");
+}

@@ -39,7 +39,7 @@ impl ApiError {
 
     pub fn not_found(resource: &str, name: &str) -> Self {
         let details = json!({"name": name, "kind": resource});
-        Self::new(404, "NotFound", format!("{resource} \"{name}\" not found"), Some(details))
+        Self::new(404, "NotFound", format!("{resource} {} not found", go_quote(name)), Some(details))
     }
 
     pub fn not_found_path() -> Self {
@@ -48,7 +48,7 @@ impl ApiError {
 
     pub fn already_exists(resource: &str, name: &str) -> Self {
         let details = json!({"name": name, "kind": resource});
-        Self::new(409, "AlreadyExists", format!("{resource} \"{name}\" already exists"), Some(details))
+        Self::new(409, "AlreadyExists", format!("{resource} {} already exists", go_quote(name)), Some(details))
     }
 
     pub fn conflict(resource: &str, name: &str) -> Self {
@@ -60,7 +60,7 @@ impl ApiError {
     }
 
     pub fn conflict_because(resource: &str, name: &str, why: &str) -> Self {
-        let msg = format!("Operation cannot be fulfilled on {resource} \"{name}\": {why}");
+        let msg = format!("Operation cannot be fulfilled on {resource} {}: {why}", go_quote(name));
         Self::new(409, "Conflict", msg, Some(json!({"name": name, "kind": resource})))
     }
 
@@ -75,17 +75,17 @@ impl ApiError {
 
     pub fn forbidden(resource: &str, name: &str, why: &str) -> Self {
         let details = json!({"name": name, "kind": resource});
-        Self::new(403, "Forbidden", format!("{resource} \"{name}\" is forbidden: {why}"), Some(details))
+        Self::new(403, "Forbidden", format!("{resource} {} is forbidden: {why}", go_quote(name)), Some(details))
     }
 
     /// RBAC's refusal, worded as the API server's authorizer words it.
     pub fn rbac(user: &str, verb: &str, resource: &str, name: Option<&str>, namespace: Option<&str>) -> Self {
         let subject = match name {
-            Some(n) => format!("{resource} \"{n}\""),
+            Some(n) => format!("{resource} {}", go_quote(n)),
             None => resource.to_string(),
         };
         let scope = match namespace {
-            Some(ns) => format!("in the namespace \"{ns}\""),
+            Some(ns) => format!("in the namespace {}", go_quote(ns)),
             None => "at the cluster scope".to_string(),
         };
         let message = format!(
@@ -176,7 +176,7 @@ impl ApiError {
         }
         let agg = if lines.len() == 1 { lines.remove(0) } else { format!("[{}]", lines.join(", ")) };
         let details = json!({"name": name, "kind": kind, "causes": causes_json(&causes)});
-        Self::new(422, "Invalid", format!("{kind} \"{name}\" is invalid: {agg}"), Some(details))
+        Self::new(422, "Invalid", format!("{kind} {} is invalid: {agg}", go_quote(name)), Some(details))
     }
 
     /// The `Status` JSON body.
@@ -191,6 +191,31 @@ impl ApiError {
         v["code"] = json!(self.code);
         v
     }
+}
+
+/// A string as Go's `%q` writes it, as the API server quotes names in its messages: the
+/// usual escapes, other control characters as `\xNN` or `\uNNNN`, the rest as is.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn causes_json(causes: &[Cause]) -> Value {
@@ -223,6 +248,15 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_quoted_as_go_quotes_them() {
+        assert_eq!(go_quote("web-1"), "\"web-1\"");
+        assert_eq!(go_quote("a\nb\t\"c\"\\"), r#""a\nb\t\"c\"\\""#);
+        assert_eq!(go_quote("\u{0}\u{1b}\u{7f}"), r#""\x00\x1b\x7f""#);
+        assert_eq!(go_quote("\u{85}é🙂"), "\"\\u0085é🙂\"");
+        assert_eq!(ApiError::not_found("pods", "a\nb").message, r#"pods "a\nb" not found"#);
+    }
 
     // Shapes from apimachinery errors.go as recorded in shared/reference/k8s-facts.md 4.7.
     #[test]
