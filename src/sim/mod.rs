@@ -267,6 +267,12 @@ impl Simulator {
         Ok(())
     }
 
+    /// Holds every pod where it is (no lifecycle step runs until thawed), so two clients
+    /// read the same state one after the other; only the clock moves.
+    pub fn freeze(&self, frozen: bool) {
+        self.shared.freeze(frozen);
+    }
+
     /// Changes the faults the simulator injects from now on (see `faults`).
     pub fn set_faults(&self, faults: faults::Faults) {
         self.shared.faults.set(faults);

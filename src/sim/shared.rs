@@ -28,6 +28,8 @@ pub struct Shared {
     pub wake: Notify,
     /// The faults the simulator is injecting (none unless asked).
     pub faults: super::faults::Injector,
+    /// Pods are held where they are (see `Simulator::freeze`).
+    frozen: std::sync::atomic::AtomicBool,
     changed: watch::Sender<u64>,
     closing: watch::Sender<bool>,
     requests: Mutex<Vec<Logged>>,
@@ -47,6 +49,7 @@ impl Shared {
             ca_pem: String::new(),
             wake: Notify::new(),
             faults: super::faults::Injector::new(Default::default(), rand::random()),
+            frozen: Default::default(),
             changed,
             closing,
             requests: Mutex::new(Vec::new()),
@@ -79,6 +82,16 @@ impl Shared {
     /// Ends every streaming response (watches, log follows), as a stopping server does.
     pub fn close_streams(&self) {
         self.closing.send_replace(true);
+    }
+
+    /// Holds every pod where it is (no lifecycle step runs) or lets them go on.
+    pub fn freeze(&self, frozen: bool) {
+        self.frozen.store(frozen, std::sync::atomic::Ordering::SeqCst);
+        self.wake.notify_waiters();
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        self.frozen.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Streams may be opened again (the listener is back after a restart).

@@ -236,23 +236,30 @@ impl TestCluster {
         Run::from(child.wait_with_output().expect("finishes"))
     }
 
-    /// kubectl and the shell run `line` until their outputs agree (clock columns can
-    /// tick between the two runs); panics showing both when they never do.
+    /// kubectl and the shell run `line` on the same state (pods held still meanwhile)
+    /// and must print the same stdout, the same stderr (the shell's `line 1: ` prefix
+    /// aside) and exit the same. One more try is allowed, for a clock column (AGE) that
+    /// ticked between the two runs; nothing else.
     #[track_caller]
     pub fn assert_parity(&self, line: &str) {
         let args: Vec<&str> = line.split_whitespace().collect();
-        let mut last = (String::new(), String::new());
-        for _ in 0..5 {
+        let mut last = None;
+        for _ in 0..2 {
+            self.sim.freeze(true);
             let k = self.kubectl(&args);
             let p = self.podsh(line);
-            let kubectl_text = format!("{}{}", k.stdout, k.stderr);
-            let shell_text = format!("{}{}", p.stdout, p.stderr.replace("line 1: ", ""));
-            if kubectl_text == shell_text && k.code == p.code {
+            self.sim.freeze(false);
+            let ours = (p.stdout.clone(), p.stderr.replacen("line 1: ", "", 1), p.code);
+            let theirs = (k.stdout.clone(), k.stderr.clone(), k.code);
+            if ours == theirs {
                 return;
             }
-            last = (kubectl_text, shell_text);
+            last = Some((theirs, ours));
         }
-        panic!("`{line}` differs\n--- kubectl\n{}\n--- kubectl-podsh\n{}\n--- end", last.0, last.1);
+        let Some(((ko, ke, kc), (po, pe, pc))) = last else { return };
+        panic!(
+            "`{line}` differs\n--- kubectl stdout\n{ko}--- kubectl-podsh stdout\n{po}--- kubectl stderr\n{ke}--- kubectl-podsh stderr\n{pe}--- exit: kubectl {kc}, kubectl-podsh {pc}"
+        );
     }
 }
 
