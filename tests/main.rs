@@ -10,6 +10,7 @@ mod connection_errors;
 mod faults;
 mod fuzz;
 mod plugin;
+mod readme_claims;
 mod session;
 mod shell_draft;
 mod shell_guard;

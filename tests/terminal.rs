@@ -213,3 +213,26 @@ fn ctrl_c_stops_a_command_the_server_never_answers_and_the_next_line_works() {
     t.send(&["Enter"]);
     t.wait_for("the next line to work", |s| s.contains("\npod/web\n"));
 }
+
+#[test]
+fn ctrl_c_ends_get_watch_and_wait() {
+    let c = TestCluster::start();
+    c.kubectl(&["run", "web", "--image=nginx:1.14.2"]).ok();
+    c.wait_status("web", "Running");
+    let t = Shell::start(&c);
+    t.typed("get pods -w");
+    t.send(&["Enter"]);
+    t.wait_for("the watch's first rows", |s| s.contains("web ") && s.contains("Running"));
+    t.send(&["C-c"]);
+    t.wait_for("the prompt after the watch", |s| last_line(s).ends_with("✗ ❯"));
+    let prompts = t.screen().matches(" ❯").count();
+    t.typed("wait --for=delete pod/web --timeout=60s");
+    t.send(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.send(&["C-c"]);
+    t.wait_for("the prompt after the wait", |s| s.matches(" ❯").count() > prompts && last_line(s).ends_with("✗ ❯"));
+    assert!(!t.screen().contains("condition met"), "{}", t.screen());
+    t.typed("get pods -o name");
+    t.send(&["Enter"]);
+    t.wait_for("the next line to work", |s| s.contains("\npod/web\n"));
+}
