@@ -20,12 +20,7 @@ fn cluster_with_pods(pods: usize) -> TestCluster {
 
 /// `(status, retry-after, body)` of a GET sent once, with no retrying client in between.
 fn raw_get(c: &TestCluster, path: &str) -> (u16, Option<String>, serde_json::Value) {
-    let cl = c.runtime().block_on(async {
-        let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
-        let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
-        cfg.default_retry = false;
-        kube::Client::try_from(cfg).expect("client")
-    });
+    let cl = crate::sim_api::client_without_retries(c);
     c.runtime().block_on(async {
         let req = http::Request::get(path).body(kube::client::Body::empty()).expect("request");
         let resp = cl.send(req).await.expect("an answer");

@@ -326,15 +326,6 @@ fn send(c: &TestCluster, client: &kube::Client, method: &str, path: &str, ct: &s
     })
 }
 
-fn raw_client(c: &TestCluster) -> kube::Client {
-    c.runtime().block_on(async {
-        let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig");
-        let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
-        cfg.default_retry = false;
-        kube::Client::try_from(cfg).expect("client")
-    })
-}
-
 /// A refusal is the API server's Status with a 4xx code, in one line.
 fn a_status(status: u16, body: &[u8]) -> Result<(), String> {
     if (200..300).contains(&status) {
@@ -351,7 +342,7 @@ fn a_status(status: u16, body: &[u8]) -> Result<(), String> {
 #[test]
 fn hostile_requests_get_status_errors_and_never_break_the_simulator() {
     let c = TestCluster::start();
-    let client = raw_client(&c);
+    let client = crate::sim_api::client_without_retries(&c);
     let n = (cases() / 20).max(50);
     let seeds = seeds("requests");
     let mut rng = StdRng::seed_from_u64(seed());

@@ -22,6 +22,17 @@ pub fn client(c: &TestCluster) -> Client {
     })
 }
 
+/// A client that reports what the server answered at once (kube's default client
+/// sends 429s and 503s again by itself).
+pub fn client_without_retries(c: &TestCluster) -> Client {
+    c.runtime().block_on(async {
+        let kc = Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig parses");
+        let mut cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.expect("config");
+        cfg.default_retry = false;
+        Client::try_from(cfg).expect("client")
+    })
+}
+
 fn pod(name: &str, labels: &[(&str, &str)]) -> Pod {
     let labels: serde_json::Map<String, serde_json::Value> =
         labels.iter().map(|(k, v)| (k.to_string(), (*v).into())).collect();

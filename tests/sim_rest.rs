@@ -12,7 +12,7 @@ use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchE
 use podsh::sim::SimOptions;
 use serde_json::{Value, json};
 
-use crate::sim_api::client;
+use crate::sim_api::{client, client_without_retries};
 use crate::util::{TestCluster, fast_timing};
 
 fn pod(name: &str) -> Pod {
@@ -141,16 +141,6 @@ fn an_expired_watch_opens_and_says_so_in_an_error_event() {
             other => panic!("expected an ERROR event, got {other:?}"),
         }
     });
-}
-
-/// A client that reports a 504 at once instead of retrying as kube does by default.
-fn client_without_retries(c: &TestCluster) -> kube::Client {
-    c.runtime().block_on(async {
-        let kc = kube::config::Kubeconfig::read_from(&c.kubeconfig).expect("kubeconfig parses");
-        let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
-        cfg.default_retry = false;
-        kube::Client::try_from(cfg).expect("client")
-    })
 }
 
 #[test]
