@@ -139,10 +139,17 @@ where
         let _ = input_tx.send(Input::Closed);
     });
 
+    // A process takes a moment to start in a container, and client-go creates its channel
+    // streams only after the handshake: data that arrives before them is dropped ("Unknown
+    // stream id 1, discarding message"), which a simulator answering at once provoked.
+    tokio::time::sleep(PROCESS_START).await;
     conclude(job, tty, width_rx, frames, input, &argv, finish_tx).await;
     let _ = writer.await;
     reader.abort();
 }
+
+/// How long after the handshake a session's process starts.
+const PROCESS_START: Duration = Duration::from_millis(100);
 
 /// Typed stdin bytes: on a terminal through its line discipline (echoed back), else as they are.
 pub fn typed(
