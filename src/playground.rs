@@ -23,7 +23,7 @@ impl Playground {
             .block_on(Simulator::start("127.0.0.1:0", SimOptions { nodes: 2, ..SimOptions::default() }))
             .map_err(|e| Error::msg(format!("cannot start the playground: {e}")))?;
         let dir = dir.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
-        let _ = std::fs::create_dir_all(&dir);
+        let _ = crate::common::files::private_dir(&dir);
         let path = dir.join(format!("playground-{}.kubeconfig", std::process::id()));
         sim.write_kubeconfig(&path, CONTEXT)
             .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;

@@ -309,12 +309,12 @@ impl Session {
 
     fn save_memory(&self) {
         let Some(dir) = &self.state_dir else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        if crate::common::files::private_dir(dir).is_err() {
             return;
         }
         let Ok(bytes) = serde_json::to_vec_pretty(&self.ns_memory) else { return };
         let tmp = dir.join(format!(".namespaces.json.{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() {
+        if crate::common::files::write_private(&tmp, &bytes).is_ok() {
             let _ = std::fs::rename(&tmp, dir.join("namespaces.json"));
         }
     }
