@@ -47,7 +47,7 @@ _kubectl__podsh() {
 
     case "${cmd}" in
         kubectl__podsh)
-            opts="-n -c -h -V --kubeconfig --context --namespace --command --keep-going --playground --no-color --read-only --help --version sim completion __complete help"
+            opts="-n -c -h -V --kubeconfig --context --namespace --command --keep-going --playground --no-color --read-only --request-timeout --help --version sim completion __complete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,6 +74,10 @@ _kubectl__podsh() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_podsh_global_optspecs
-    string join \n kubeconfig= context= n/namespace= c/command= keep-going playground no-color read-only h/help V/version
+    string join \n kubeconfig= context= n/namespace= c/command= keep-going playground no-color read-only request-timeout= h/help V/version
 end
 
 function __fish_kubectl_podsh_needs_command
@@ -28,6 +28,7 @@ complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l kubeconfig 
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l context -d 'The kubeconfig context to start in' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -s n -l namespace -d 'The namespace to start in' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -s c -l command -d 'Run these lines (separated by `;` or newlines) instead of reading a terminal' -r
+complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l request-timeout -d 'Give up on a single server request after this long (default 60s; 0: never)' -r
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l keep-going -d 'In a script, run every line even after one fails (still exit 1 at the end)'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l playground -d 'Start the built-in simulated cluster and open the shell on it'
 complete -c kubectl-podsh -n "__fish_kubectl_podsh_needs_command" -l no-color -d 'Never colour the prompt or messages'

@@ -135,7 +135,7 @@ fn the_cache_is_right_within_two_seconds_of_the_faults_ending_and_says_so_once()
         until_done(&c, &["run", name, "--image=nginx:1.14.2"]);
         problems += (0..10).filter(|_| names.cache.take_new_problem().is_some()).count();
     }
-    until_done(&c, &["delete", "pod", "before", "--grace-period=0", "--force"]);
+    until_done(&c, &["delete", "pod", "before", "--grace-period=0", "--force", "--wait=false"]);
     std::thread::sleep(Duration::from_millis(1500));
     problems += (0..10).filter(|_| names.cache.take_new_problem().is_some()).count();
     c.sim.set_faults(Faults::default());

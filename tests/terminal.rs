@@ -236,3 +236,24 @@ fn ctrl_c_ends_get_watch_and_wait() {
     t.send(&["Enter"]);
     t.wait_for("the next line to work", |s| s.contains("\npod/web\n"));
 }
+
+#[test]
+fn notify_off_silences_lifecycle_notices_and_on_brings_them_back() {
+    let c = TestCluster::start();
+    let t = Shell::start(&c);
+    t.typed("notify off");
+    t.send(&["Enter"]);
+    let prompts = |s: &str| s.matches(" ❯").count();
+    t.wait_for("notify off ran", |s| prompts(s) >= 2);
+    t.typed("run quiet --image=busybox --restart=Never --command -- sh -c 'sleep 1; exit 1'");
+    t.send(&["Enter"]);
+    t.wait_for("created", |s| s.contains("pod/quiet created"));
+    c.wait_status("quiet", "Error");
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(!t.screen().contains("pod/quiet: Running -> Failed"), "silenced:\n{}", t.screen());
+    t.typed("notify on");
+    t.send(&["Enter"]);
+    t.typed("run loud --image=busybox --restart=Never --command -- sh -c 'sleep 1; exit 1'");
+    t.send(&["Enter"]);
+    t.wait_for("the notice, back", |s| s.contains("pod/loud: Running -> Failed (Error, exit code 1)"));
+}

@@ -200,6 +200,41 @@ mod tests {
         "2026-11-28T00:00:00Z".parse().expect("valid timestamp")
     }
 
+    /// A case's pod: "NOW-Ns" made a time N seconds before `now()`, and the fields the
+    /// Go fixtures leave zero that the API's JSON requires filled in.
+    fn printer_fixture(json: &str) -> Pod {
+        let mut text = json.to_string();
+        while let Some(at) = text.find("\"NOW-") {
+            let end = text[at + 5..].find("s\"").map(|e| at + 5 + e).expect("NOW-Ns");
+            let secs: i64 = text[at + 5..end].parse().expect("seconds");
+            let t = Timestamp::from_second(now().as_second() - secs).expect("time");
+            text.replace_range(at..end + 2, &format!("\"{}\"", t.strftime("%Y-%m-%dT%H:%M:%SZ")));
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("case JSON");
+        for list in ["containerStatuses", "initContainerStatuses"] {
+            for cs in v["status"][list].as_array_mut().into_iter().flatten() {
+                cs["image"] = json!("");
+                cs["imageID"] = json!("");
+            }
+        }
+        pod(v)
+    }
+
+    /// The rows Kubernetes' own printer tests expect (printers_test.go), every case.
+    #[test]
+    fn the_kubernetes_printer_tests_rows() {
+        let cases = include_str!("testdata/printpod_cases.txt");
+        let mut n = 0;
+        for line in cases.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let parts: Vec<&str> = line.split(" | ").collect();
+            let [case, json, ready, status, restarts] = parts[..] else { panic!("malformed case: {line}") };
+            let expected = PodCells { ready: ready.into(), status: status.into(), restarts: restarts.into() };
+            assert_eq!(pod_cells(&printer_fixture(json), now()), expected, "{case}");
+            n += 1;
+        }
+        assert_eq!(n, 31);
+    }
+
     // The pods of the verified `kubectl get pods` run in shared/reference/k8s-facts.md 1.3.
     #[test]
     fn crash_loop_with_restart_age() {
