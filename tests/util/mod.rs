@@ -250,7 +250,7 @@ impl TestCluster {
             let p = self.podsh(line);
             self.sim.freeze(false);
             let ours = (p.stdout.clone(), p.stderr.replacen("line 1: ", "", 1), p.code);
-            let theirs = (k.stdout.clone(), k.stderr.clone(), k.code);
+            let theirs = (k.stdout.clone(), without_klog(&k.stderr), k.code);
             if ours == theirs {
                 return;
             }
@@ -261,6 +261,23 @@ impl TestCluster {
             "`{line}` differs\n--- kubectl stdout\n{ko}--- kubectl-podsh stdout\n{po}--- kubectl stderr\n{ke}--- kubectl-podsh stderr\n{pe}--- exit: kubectl {kc}, kubectl-podsh {pc}"
         );
     }
+}
+
+/// kubectl's stderr without its klog diagnostics (`I1129 10:19:52.036120   14198 file.go:1] ...`):
+/// they carry a time and a process id, so no two runs print them alike, and client-go
+/// prints them or not by timing (a watch it found too short, say).
+pub fn without_klog(stderr: &str) -> String {
+    stderr.split_inclusive('\n').filter(|l| !is_klog(l)).collect()
+}
+
+fn is_klog(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 22
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[8] == b':'
+        && b[14] == b'.'
 }
 
 /// The shell's runner in this process, over memory streams, against a test cluster: a
@@ -330,5 +347,14 @@ pub fn quick_timing() -> Timing {
         backoff: Duration::from_millis(300),
         backoff_max: Duration::from_secs(2),
         node_lost: Duration::from_millis(300),
+    }
+}
+
+#[test]
+fn klog_lines_are_told_from_output() {
+    let stderr = "I1129 10:19:52.036120   14198 reflector.go:556] \"Warning\"\nerror: timed out waiting\nE1129 09:04:29.488565    5513 memcache.go:265] x\n";
+    assert_eq!(without_klog(stderr), "error: timed out waiting\n");
+    for kept in ["Error from server (NotFound): pods \"x\" not found\n", "I1129 not a log line\n", "Warning: x\n"] {
+        assert_eq!(without_klog(kept), kept);
     }
 }
