@@ -203,7 +203,7 @@ impl Cache {
                     // Expired: list again, quietly (this is routine, not a problem).
                     Err(crate::error::Error::Api { status, .. }) if status.code == 410 => return Ok(()),
                     // Cut mid-stream: watch again from the last version seen.
-                    Err(crate::error::Error::Message { message, .. }) if message == crate::cluster::CUT_SHORT => break,
+                    Err(e) if e.is_cut_short() => break,
                     Err(e) => return Err(e),
                 };
                 if let Some(rv) = ev.object().and_then(|p| p.0.metadata.resource_version.as_ref()) {

@@ -75,7 +75,20 @@ pub enum Error {
     Interrupted,
 }
 
+/// How a stream cut mid-body is reported: Go's `io.ErrUnexpectedEOF`, as kubectl prints it.
+pub const CUT_SHORT: &str = "unexpected EOF";
+
 impl Error {
+    /// A streamed answer (logs, a watch) the connection cut before its end.
+    pub fn cut_short() -> Self {
+        Error::msg(CUT_SHORT)
+    }
+
+    /// Whether this is `cut_short`: a watch opens again from where it was, a log ends.
+    pub fn is_cut_short(&self) -> bool {
+        matches!(self, Error::Message { message, hint: None } if message == CUT_SHORT)
+    }
+
     pub fn msg(message: impl Into<String>) -> Self {
         Error::Message { message: message.into(), hint: None }
     }

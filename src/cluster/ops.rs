@@ -67,9 +67,6 @@ fn with_query(req: http::Request<Vec<u8>>, key: &str, value: &str) -> Result<htt
     Ok(http::Request::from_parts(parts, body))
 }
 
-/// How a stream cut mid-body is reported: Go's `io.ErrUnexpectedEOF`.
-pub const CUT_SHORT: &str = "unexpected EOF";
-
 impl Cluster {
     async fn decode_call<K: DeserializeOwned>(&self, req: http::Request<Vec<u8>>) -> Result<K> {
         let Reply { body, .. } = self.call(req).await?;
@@ -202,6 +199,6 @@ impl Cluster {
         req: http::Request<Vec<u8>>,
     ) -> Result<impl Stream<Item = Result<Bytes>> + Send + use<>> {
         let resp = self.send(req).await?;
-        Ok(resp.into_body().into_data_stream().map_err(|_| Error::msg(CUT_SHORT)).boxed())
+        Ok(resp.into_body().into_data_stream().map_err(|_| Error::cut_short()).boxed())
     }
 }

@@ -33,7 +33,7 @@ pub fn parse(words: &[Word], sink: Sink) -> Result<Option<Invocation>, ParseErro
         Exec::Builtin(build) => build(&own_args(verb, words)?)?,
         Exec::Native(build) => {
             let a = args::split(&verb.tables(), words);
-            if uses_kubectl_flags(verb, &a) || outside_choices(&a) {
+            if uses_kubectl_flags(verb, &a) || outside_choices(&a) || timeout_ends_a_stream(verb, &a) {
                 return Ok(Some(Invocation { command: Command::Kubectl(a.raw()), sink }));
             }
             check_flags(verb, &a)?;
@@ -59,6 +59,20 @@ fn unknown_verb(first: &Word) -> ParseError {
 fn uses_kubectl_flags(verb: &Verb, a: &Args) -> bool {
     let missing = a.missing_value.iter().map(|(f, _)| f.long);
     a.given().iter().map(|g| g.flag.long).chain(missing).any(|long| !verb.native_flag(long))
+}
+
+/// Whether the line streams (`get -w`, `logs -f`, `wait`, `delete` waiting for the pods to
+/// go) and gives `--request-timeout`: kubectl's timeout ends the whole stream after that
+/// long, the shell's covers only each request's answer, so kubectl carries the line.
+fn timeout_ends_a_stream(verb: &Verb, a: &Args) -> bool {
+    let streams = match verb.name {
+        "get" => a.on("watch"),
+        "logs" => a.on("follow"),
+        "wait" => true,
+        "delete" => a.get("wait").is_none_or(|w| w != "false"),
+        _ => false,
+    };
+    streams && a.has("request-timeout")
 }
 
 /// Built-ins take at most one word, as it is.
@@ -182,6 +196,22 @@ mod tests {
         assert!(matches!(p("get deployments"), Ok(Command::Kubectl(w)) if w == ["get", "deployments"]));
         assert!(matches!(p("exec -it nginx -- sh"), Ok(Command::Kubectl(_))));
         assert!(matches!(p("get pods --sort-by=.metadata.name"), Ok(Command::Kubectl(_))));
+        // kubectl's request timeout ends a stream; the shell's covers each answer only.
+        for streaming in [
+            "get pods -w --request-timeout=5s",
+            "logs web -f --request-timeout=5s",
+            "wait --for=delete pod/web --request-timeout=5s",
+            "delete pod web --request-timeout=5s",
+        ] {
+            assert!(matches!(p(streaming), Ok(Command::Kubectl(_))), "{streaming}");
+        }
+        for answered in [
+            "get pods --request-timeout=5s",
+            "logs web --request-timeout=5s",
+            "delete pod web --wait=false --request-timeout=5s",
+        ] {
+            assert!(!matches!(p(answered), Ok(Command::Kubectl(_))), "{answered}");
+        }
         let e = p("gte pods").expect_err("typo");
         assert_eq!(
             (e.message.as_str(), e.hint.as_deref(), e.span),

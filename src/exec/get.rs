@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Io, emit};
 use crate::api::Table;
-use crate::cluster::{CUT_SHORT, Cluster, Resource};
+use crate::cluster::{Cluster, Resource};
 use crate::command::parse::{Format, Get, Kind};
 use crate::error::{Error, Result};
 use crate::refs::PodRef;
@@ -223,7 +223,7 @@ async fn watch(
         while let Some(ev) = stream.next().await {
             let ev = match ev {
                 Ok(ev) => ev,
-                Err(Error::Message { message, .. }) if message == CUT_SHORT => {
+                Err(e) if e.is_cut_short() => {
                     cut = true;
                     break;
                 }
@@ -253,7 +253,7 @@ async fn watch(
         }
         failures += 1;
         if failures >= RESUMES {
-            return Err(Error::msg(format!("the watch was cut {RESUMES} times in a row: {CUT_SHORT}")));
+            return Err(Error::msg(format!("the watch was cut {RESUMES} times in a row: {}", crate::error::CUT_SHORT)));
         }
         tokio::time::sleep(pause(failures)).await;
     }

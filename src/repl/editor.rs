@@ -88,7 +88,7 @@ struct Live {
     view: Arc<Mutex<View>>,
     idle: Arc<AtomicBool>,
     /// The session's kubeconfig generation the feeder's connections were made with.
-    generation: std::sync::atomic::AtomicU64,
+    generation: std::cell::Cell<u64>,
 }
 
 /// Starts the completion cache, the helper and the notice thread.
@@ -102,7 +102,7 @@ fn go_live(editor: &mut LineEditor, runner: &Runner, rt: &tokio::runtime::Handle
     if let Ok(printer) = editor.create_external_printer() {
         spawn_notices(printer, cache.clone(), runner, view.clone(), idle.clone());
     }
-    let generation = runner.session().kubeconfig_generation().into();
+    let generation = std::cell::Cell::new(runner.session().kubeconfig_generation());
     Live { cache, feeder, view, idle, generation }
 }
 
@@ -125,7 +125,7 @@ fn before_prompt(runner: &mut Runner, live: &Live) -> (String, String) {
             refs: rows.chain(last).collect(),
         };
     }
-    if live.generation.swap(s.kubeconfig_generation(), Ordering::Relaxed) != s.kubeconfig_generation() {
+    if live.generation.replace(s.kubeconfig_generation()) != s.kubeconfig_generation() {
         live.feeder.reconnect(s.kubeconfig().clone());
     }
     live.feeder.want_pods(s.context(), Some(s.namespace()));

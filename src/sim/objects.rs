@@ -126,14 +126,6 @@ impl<K: Stores> Objects<K> {
         }
     }
 
-    /// The typed object, where the store keeps it (quiet fills, `KEEP_TYPED` kinds).
-    pub fn typed(&self, key: &Key) -> Option<&K> {
-        match self.map.get(key)? {
-            Slot::Encoded(_) => None,
-            Slot::Typed(o) | Slot::Both(_, o) => Some(o.as_ref()),
-        }
-    }
-
     /// Every object in key order, borrowed where the typed object is kept.
     pub fn each(&self) -> impl Iterator<Item = Cow<'_, K>> + '_ {
         self.map.values().filter_map(|slot| match slot {
@@ -205,13 +197,6 @@ impl<K: Stores> Objects<K> {
     /// Takes the object out; returns its last stored revision.
     pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
         self.map.remove(key).map(Slot::into_stored)
-    }
-
-    /// Encodes one object a quiet fill left typed.
-    pub(super) fn settle_one(&mut self, key: &Key) {
-        if let Some(slot) = self.map.get_mut(key) {
-            slot.settle();
-        }
     }
 
     /// Encodes what a quiet fill left typed.

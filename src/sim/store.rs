@@ -260,12 +260,6 @@ impl Store {
         out
     }
 
-    /// Encodes one object of a quiet fill as soon as the fill is done with it, so the
-    /// typed objects (~14 KB a pod) never pile up and fragment the heap.
-    pub fn settle<K: Kind>(&mut self, key: &Key) {
-        K::map_mut(self).settle_one(key);
-    }
-
     /// Installs the encoding of a typed object a quiet fill left, made elsewhere, if the
     /// object is still the one encoded (see `Objects::settled`).
     pub fn settled<K: Kind>(&mut self, key: &Key, obj: &Arc<K>, stored: Stored) {
