@@ -251,8 +251,11 @@ fn notify_off_silences_lifecycle_notices_and_on_brings_them_back() {
     c.wait_status("quiet", "Error");
     std::thread::sleep(Duration::from_secs(2));
     assert!(!t.screen().contains("pod/quiet: Running -> Failed"), "silenced:\n{}", t.screen());
+    let before = prompts(&t.screen());
     t.typed("notify on");
     t.send(&["Enter"]);
+    // The next line is typed once the shell is back at its prompt, not into the one before.
+    t.wait_for("notify on ran", |s| prompts(s) > before);
     t.typed("run loud --image=busybox --restart=Never --command -- sh -c 'sleep 1; exit 1'");
     t.send(&["Enter"]);
     t.wait_for("the notice, back", |s| s.contains("pod/loud: Running -> Failed (Error, exit code 1)"));
