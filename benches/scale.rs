@@ -4,7 +4,8 @@
 //!
 //! `cargo bench --bench scale` runs both sizes (a few minutes); `-- --smoke` runs 1,000
 //! pods with a small watch test (what CI runs: it checks that every step works and prints
-//! the figures, asserting no timing); `-- --only 10k` or `-- --only 150k` runs one size.
+//! the figures, asserting no timing); `-- --only 10k` or `-- --only 150k` runs one size; `-- --churn-only` runs only the
+//! watchers under churn at 150k.
 //! Needs tmux (the shell is measured in a real terminal) and kubectl on PATH.
 
 #[path = "scale/churn.rs"]
@@ -31,6 +32,8 @@ struct Size {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let smoke = args.iter().any(|a| a == "--smoke");
+    // Only the watchers under churn, at the 150k size: the figure to profile on its own.
+    let churn_only = args.iter().any(|a| a == "--churn-only");
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     let sizes = if smoke {
         vec![Size {
@@ -66,7 +69,10 @@ fn main() {
     };
     let mut failed = false;
     for size in sizes.iter().filter(|s| only.as_deref().is_none_or(|o| o == s.label)) {
-        if let Err(e) = measure(size) {
+        if churn_only && size.watchers == 0 {
+            continue;
+        }
+        if let Err(e) = measure(size, churn_only) {
             println!("  FAILED: {e}");
             failed = true;
         }
@@ -80,7 +86,7 @@ fn row(what: &str, value: String, target: &str) {
     println!("  {what:<58} {value:>14}   target {target}");
 }
 
-fn measure(size: &Size) -> Result<(), String> {
+fn measure(size: &Size, churn_only: bool) -> Result<(), String> {
     println!(
         "\n== {} pods, {} nodes, {} namespace(s) ({}; {} cores) ==",
         size.pods,
@@ -96,6 +102,27 @@ fn measure(size: &Size) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    if !churn_only {
+        lists_and_shell(&sim, size, &rt)?;
+    }
+    if size.watchers > 0 {
+        let report = rt.block_on(churn::run(&sim.kubeconfig, size.watchers, size.churn_secs))?;
+        row(
+            &format!("{} watchers, {} pods/s created and deleted: events each", size.watchers, churn::RATE),
+            report.events.to_string(),
+            "every event, in order",
+        );
+        row("  watchers identical and in order / told 410 Gone / pods lost", report.verdict(), "all / - / 0");
+        row("  delivery latency p50 / p99", format!("{} / {}", ms(report.p50), ms(report.p99)), "p99 < 50 ms");
+        if !report.consistent() {
+            return Err("watchers disagree or lost events".into());
+        }
+    }
+    Ok(())
+}
+
+/// The list figures and the shell's, for every size.
+fn lists_and_shell(sim: &SimProc, size: &Size, rt: &tokio::runtime::Runtime) -> Result<(), String> {
     let client = rt.block_on(procs::client(&sim.kubeconfig))?;
     let ns_path = "/api/v1/namespaces/default/pods";
     let json = rt.block_on(median(&client, ns_path, None))?;
@@ -109,7 +136,7 @@ fn measure(size: &Size) -> Result<(), String> {
     row("one all-namespaces Table page of 500", ms(all_page.median), "< 10 ms");
     row("simulator resident memory", kib(rss_kib(sim.pid())), "< 100 MB at 10k, < 1.5 GB at 150k");
 
-    let shell = shell_figures(&sim, size)?;
+    let shell = shell_figures(sim, size)?;
     row(
         "shell: first Tab candidates after the prompt (cold cache)",
         ms(shell.first_tab),
@@ -127,20 +154,6 @@ fn measure(size: &Size) -> Result<(), String> {
         ms(theirs),
         &format!("ratio {:.2}", ours.as_secs_f64() / theirs.as_secs_f64()),
     );
-
-    if size.watchers > 0 {
-        let report = rt.block_on(churn::run(&sim.kubeconfig, size.watchers, size.churn_secs))?;
-        row(
-            &format!("{} watchers, {} pods/s created and deleted: events each", size.watchers, churn::RATE),
-            report.events.to_string(),
-            "every event, in order",
-        );
-        row("  watchers identical and in order / told 410 Gone / pods lost", report.verdict(), "all / - / 0");
-        row("  delivery latency p50 / p99", format!("{} / {}", ms(report.p50), ms(report.p99)), "p99 < 50 ms");
-        if !report.consistent() {
-            return Err("watchers disagree or lost events".into());
-        }
-    }
     Ok(())
 }
 

@@ -186,6 +186,27 @@ fn report(seen: &[Seen], sent: &HashMap<String, Instant>) -> Report {
         .flat_map(|s| s.added_at.iter().filter_map(|(n, at)| sent.get(n).map(|t| at.saturating_duration_since(*t))))
         .collect();
     latencies.sort();
+    if std::env::var_os("PODSH_CHURN_DEBUG").is_some() {
+        let t0 = sent.values().min().copied();
+        let mut per: Vec<(Duration, Duration, Duration, String)> = sent
+            .iter()
+            .map(|(n, t)| {
+                let l: Vec<Duration> =
+                    seen.iter().filter_map(|s| s.added_at.get(n).map(|a| a.saturating_duration_since(*t))).collect();
+                let off = t0.map_or(Duration::ZERO, |z| t.saturating_duration_since(z));
+                (
+                    l.iter().max().copied().unwrap_or_default(),
+                    l.iter().min().copied().unwrap_or_default(),
+                    off,
+                    n.clone(),
+                )
+            })
+            .collect();
+        per.sort();
+        for (max, min, off, n) in per.iter().rev().take(15) {
+            println!("  slow {n} at {off:?}: min {min:?} max {max:?}");
+        }
+    }
     let pick = |p: usize| latencies.get(latencies.len().saturating_sub(1) * p / 100).copied().unwrap_or_default();
     for s in seen.iter().filter(|s| s.error.is_some() && !s.gone) {
         println!("  watcher error: {}", s.error.as_deref().unwrap_or_default());

@@ -235,24 +235,32 @@ fn schedule(store: &mut Store, key: &Key, now: Instant) {
     let (chosen, per_node) = match &bound_to {
         Some(n) => (store.nodes.get(&(String::new(), n.clone())), Vec::new()),
         None => {
-            let cows: Vec<std::borrow::Cow<'_, Node>> = store.nodes.each().collect();
-            let nodes: Vec<&Node> = cows.iter().map(|c| c.as_ref()).collect();
             // What bound pods use is summed (a pass over every pod) only for a pod that
             // asks for cpu or memory, so binding request-less pods stays cheap at
             // 150,000 pods; those are not held to the node's pod count.
             let asks = scheduling::request_of(&pod) != scheduling::Request::default();
             let usage = if asks { scheduling::usage(store) } else { Default::default() };
-            let per_node: Vec<Vec<String>> = nodes
-                .iter()
-                .map(|n| {
-                    let bound = usage.get(n.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default();
-                    scheduling::failures(&pod, n, bound)
-                })
-                .collect();
-            let eligible: Vec<&Node> =
-                nodes.iter().zip(&per_node).filter(|(_, f)| f.is_empty()).map(|(n, _)| *n).collect();
+            let count = store.nodes.len();
+            let want = scheduling::feasible_to_find(count);
+            let start = store.next_start_node % count.max(1);
+            let mut per_node: Vec<Vec<String>> = Vec::new();
+            let mut eligible: Vec<std::borrow::Cow<'_, Node>> = Vec::new();
+            for n in store.nodes.each().skip(start).chain(store.nodes.each().take(start)) {
+                let bound = usage.get(n.metadata.name.as_deref().unwrap_or("")).copied().unwrap_or_default();
+                let failed = scheduling::failures(&pod, &n, bound);
+                per_node.push(failed);
+                if per_node.last().is_some_and(Vec::is_empty) {
+                    eligible.push(n);
+                    if eligible.len() >= want {
+                        break;
+                    }
+                }
+            }
+            let next = (start + per_node.len()) % count.max(1);
             let pick = store.runtime.len() % eligible.len().max(1);
-            (eligible.get(pick).map(|n| (*n).clone()), per_node)
+            let chosen = eligible.get(pick).map(|n| n.as_ref().clone());
+            store.next_start_node = next;
+            (chosen, per_node)
         }
     };
     let Some(node) = chosen else {

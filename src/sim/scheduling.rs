@@ -16,7 +16,7 @@ const SELECTOR: &str = "node(s) didn't match Pod's node affinity/selector";
 /// The first NoSchedule/NoExecute taint of `node` that none of the pod's tolerations
 /// tolerates (PreferNoSchedule only steers, it never filters).
 fn untolerated<'a>(pod: &Pod, node: &'a Node) -> Option<&'a Taint> {
-    let tolerations = pod.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default();
+    let tolerations = pod.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or_default();
     let taints = node.spec.as_ref().and_then(|s| s.taints.as_ref())?;
     taints
         .iter()
@@ -64,6 +64,20 @@ fn allocatable(node: &Node, resource: &str, milli: bool) -> i128 {
     q.and_then(|q| Quantity::parse(&q.0)).map_or(0, |q| if milli { q.milli_value() } else { q.value() })
 }
 
+/// How many feasible nodes kube-scheduler looks for before it stops filtering: every node
+/// below 100; above, a percentage that shrinks as the cluster grows (50% less one point
+/// per 125 nodes, at least 5%), never fewer than 100. At 5,000 nodes that is 500, which is
+/// what keeps scheduling one pod from costing a pass over every node.
+pub fn feasible_to_find(nodes: usize) -> usize {
+    const MIN_NODES: usize = 100;
+    const MIN_PERCENT: usize = 5;
+    if nodes < MIN_NODES {
+        return nodes;
+    }
+    let percent = 50usize.saturating_sub(nodes / 125).max(MIN_PERCENT);
+    (nodes * percent / 100).max(MIN_NODES)
+}
+
 /// Why `node` cannot take `pod` (empty when it can). `bound` is what the pods already on
 /// the node request, and how many there are.
 pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<String> {
@@ -81,9 +95,9 @@ pub fn failures(pod: &Pod, node: &Node, bound: (Request, usize)) -> Vec<String> 
     if let Some(t) = untolerated(pod, node) {
         return vec![format!("node(s) had untolerated taint {{{}: {}}}", t.key, t.value.clone().unwrap_or_default())];
     }
-    let selector = pod.spec.as_ref().and_then(|s| s.node_selector.clone()).unwrap_or_default();
-    let labels = node.metadata.labels.clone().unwrap_or_default();
-    if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+    let selector = pod.spec.as_ref().and_then(|s| s.node_selector.as_ref());
+    let labels = node.metadata.labels.as_ref();
+    if !selector.is_none_or(|sel| sel.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))) {
         return vec![SELECTOR.into()];
     }
     let want = request_of(pod);
@@ -166,6 +180,24 @@ mod tests {
             "status": {"allocatable": {"cpu": "2", "memory": "1Gi", "pods": "2"},
                        "conditions": [{"type": "Ready", "status": "True"}]}}))
         .expect("node")
+    }
+
+    #[test]
+    fn feasible_nodes_sought_shrink_with_the_cluster() {
+        for (nodes, want) in [
+            (0, 0),
+            (1, 1),
+            (99, 99),
+            (100, 100),
+            (199, 100),
+            (200, 100),
+            (1000, 420),
+            (5000, 500),
+            (6000, 300),
+            (15000, 750),
+        ] {
+            assert_eq!(feasible_to_find(nodes), want, "{nodes} nodes");
+        }
     }
 
     #[test]

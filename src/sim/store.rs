@@ -90,6 +90,9 @@ pub struct State {
     pub event_index: HashMap<String, Key>,
     /// Pod IPs handed out so far.
     pub ips_assigned: u64,
+    /// Where the scheduler's next pass over the nodes starts (it resumes after the last
+    /// node it looked at, as kube-scheduler's `nextStartNodeIndex` does).
+    pub next_start_node: usize,
     /// While set, changes are neither encoded nor recorded (a bulk start-up fill; see
     /// `Store::quietly`).
     quiet: bool,
@@ -154,6 +157,7 @@ impl Store {
                 timers: BTreeSet::new(),
                 event_index: std::collections::HashMap::new(),
                 ips_assigned: 0,
+                next_start_node: 0,
                 quiet: false,
             },
             history: VecDeque::new(),
