@@ -211,10 +211,70 @@ pub fn get_all(kubeconfig: &Path, pods: usize) -> Result<(Duration, Duration, St
 
 /// The shell in a real terminal (a private tmux server), killed on drop. Unlike the
 /// tests' `Tmux`, the pane runs the shell itself (its pid is the shell's, for `/proc`),
-/// polls every 2 ms (first-Tab timing) and reports failures instead of panicking.
+/// polls every 2 ms (first-Tab timing) and reports failures instead of panicking. It
+/// polls through one tmux control-mode client: a `tmux` process per poll cost ~4 ms of
+/// CPU, half a core at this rate, taken from the shell being timed.
 pub struct Pane {
     socket: String,
     home: PathBuf,
+    control: Mutex<Option<Control>>,
+}
+
+/// A `tmux -C` client: commands in on stdin, each answer between `%begin` and `%end`.
+struct Control {
+    child: Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Control {
+    fn attach(socket: &str) -> Result<Control, String> {
+        let mut child = Command::new("tmux")
+            .args(["-L", socket, "-C", "attach", "-t", "main", "-f", "ignore-size"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("tmux control client: {e}"))?;
+        let input = child.stdin.take().ok_or("tmux control client has no stdin")?;
+        let output = std::io::BufReader::new(child.stdout.take().ok_or("tmux control client has no stdout")?);
+        Ok(Control { child, input, output })
+    }
+
+    /// The output of one tmux command (notifications between answers are skipped).
+    fn run(&mut self, command: &str) -> Result<String, String> {
+        use std::io::Write;
+        writeln!(self.input, "{command}").map_err(|e| format!("tmux control client: {e}"))?;
+        self.answer()
+    }
+
+    /// Reads up to the end of the next answer block.
+    fn answer(&mut self) -> Result<String, String> {
+        use std::io::BufRead;
+        let mut line = String::new();
+        let mut out = String::new();
+        let mut inside = false;
+        loop {
+            line.clear();
+            if self.output.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+                return Err("tmux control client ended".into());
+            }
+            if line.starts_with("%begin") {
+                inside = true;
+            } else if inside && (line.starts_with("%end") || line.starts_with("%error")) {
+                return Ok(out);
+            } else if inside {
+                out.push_str(&line);
+            }
+        }
+    }
+}
+
+impl Drop for Control {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Pane {
@@ -233,7 +293,7 @@ impl Pane {
         if !ok.success() {
             return Err("tmux could not start the shell".into());
         }
-        Ok(Pane { socket, home })
+        Ok(Pane { socket, home, control: Mutex::new(None) })
     }
 
     pub fn keys(&self, keys: &[&str]) {
@@ -246,12 +306,21 @@ impl Pane {
         self.keys(&["-l", "--", text]);
     }
 
+    /// One command through the control client (attached on first use).
+    fn ask(&self, command: &str) -> Result<String, String> {
+        let mut control = self.control.lock().map_err(|_| "tmux control client poisoned")?;
+        if control.is_none() {
+            let mut c = Control::attach(&self.socket)?;
+            // The first answer is the attach's own (empty) block.
+            c.answer()?;
+            *control = Some(c);
+        }
+        let c = control.as_mut().ok_or("tmux control client missing")?;
+        c.run(command)
+    }
+
     pub fn screen(&self) -> String {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "main"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
+        self.ask("capture-pane -p -t main").unwrap_or_default()
     }
 
     /// Waits for the screen to satisfy `cond`; returns when it did.
@@ -270,11 +339,8 @@ impl Pane {
 
     /// A number tmux knows about the pane (`#{cursor_x}`, `#{pane_pid}`).
     fn display(&self, format: &str) -> Result<u32, String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "display", "-p", "-t", "main", format])
-            .output()
-            .map_err(|e| e.to_string())?;
-        String::from_utf8_lossy(&out.stdout).trim().parse().map_err(|e| format!("tmux {format}: {e}"))
+        let out = self.ask(&format!("display -p -t main '{format}'"))?;
+        out.trim().parse().map_err(|e| format!("tmux {format}: {e} in {out:?}"))
     }
 
     pub fn cursor_x(&self) -> Result<u32, String> {
@@ -289,6 +355,9 @@ impl Pane {
 
 impl Drop for Pane {
     fn drop(&mut self) {
+        if let Ok(mut c) = self.control.lock() {
+            c.take();
+        }
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
         let _ = std::fs::remove_dir_all(&self.home);
     }

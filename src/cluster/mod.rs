@@ -20,7 +20,7 @@ use kube::{Client, Config};
 
 use crate::error::{ApiStatus, Error, Result};
 
-pub use ops::{List, WriteParams, Written};
+pub use ops::{List, WriteParams, Written, list_head};
 pub use resource::Resource;
 pub use watch::plain as plain_watch;
 

@@ -66,15 +66,29 @@ impl Selectors {
     }
 }
 
-fn encode_continue(rv: u64, last: &Key) -> String {
+/// A continue token: the list's revision, the last key sent and, for an unfiltered list,
+/// how many items are left after it. Every page of one list is served at that revision,
+/// so the next page's `remainingItemCount` is this count less the page: only the first
+/// page counts the rest of the namespace.
+fn encode_continue(rv: u64, last: &Key, left: Option<usize>) -> String {
     let raw = format!("{}/{}", last.0, last.1);
     let hex: String = raw.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("{rv}-{hex}")
+    match left {
+        Some(n) => format!("{rv}-{hex}-{n}"),
+        None => format!("{rv}-{hex}"),
+    }
 }
 
-fn decode_continue(token: &str) -> ApiResult<(u64, Key)> {
+/// What a continue token carries: where the list resumes, and what is left (if counted).
+type Resume = ((u64, Key), Option<usize>);
+
+fn decode_continue(token: &str) -> ApiResult<Resume> {
     let bad = || ApiError::bad_request("continue key is not valid: malformed token".to_string());
-    let (rv, hex) = token.split_once('-').ok_or_else(bad)?;
+    let (rv, rest) = token.split_once('-').ok_or_else(bad)?;
+    let (hex, left) = match rest.split_once('-') {
+        Some((hex, n)) => (hex, Some(n.parse::<usize>().map_err(|_| bad())?)),
+        None => (rest, None),
+    };
     let rv = rv.parse::<u64>().map_err(|_| bad())?;
     let bytes: Vec<u8> = (0..hex.len())
         .step_by(2)
@@ -83,7 +97,7 @@ fn decode_continue(token: &str) -> ApiResult<(u64, Key)> {
         .ok_or_else(bad)?;
     let raw = String::from_utf8(bytes).map_err(|_| bad())?;
     let (ns, name) = raw.split_once('/').ok_or_else(bad)?;
-    Ok((rv, (ns.to_string(), name.to_string())))
+    Ok(((rv, (ns.to_string(), name.to_string())), left))
 }
 
 /// A list at a resourceVersion the store has not reached yet waits up to three seconds
@@ -150,7 +164,11 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     let sel = Selectors::from_req::<K>(req)?;
     let selective = !sel.labels.is_empty() || !sel.fields.is_empty();
     let limit = req.int("limit")?.and_then(|l| usize::try_from(l).ok()).filter(|l| *l > 0);
-    let start = req.q("continue").filter(|c| !c.is_empty()).map(decode_continue).transpose()?;
+    let resume = req.q("continue").filter(|c| !c.is_empty()).map(decode_continue).transpose()?;
+    let (start, counted) = match resume {
+        Some((at, left)) => (Some(at), left),
+        None => (None, None),
+    };
     let store = shared.lock();
     let rv = list_revision(req, &start, store.revision())?;
     let then = if rv < store.revision() {
@@ -199,12 +217,16 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
         }
         items.push((k, item));
     }
-    // The API server counts what is left only when nothing is filtered; counting keys
-    // is cheap next to encoding them.
+    // The API server counts what is left only when nothing is filtered: from the token
+    // when an earlier page counted it, else by walking the rest of the keys once.
     if remaining > 0 && !selective {
-        remaining += keys.by_ref().filter(|k| !matches!(then.get(*k), Some(None))).count();
+        remaining = match counted {
+            Some(left) if left > items.len() => left - items.len(),
+            _ => remaining + keys.by_ref().filter(|k| !matches!(then.get(*k), Some(None))).count(),
+        };
     }
-    let cont = (remaining > 0).then(|| items.last().map(|(k, _)| encode_continue(rv, k))).flatten();
+    let left = (!selective).then_some(remaining);
+    let cont = (remaining > 0).then(|| items.last().map(|(k, _)| encode_continue(rv, k, left))).flatten();
     let rv_s = rv.to_string();
     // An earlier revision's encoding has nowhere to keep a printed row.
     let encoded: Vec<(Bytes, Option<Arc<Selectable>>)> = items
@@ -259,8 +281,10 @@ mod tests {
     #[test]
     fn continue_tokens_round_trip() {
         let k = ("default".to_string(), "web-1".to_string());
-        assert_eq!(decode_continue(&encode_continue(42, &k)).expect("valid"), (42, k));
+        assert_eq!(decode_continue(&encode_continue(42, &k, None)).expect("valid"), ((42, k.clone()), None));
+        assert_eq!(decode_continue(&encode_continue(42, &k, Some(7))).expect("valid"), ((42, k), Some(7)));
         assert!(decode_continue("zz").is_err());
         assert!(decode_continue("1-zz").is_err());
+        assert!(decode_continue("1-64-x").is_err());
     }
 }
