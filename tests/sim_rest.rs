@@ -121,6 +121,57 @@ fn the_pages_of_a_list_are_one_snapshot() {
     });
 }
 
+/// `remainingItemCount` is what the rest of the list holds, page after page, in one
+/// namespace and across all (the API server sets it only when nothing is filtered).
+#[test]
+fn each_page_counts_what_remains() {
+    let c = TestCluster::start();
+    let cl = client(&c);
+    c.runtime().block_on(async {
+        let ns: Api<Namespace> = Api::all(cl.clone());
+        ns.create(&PostParams::default(), &serde_json::from_value(json!({"metadata": {"name": "other"}})).expect("ns"))
+            .await
+            .expect("namespace");
+        let here: Api<Pod> = Api::default_namespaced(cl.clone());
+        let there: Api<Pod> = Api::namespaced(cl.clone(), "other");
+        for n in ["a", "b", "c", "d", "e"] {
+            here.create(&PostParams::default(), &pod(n)).await.expect("create");
+        }
+        for n in ["x", "y"] {
+            there.create(&PostParams::default(), &pod(n)).await.expect("create");
+        }
+        let all: Api<Pod> = Api::all(cl.clone());
+        for (api, limit) in [(here, 2), (all.clone(), 3), (there, 1)] {
+            let total = api.list(&ListParams::default()).await.expect("whole list").items.len();
+            let (mut token, mut seen, mut counts) = (None::<String>, 0, Vec::new());
+            loop {
+                let mut lp = ListParams::default().limit(limit);
+                if let Some(t) = &token {
+                    lp = lp.continue_token(t);
+                }
+                let page = api.list(&lp).await.expect("page");
+                seen += page.items.len();
+                counts.push(page.metadata.remaining_item_count);
+                match page.metadata.continue_.filter(|t| !t.is_empty()) {
+                    Some(t) => token = Some(t),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, total);
+            let want: Vec<Option<i64>> = (1..=counts.len())
+                .map(|i| {
+                    let left = total.saturating_sub(i * limit as usize) as i64;
+                    (i < counts.len()).then_some(left)
+                })
+                .collect();
+            assert_eq!(counts, want, "limit {limit}, {total} items");
+        }
+        // Filtered lists carry no count.
+        let page = all.list(&ListParams::default().limit(1).labels("app=none")).await.expect("filtered");
+        assert_eq!(page.metadata.remaining_item_count, None);
+    });
+}
+
 #[test]
 fn an_expired_watch_opens_and_says_so_in_an_error_event() {
     let c = TestCluster::with(SimOptions { history: 16, timing: fast_timing(), ..SimOptions::default() });

@@ -4,7 +4,7 @@
 //! `Volume` alone is kilobytes of inline optional sources); its encoding is ~2.5 KB.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::RangeBounds;
 use std::sync::Arc;
 
@@ -71,11 +71,14 @@ enum Slot<K> {
 #[derive(Debug, Clone)]
 pub struct Objects<K> {
     map: BTreeMap<Key, Slot<K>>,
+    /// How many objects each namespace holds: a first list page says how many items
+    /// remain without walking the namespace.
+    per_namespace: HashMap<String, usize>,
 }
 
 impl<K> Default for Objects<K> {
     fn default() -> Self {
-        Self { map: BTreeMap::new() }
+        Self { map: BTreeMap::new(), per_namespace: HashMap::new() }
     }
 }
 
@@ -170,6 +173,25 @@ impl<K: Stores> Objects<K> {
         self.map.is_empty()
     }
 
+    /// How many objects `ns` holds (every namespace's with `None`), without a walk.
+    pub fn count_in(&self, ns: Option<&str>) -> usize {
+        match ns {
+            None => self.map.len(),
+            Some(ns) => self.per_namespace.get(ns).copied().unwrap_or(0),
+        }
+    }
+
+    fn counted(&mut self, ns: &str, added: bool) {
+        if added {
+            *self.per_namespace.entry(ns.to_string()).or_default() += 1;
+        } else if let Some(n) = self.per_namespace.get_mut(ns) {
+            *n -= 1;
+            if *n == 0 {
+                self.per_namespace.remove(ns);
+            }
+        }
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &Key> {
         self.map.keys()
     }
@@ -186,17 +208,29 @@ impl<K: Stores> Objects<K> {
 
     /// Stores an encoded revision of `obj`; returns the one it replaces.
     pub(super) fn put(&mut self, key: Key, stored: Stored, obj: &K) -> Option<Stored> {
-        self.map.insert(key, Slot::encoded(stored, || Arc::new(obj.clone()))).map(Slot::into_stored)
+        let ns = key.0.clone();
+        let replaced = self.map.insert(key, Slot::encoded(stored, || Arc::new(obj.clone())));
+        if replaced.is_none() {
+            self.counted(&ns, true);
+        }
+        replaced.map(Slot::into_stored)
     }
 
     /// Stores a typed object without encoding it (quiet fills only).
     pub(super) fn put_typed(&mut self, key: Key, obj: K) {
-        self.map.insert(key, Slot::Typed(Arc::new(obj)));
+        let ns = key.0.clone();
+        if self.map.insert(key, Slot::Typed(Arc::new(obj))).is_none() {
+            self.counted(&ns, true);
+        }
     }
 
     /// Takes the object out; returns its last stored revision.
     pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
-        self.map.remove(key).map(Slot::into_stored)
+        let taken = self.map.remove(key);
+        if taken.is_some() {
+            self.counted(&key.0, false);
+        }
+        taken.map(Slot::into_stored)
     }
 
     /// Encodes what a quiet fill left typed.

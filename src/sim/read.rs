@@ -220,8 +220,11 @@ pub fn list_objects<K: Printable>(shared: &Arc<Shared>, req: &Req, t: &Target) -
     // The API server counts what is left only when nothing is filtered: from the token
     // when an earlier page counted it, else by walking the rest of the keys once.
     if remaining > 0 && !selective {
-        remaining = match counted {
-            Some(left) if left > items.len() => left - items.len(),
+        // A first page at the current revision: what the scope holds less the page.
+        let whole = (start.is_none() && then.is_empty()).then(|| now.count_in(ns));
+        remaining = match (counted, whole) {
+            (Some(left), _) if left > items.len() => left - items.len(),
+            (None, Some(all)) if all > items.len() => all - items.len(),
             _ => remaining + keys.by_ref().filter(|k| !matches!(then.get(*k), Some(None))).count(),
         };
     }
