@@ -90,6 +90,9 @@ impl TlsListener {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
+                // As Go's net package does for every API server connection: without it,
+                // a response's last small write waits for the client's delayed ACK (~40 ms).
+                let _ = tcp.set_nodelay(true);
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
                     let hs = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await;
