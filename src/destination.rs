@@ -6,7 +6,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::thread::JoinHandle;
 
 use crate::command::Sink;
@@ -50,9 +50,7 @@ fn replace<'a>(path: &str) -> Result<Destination<'a>> {
 }
 
 fn pipe<'a>(cmd: &str, out: &'a mut (dyn Write + Send), inherit: bool) -> Result<Destination<'a>> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
+    let mut child = crate::hostshell::command(cmd)
         .stdin(Stdio::piped())
         .stdout(if inherit { Stdio::inherit() } else { Stdio::piped() })
         .spawn()

@@ -26,6 +26,7 @@ pub mod error;
 pub mod exec;
 pub mod guard;
 pub mod history;
+pub mod hostshell;
 pub mod kubeconfig;
 pub mod playground;
 pub mod plugin;

@@ -79,9 +79,8 @@ async fn edit(path: &Path, io: &Io<'_>) -> Result<()> {
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
         .unwrap_or_else(|| "vi".into());
-    let mut cmd = tokio::process::Command::new("sh");
     // The editor may carry its own arguments (`code --wait`), so the shell splits it.
-    cmd.arg("-c").arg(format!("{editor} \"$1\"")).arg("sh").arg(path);
+    let mut cmd = crate::hostshell::editor_command(&editor, path);
     if !io.terminal.inherited {
         cmd.stdin(std::process::Stdio::null());
     }

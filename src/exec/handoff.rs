@@ -169,9 +169,7 @@ pub async fn host(line: &str, io: &mut Io<'_>) -> Result<()> {
     if line.trim().is_empty() {
         return Err(Error::with_hint("`!` needs a command", "e.g. !ls"));
     }
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg(line);
-    run_child(cmd, io, "sh", None).await
+    run_child(crate::hostshell::async_command(line), io, crate::hostshell::NAME, None).await
 }
 
 #[cfg(test)]
