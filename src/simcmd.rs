@@ -95,6 +95,9 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
 /// Serves until SIGINT or SIGTERM; a SIGHUP restarts the listener on the same address
 /// (every connection and stream cut, one second down), as a restarted API server would.
 async fn serve_until_terminated(sim: &mut Simulator) {
+    // Windows has no SIGHUP: the listener is not restarted there.
+    #[cfg(not(unix))]
+    let _ = sim;
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -109,7 +109,51 @@ fn is_semver(v: &str) -> bool {
 fn krew_manifest_passes_krews_rules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("plugin-manifest/podsh.yaml")).expect("manifest");
-    let m: serde_json::Value = serde_saphyr::from_str(&text).expect("manifest is YAML");
+    check_krew_rules(&text);
+}
+
+/// The release recipe fills the manifest from the archives' checksum files: each built
+/// platform's sha256, the others left as they were; the result still passes krew's rules.
+#[test]
+fn the_release_recipe_fills_the_manifest_from_the_checksums() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("podsh-release-{}", std::process::id()));
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).expect("dist");
+    let manifest = dir.join("podsh.yaml");
+    std::fs::copy(root.join("plugin-manifest/podsh.yaml"), &manifest).expect("copy");
+    let version = format!("v{}", env!("CARGO_PKG_VERSION"));
+    let sums = [("linux_amd64.tar.gz", "ab"), ("windows_amd64.zip", "cd")];
+    for (suffix, byte) in sums {
+        let name = format!("kubectl-podsh_{version}_{suffix}");
+        std::fs::write(dist.join(format!("{name}.sha256")), format!("{}  {name}\n", byte.repeat(32))).expect("sum");
+    }
+    let out = std::process::Command::new(root.join(".ci/release"))
+        .arg("--manifest-only")
+        .env("DIST", &dist)
+        .env("MANIFEST", &manifest)
+        .output()
+        .expect(".ci/release runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&manifest).expect("filled");
+    let _ = std::fs::remove_dir_all(&dir);
+    check_krew_rules(&text);
+    let m: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+    let sha = |os: &str, arch: &str| -> String {
+        let platforms = m["spec"]["platforms"].as_array().expect("platforms");
+        let p = platforms
+            .iter()
+            .find(|p| p["selector"]["matchLabels"]["os"] == os && p["selector"]["matchLabels"]["arch"] == arch);
+        p.and_then(|p| p["sha256"].as_str()).unwrap_or_default().to_string()
+    };
+    assert_eq!(sha("linux", "amd64"), "ab".repeat(32));
+    assert_eq!(sha("windows", "amd64"), "cd".repeat(32));
+    assert_eq!(sha("darwin", "arm64"), "0".repeat(64), "no archive, no change");
+    assert!(text.contains(&format!("/download/{version}/kubectl-podsh_{version}_linux_arm64.tar.gz")));
+}
+
+fn check_krew_rules(text: &str) {
+    let m: serde_json::Value = serde_saphyr::from_str(text).expect("manifest is YAML");
     assert_eq!(m["apiVersion"], "krew.googlecontainertools.github.com/v1alpha2");
     assert_eq!(m["kind"], "Plugin");
     let name = m["metadata"]["name"].as_str().expect("name");
@@ -134,11 +178,13 @@ fn krew_manifest_passes_krews_rules() {
         assert!(uri.starts_with("https://") && (uri.ends_with(".tar.gz") || uri.ends_with(".zip")), "{uri}");
         let sha = p["sha256"].as_str().expect("sha256");
         assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)), "{sha}");
-        assert_eq!(p["bin"], "kubectl-podsh");
+        // krew runs `bin` as is: Windows needs the .exe name.
+        let bin = if labels["os"] == "windows" { "kubectl-podsh.exe" } else { "kubectl-podsh" };
+        assert_eq!(p["bin"], bin);
         let files = p["files"].as_array().expect("files");
         assert!(!files.is_empty(), "an empty files list is invalid");
         assert!(files.iter().all(|f| f["from"].is_string() && f["to"].is_string()));
     }
     covered.sort();
-    assert_eq!(covered, ["darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64"]);
+    assert_eq!(covered, ["darwin/amd64", "darwin/arm64", "linux/amd64", "linux/arm64", "windows/amd64"]);
 }

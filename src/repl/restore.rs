@@ -4,14 +4,11 @@
 //! the user's terminal raw (no echo, no line editing) until `reset`. The terminal's
 //! settings are saved when the interactive shell starts and put back on the way out.
 
-use std::sync::OnceLock;
-
 #[cfg(unix)]
-static SAVED: OnceLock<libc::termios> = OnceLock::new();
-#[cfg(not(unix))]
-static SAVED: OnceLock<()> = OnceLock::new();
+static SAVED: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
 
 /// Bracketed paste off, cursor shown: what a line editor may have left on.
+#[cfg(unix)]
 const RESET_MODES: &[u8] = b"\x1b[?2004l\x1b[?25h";
 
 /// Saves the terminal's settings and installs the panic hook and signal handlers that
@@ -57,6 +54,9 @@ pub fn restore() {
 /// SIGTERM and SIGHUP end the shell as they would have (exit 128 + signal), with the
 /// terminal put back first. Lines already entered are in the history file by then.
 fn on_signals(rt: &tokio::runtime::Handle) {
+    // Windows has neither signal; its console mode is the line editor's to put back.
+    #[cfg(not(unix))]
+    let _ = rt;
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
