@@ -165,9 +165,13 @@ fn open_quotes_and_trailing_backslashes_continue_the_line() {
 /// The shell in a pane whose sh reports, after it ends, whether the terminal is back in
 /// cooked mode (`icanon echo`, not `-icanon -echo`).
 fn shell_reporting_the_terminal(c: &TestCluster) -> Tmux {
+    shell_reporting_the_terminal_with(c, "")
+}
+
+fn shell_reporting_the_terminal_with(c: &TestCluster, env: &str) -> Tmux {
     let bin = env!("CARGO_BIN_EXE_kubectl-podsh");
     let cmd = format!(
-        "env -u KUBECONFIG HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; s=$?; \
+        "env -u KUBECONFIG {env} HOME={home} XDG_STATE_HOME={home}/state {bin} --kubeconfig {kc}; s=$?; \
          echo MODES=$(stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '); (exit $s)",
         home = c.dir.path().display(),
         kc = c.kubeconfig.display()
@@ -259,4 +263,47 @@ fn notify_off_silences_lifecycle_notices_and_on_brings_them_back() {
     t.typed("run loud --image=busybox --restart=Never --command -- sh -c 'sleep 1; exit 1'");
     t.send(&["Enter"]);
     t.wait_for("the notice, back", |s| s.contains("pod/loud: Running -> Failed (Error, exit code 1)"));
+}
+
+/// Completion follows the kubeconfig as commands do: after its file changes (a rotated
+/// credential: another CA, token and port under the same context name), the cache's
+/// watches connect again with it, and Tab offers the pods the new server has.
+#[test]
+fn completion_follows_a_kubeconfig_that_changed_on_disk() {
+    let here = TestCluster::start();
+    let there = TestCluster::start();
+    here.kubectl(&["run", "alpha-one", "--image=nginx:1.14.2"]).ok();
+    there.kubectl(&["run", "bravo-two", "--image=nginx:1.14.2"]).ok();
+    let t = Shell::start(&here);
+    let completes = |typed: &str, want: &str| {
+        t.typed(typed);
+        let ok = (0..40).any(|_| {
+            t.send(&["Tab"]);
+            std::thread::sleep(Duration::from_millis(100));
+            last_line(&t.screen()).ends_with(want)
+        });
+        t.send(&["C-u"]);
+        ok
+    };
+    assert!(completes("describe pod alp", "describe pod alpha-one"), "screen:\n{}", t.screen());
+    std::fs::copy(&there.kubeconfig, &here.kubeconfig).expect("rotate the kubeconfig");
+    t.typed("get pods -o name");
+    t.send(&["Enter"]);
+    t.wait_for("the new server's pods", |s| s.contains("pod/bravo-two"));
+    assert!(completes("describe pod bra", "describe pod bravo-two"), "screen:\n{}", t.screen());
+}
+
+/// A panic on the main thread while the line editor has the terminal raw (a debug-build
+/// hook panics on Tab) ends the shell with the terminal cooked again. (The unwinding
+/// through the line editor's raw-mode guard restores it as well as the panic hook does:
+/// this checks the outcome, which either keeps.)
+#[test]
+fn a_panic_on_the_main_thread_puts_the_terminal_back() {
+    let c = TestCluster::start();
+    let t = shell_reporting_the_terminal_with(&c, "PODSH_TEST_PANIC_ON_TAB=1");
+    t.typed("panic now");
+    t.send(&["Tab"]);
+    let s = t.wait_for("the shell to end", |s| s.contains("MODES="));
+    assert!(s.contains("asked to panic"), "the panic is reported:\n{s}");
+    assert!(s.contains("MODES=icanon echo"), "the terminal is cooked again after a panic:\n{s}");
 }

@@ -52,6 +52,12 @@ impl Completer for ShellHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        // Test builds only: a panic on the main thread while the terminal is raw, to show
+        // the panic hook puts the terminal back (tests/terminal.rs).
+        #[cfg(debug_assertions)]
+        if line == "panic now" && std::env::var_os("PODSH_TEST_PANIC_ON_TAB").is_some() {
+            panic!("asked to panic by PODSH_TEST_PANIC_ON_TAB");
+        }
         let (start, mut found, want_files) = candidates(line, pos, self.names.as_ref());
         let cold = self.names.take_cold();
         if let Some(note) = cold.filter(|_| found.is_empty() && !want_files) {
