@@ -28,18 +28,23 @@ fn last_line(screen: &str) -> String {
     screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_string()
 }
 
+/// Presses Tab (up to 40 times, 100 ms apart, while the cache fills) until the line
+/// being edited ends with `want`.
+fn tab_until(t: &Tmux, want: &str) -> bool {
+    (0..40).any(|_| {
+        t.send(&["Tab"]);
+        std::thread::sleep(Duration::from_millis(100));
+        last_line(&t.screen()).ends_with(want)
+    })
+}
+
 #[test]
 fn tab_completes_a_pod_name_from_the_live_cache() {
     let c = TestCluster::start();
     let t = Shell::start(&c);
     c.kubectl(&["run", "nginx", "--image=nginx"]).ok();
     t.typed("describe pod ng");
-    let ok = (0..40).any(|_| {
-        t.send(&["Tab"]);
-        std::thread::sleep(Duration::from_millis(100));
-        last_line(&t.screen()).ends_with("describe pod nginx")
-    });
-    assert!(ok, "completed; screen:\n{}", t.screen());
+    assert!(tab_until(&t, "describe pod nginx"), "completed; screen:\n{}", t.screen());
     t.send(&["Enter"]);
     t.wait_for("describe output", |s| s.contains("Name:             nginx"));
 }
@@ -277,11 +282,7 @@ fn completion_follows_a_kubeconfig_that_changed_on_disk() {
     let t = Shell::start(&here);
     let completes = |typed: &str, want: &str| {
         t.typed(typed);
-        let ok = (0..40).any(|_| {
-            t.send(&["Tab"]);
-            std::thread::sleep(Duration::from_millis(100));
-            last_line(&t.screen()).ends_with(want)
-        });
+        let ok = tab_until(&t, want);
         t.send(&["C-u"]);
         ok
     };
