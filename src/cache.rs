@@ -248,7 +248,7 @@ impl Cache {
             }
         };
         self.pod_listed(key, BTreeMap::from_iter(listed));
-        crate::common::memory::trim();
+        crate::memory::trim();
         let mut from = version;
         loop {
             let wp = kube::core::params::WatchParams { bookmarks: true, ..kube::core::params::WatchParams::default() };

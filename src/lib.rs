@@ -12,26 +12,22 @@
 //! `cache_feeder`. `sim` is the simulated API server; `common` holds the pure rules
 //! the simulator and the shell share.
 
-pub mod api;
 pub mod app;
 pub mod cache;
 pub mod cache_feeder;
 pub mod cli;
 pub mod cluster;
-pub mod command;
-pub mod common;
 pub mod config;
 pub mod destination;
-pub mod error;
 pub mod exec;
 pub mod guard;
 pub mod history;
 pub mod hostshell;
 pub mod kubeconfig;
+pub mod memory;
 pub mod playground;
 pub mod plugin;
 pub mod refs;
-pub mod render;
 pub mod repl;
 pub mod runner;
 pub mod session;
@@ -40,3 +36,8 @@ pub mod sim;
 pub mod simcmd;
 pub mod streams;
 pub mod why;
+
+// The pure modules live in their own crate (crates/pure) so that mutation testing and
+// their unit tests rebuild a few thousand lines, not the whole shell; re-exported here so
+// every path stays `crate::command::...`.
+pub use podsh_pure::{api, command, common, error, render};

@@ -7,7 +7,7 @@ use clap::Parser;
 use podsh::cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    podsh::common::memory::tune();
+    podsh::memory::tune();
     let (args, confirmed) = podsh::cli::take_confirmations(std::env::args_os().collect());
     let mut cli = Cli::parse_from(args);
     cli.shell.confirmed = confirmed;

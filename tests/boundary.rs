@@ -97,7 +97,7 @@ fn help_covers_kubectl_verbs_and_a_doubled_prefix_is_explained() {
 
 #[test]
 fn the_kubectl_flag_tables_are_what_kubectl_says() {
-    // Regenerates src/command/kubectl_flags.rs from kubectl 1.33's help and compares.
+    // Regenerates crates/pure/src/command/kubectl_flags.rs from kubectl 1.33's help and compares.
     let out = std::process::Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/gen_kubectl_flags.py"))
         .arg("--check")

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generates src/command/kubectl_flags.rs from real kubectl's help: every command and
+"""Generates crates/pure/src/command/kubectl_flags.rs from real kubectl's help: every command and
 sub-command of kubectl 1.33 (`kubectl <cmd> --help`), its flags with their short forms
 and whether they take a value, and the global options (`kubectl options`).
 
-Run from the repository root: `python3 tools/gen_kubectl_flags.py > src/command/kubectl_flags.rs`.
+Run from the repository root: `python3 tools/gen_kubectl_flags.py > crates/pure/src/command/kubectl_flags.rs`.
 `--check` compares the output with the committed file instead (a test runs it).
 The kubectl used is the 1.33 build beside the dispatcher on PATH, or $KUBECTL."""
 import os, re, shutil, subprocess, sys
@@ -167,10 +167,10 @@ def main():
 if __name__ == "__main__":
     text = main()
     if "--check" in sys.argv:
-        path = os.path.join(os.path.dirname(__file__), "..", "src", "command", "kubectl_flags.rs")
+        path = os.path.join(os.path.dirname(__file__), "..", "crates", "pure", "src", "command", "kubectl_flags.rs")
         committed = open(path).read()
         if committed != text:
-            sys.stderr.write("src/command/kubectl_flags.rs is not what kubectl's help says; regenerate it\n")
+            sys.stderr.write("crates/pure/src/command/kubectl_flags.rs is not what kubectl's help says; regenerate it\n")
             sys.exit(1)
     else:
         sys.stdout.write(text)

@@ -9,27 +9,7 @@ use crate::command::lex::{Sink, Statement, split};
 use crate::command::table;
 use crate::command::verbs::Exec;
 
-/// Which entries to export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Range {
-    /// This session's entries.
-    Session(String),
-    /// Entries FROM..=TO (1-based, as `history` numbers them); `None` = to the end.
-    Numbers(usize, Option<usize>),
-}
-
-/// Reads `N`, `N-M` or `N-`.
-pub fn parse_range(text: &str) -> Option<Range> {
-    let num = |s: &str| s.parse::<usize>().ok().filter(|n| *n > 0);
-    match text.split_once('-') {
-        None => num(text).map(|n| Range::Numbers(n, Some(n))),
-        Some((a, "")) => num(a).map(|a| Range::Numbers(a, None)),
-        Some((a, b)) => match (num(a), num(b)) {
-            (Some(a), Some(b)) if a <= b => Some(Range::Numbers(a, Some(b))),
-            _ => None,
-        },
-    }
-}
+pub use crate::command::history_range::{Range, parse_range};
 
 /// The numbered entries (1-based) in `range`.
 pub fn chosen<'a>(entries: &'a [Entry], range: &Range) -> Vec<(usize, &'a Entry)> {
@@ -147,12 +127,6 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("3"), Some(Range::Numbers(3, Some(3))));
-        assert_eq!(parse_range("3-9"), Some(Range::Numbers(3, Some(9))));
-        assert_eq!(parse_range("3-"), Some(Range::Numbers(3, None)));
-        for bad in ["0", "9-3", "x", "-3", "3-x", ""] {
-            assert_eq!(parse_range(bad), None, "{bad}");
-        }
         let e = vec![entry("a", "s1.1", "d", None), entry("b", "s2.1", "d", None), entry("c", "s1.2", "d", None)];
         let nums = |r: &Range| chosen(&e, r).iter().map(|(n, _)| *n).collect::<Vec<_>>();
         assert_eq!(nums(&Range::Session("s1".into())), [1, 3]);

@@ -221,7 +221,7 @@ impl Simulator {
             store.create(node(i, 110.max(opts.pods.div_ceil(opts.nodes.max(1)) + 110)));
         }
         fill::pods(&mut store, opts.pods, &filled, &opts.timing);
-        crate::common::memory::trim();
+        crate::memory::trim();
         let token = opts.token.unwrap_or_else(|| new_uid().replace('-', ""));
         let mut shared = Shared::new(store, opts.timing, token);
         shared.forbid = opts.forbid;

@@ -8,6 +8,7 @@ pub mod args;
 pub mod build;
 mod build_builtin;
 pub mod builtin_verbs;
+pub mod history_range;
 #[rustfmt::skip]
 pub mod kubectl_flags;
 pub mod kubectl_verbs;

@@ -48,7 +48,7 @@ pub fn history(a: &Args) -> Result<Command, ParseError> {
         let mut rest: Vec<&Word> = a.positional[1..].iter().collect();
         let range = match rest.first() {
             Some(w) if w.text.starts_with(|c: char| c.is_ascii_digit()) => {
-                if crate::history::export::parse_range(&w.text).is_none() {
+                if super::history_range::parse_range(&w.text).is_none() {
                     return Err(ParseError::at(w, format!("not a range of entries: {:?}", w.text))
                         .hint("e.g. 12, 12-20 or 12- (as `history` numbers them)"));
                 }

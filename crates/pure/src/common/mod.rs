@@ -9,7 +9,6 @@ pub mod files;
 pub mod glob;
 pub mod goduration;
 pub mod gosort;
-pub mod memory;
 pub mod podlite;
 pub mod podstatus;
 pub mod qos;
