@@ -101,4 +101,17 @@ mod tests {
         let empty: Table = serde_json::from_str(r#"{"rows":null,"metadata":{"resourceVersion":""}}"#).expect("a table");
         assert_eq!((empty.rows.len(), empty.resource_version()), (0, None));
     }
+
+    #[test]
+    fn watch_events_carry_kubectls_words_and_their_objects() {
+        let cases = [
+            (Watched::Added(1), "ADDED", Some(&1)),
+            (Watched::Modified(2), "MODIFIED", Some(&2)),
+            (Watched::Deleted(3), "DELETED", Some(&3)),
+            (Watched::Bookmark, "BOOKMARK", None),
+        ];
+        for (event, word, object) in &cases {
+            assert_eq!((event.word(), event.object()), (*word, *object));
+        }
+    }
 }

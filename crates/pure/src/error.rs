@@ -30,7 +30,9 @@ impl ApiStatus {
     }
 }
 
-/// client-go's reason for a bare HTTP code.
+/// client-go's reason for an answer whose body is not a Status (apimachinery's
+/// `NewGenericServerResponse`): the codes it names, `InternalError` for any other 5xx, and
+/// no reason (kubectl prints `Error from server:`) for any other code.
 fn reason_for(code: u16) -> &'static str {
     match code {
         400 => "BadRequest",
@@ -38,14 +40,14 @@ fn reason_for(code: u16) -> &'static str {
         403 => "Forbidden",
         404 => "NotFound",
         405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
         409 => "Conflict",
-        410 => "Expired",
         415 => "UnsupportedMediaType",
         422 => "Invalid",
         429 => "TooManyRequests",
-        500 => "InternalError",
         503 => "ServiceUnavailable",
         504 => "Timeout",
+        500.. => "InternalError",
         _ => "",
     }
 }
@@ -130,3 +132,77 @@ impl From<crate::command::ParseError> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_body_is_read_as_the_server_wrote_it() {
+        let body = br#"{"kind":"Status","status":"Failure","reason":"AlreadyExists","message":"pods \"x\" already exists","details":{"name":"x"}}"#;
+        let s = ApiStatus::from_body(409, body);
+        assert_eq!(
+            (s.code, s.reason.as_str(), s.message.as_str()),
+            (409, "AlreadyExists", "pods \"x\" already exists")
+        );
+        assert_eq!(s.details, Some(serde_json::json!({"name": "x"})));
+        // A JSON body of another kind is not a Status: its text is the message.
+        let other = ApiStatus::from_body(404, br#"{"kind":"Pod","reason":"AlreadyExists"}"#);
+        assert_eq!((other.reason.as_str(), other.details), ("NotFound", None));
+    }
+
+    #[test]
+    fn a_bare_answer_takes_client_gos_reason_for_its_code() {
+        // apimachinery/pkg/api/errors: NewGenericServerResponse.
+        let cases = [
+            (400, "BadRequest"),
+            (401, "Unauthorized"),
+            (403, "Forbidden"),
+            (404, "NotFound"),
+            (405, "MethodNotAllowed"),
+            (406, "NotAcceptable"),
+            (409, "Conflict"),
+            (410, ""),
+            (415, "UnsupportedMediaType"),
+            (418, ""),
+            (422, "Invalid"),
+            (429, "TooManyRequests"),
+            (499, ""),
+            (500, "InternalError"),
+            (502, "InternalError"),
+            (503, "ServiceUnavailable"),
+            (504, "Timeout"),
+        ];
+        for (code, reason) in cases {
+            let s = ApiStatus::from_body(code, b"  upstream said no\n");
+            assert_eq!(
+                (s.reason.as_str(), s.message.as_str(), s.is_not_found()),
+                (reason, "upstream said no", code == 404),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_know_their_exit_status_and_kind() {
+        let nf = Error::api(ApiStatus::from_body(404, b""));
+        assert!(nf.not_found());
+        assert!(!Error::api(ApiStatus::from_body(409, b"")).not_found());
+        assert!(!Error::msg("pods \"x\" not found").not_found());
+        assert_eq!(nf.exit_code(), 1);
+        assert_eq!(Error::Status(3).exit_code(), 3);
+        assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::Plain("x".into()).exit_code(), 1);
+        assert!(Error::cut_short().is_cut_short());
+        assert!(!Error::with_hint(CUT_SHORT, "h").is_cut_short());
+        assert!(!Error::msg("unexpected").is_cut_short());
+        assert_eq!(Error::cut_short().to_string(), "unexpected EOF");
+    }
+
+    #[test]
+    fn during_names_the_file_only_for_server_errors() {
+        let e = Error::api(ApiStatus::from_body(409, b"")).during("creating", "pod.yaml");
+        assert!(matches!(&e, Error::Api { context: Some(c), .. } if c == "error when creating \"pod.yaml\""));
+        assert_eq!(Error::msg("m").during("creating", "pod.yaml"), Error::msg("m"));
+    }
+}

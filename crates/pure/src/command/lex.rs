@@ -362,4 +362,84 @@ mod tests {
         let Statement::Words { words, .. } = &st[0] else { panic!("words") };
         assert_eq!((words[1].start, words[1].end), (5, 9));
     }
+
+    #[test]
+    fn words_as_bash_splits_them() {
+        let raw = |s: &str| s.replace('␉', "\t").replace('␤', "\n");
+        let mut checked = 0;
+        for case in include_str!("testdata/lex_words.txt").lines().filter(|l| !l.starts_with('#')) {
+            let (line, want) = case.split_once('\t').expect("LINE<TAB>WORDS");
+            let (line, want) = (raw(line), raw(want));
+            let got: String = words(&line).concat().iter().map(|w| format!("[{w}]")).collect();
+            assert_eq!(got, want, "{line:?}");
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked} cases");
+    }
+
+    #[test]
+    fn separators_sinks_and_host_commands_end_where_they_should() {
+        // The words after `|` belong to the host command, not to the statement.
+        let st = split("get pods -o name | grep web --count").expect("lexes");
+        let Statement::Words { words: w, sink } = &st[0] else { panic!("words") };
+        assert_eq!(w.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["get", "pods", "-o", "name"]);
+        assert_eq!(sink, &Sink::Pipe("grep web --count".into()));
+        assert_eq!(st.len(), 1);
+        // A quoted `;` stays in the pipe; an unquoted one ends it, also after an escape.
+        assert_eq!(words(r#"logs x | grep "a;b" \; c; ns"#).len(), 2);
+        assert_eq!(words("logs x | grep 'a;b'; ns"), vec![vec!["logs", "x"], vec!["ns"]]);
+        assert_eq!(words("logs x | grep a\\;b; ns")[1], vec!["ns"]);
+        // `>` needs no spaces, `>>` appends, and the last sink wins.
+        let st = split("get pods>a.txt").expect("lexes");
+        assert!(
+            matches!(&st[0], Statement::Words { sink: Sink::File { path, append: false }, words } if path == "a.txt" && words.len() == 2)
+        );
+        let st = split("get pods >>a >b").expect("lexes");
+        assert!(matches!(&st[0], Statement::Words { sink: Sink::File { path, append: false }, .. } if path == "b"));
+        assert_eq!(split("get pods >> ;"), Err(LexError::MissingTarget { at: 9, op: ">>" }));
+        assert_eq!(split("ns; get pods > "), Err(LexError::MissingTarget { at: 13, op: ">" }));
+        assert_eq!(split("ns; get |  ; x"), Err(LexError::MissingTarget { at: 0, op: "|" }));
+        // Empty statements vanish; `!` starts a host command only at a statement's start.
+        assert_eq!(words(";; get pods ;;"), vec![vec!["get", "pods"]]);
+        assert_eq!(
+            words("get pods; !  ls -l  ; ns"),
+            vec![vec!["get".to_string(), "pods".into()], vec!["!ls -l".into()], vec!["ns".into()]]
+        );
+        assert_eq!(words("echo a!b"), vec![vec!["echo", "a!b"]]);
+        assert_eq!(words("  !cat x | wc; y"), vec![vec!["!cat x | wc; y"]]);
+        assert_eq!(split("").expect("blank"), vec![]);
+        assert_eq!(split("  # get pods").expect("comment"), vec![]);
+    }
+
+    #[test]
+    fn spans_follow_statements_and_escapes() {
+        let st = split("ns x;  get 'my pod'").expect("lexes");
+        let Statement::Words { words: w, .. } = &st[1] else { panic!("words") };
+        assert_eq!(w.iter().map(|w| (w.start, w.end)).collect::<Vec<_>>(), [(7, 10), (11, 19)]);
+        let st = split("a\\ b c").expect("lexes");
+        let Statement::Words { words: w, .. } = &st[0] else { panic!("words") };
+        assert_eq!((w[0].text.as_str(), w[0].start, w[0].end, w[1].start), ("a b", 0, 4, 5));
+    }
+
+    #[test]
+    fn tails_know_what_is_being_typed() {
+        let t = tail("get pods; logs -f ");
+        assert_eq!(t.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["logs", "-f"]);
+        assert_eq!((t.current.text.as_str(), t.current.start, t.current.end), ("", 18, 18));
+        let t = tail("logs my\\ po");
+        assert_eq!((t.current.text.as_str(), t.current.start), ("my po", 5));
+        let t = tail("logs my\\ ");
+        assert_eq!(t.current.text, "my ", "an escaped space continues the word");
+        let t = tail("get pods >> o");
+        assert!(t.redirect && !t.foreign);
+        assert_eq!(t.current.text, "o");
+        assert!(!tail("get pods > out ").redirect, "the target is finished");
+        assert!(!tail("get pods").foreign && !tail("get pods ").redirect);
+        assert!(tail("get x #").foreign);
+        assert!(!tail("get a#b").foreign, "a # inside a word is not a comment");
+        assert!(tail("  !get").foreign);
+        assert!(tail("ns; !ls ").foreign);
+        let t = tail("get \"a b");
+        assert_eq!((t.current.text.as_str(), t.current.start, t.words.len()), ("a b", 4, 1));
+    }
 }

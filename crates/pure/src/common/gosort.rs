@@ -307,4 +307,22 @@ mod tests {
         sort(&mut v, |a, b| a.0 < b.0);
         assert_eq!(v, [(0, 'b'), (0, 'd'), (1, 'a'), (1, 'c'), (1, 'e')]);
     }
+
+    #[test]
+    fn ties_come_out_as_kubectl_prints_them() {
+        // Real kubectl's order of events tied on their timestamp (tools/gen_gosort_cases.py).
+        let cases = include_str!("testdata/gosort_cases.txt");
+        let mut checked = 0;
+        for line in cases.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let (keys, order) = line.split_once(" => ").expect("KEYS => ORDER");
+            let numbers =
+                |s: &str| s.split_whitespace().map(|w| w.parse::<usize>().expect("a number")).collect::<Vec<_>>();
+            let (keys, order) = (numbers(keys), numbers(order));
+            let mut v: Vec<usize> = (0..keys.len()).collect();
+            sort(&mut v, |a, b| keys[*a] < keys[*b]);
+            assert_eq!(v, order, "keys {keys:?}");
+            checked += 1;
+        }
+        assert!(checked > 60, "{checked} cases");
+    }
 }

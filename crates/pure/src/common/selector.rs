@@ -58,15 +58,39 @@ fn parse_set(key: &str, rest: &str) -> Result<Vec<String>, String> {
     Ok(values)
 }
 
+/// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?` of at most `max` characters: a label
+/// value (empty allowed by the caller) or a key's name part (apimachinery's validation).
+fn is_label_word(s: &str, max: usize) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    s.len() <= max
+        && edge(s.chars().next())
+        && edge(s.chars().last())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// A DNS-1123 subdomain: lower-case labels joined by dots, at most 253 characters.
+fn is_dns_subdomain(s: &str) -> bool {
+    let label = |l: &str| {
+        let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        edge(l.chars().next())
+            && edge(l.chars().last())
+            && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    s.len() <= 253 && s.split('.').all(label)
+}
+
+/// A label key is a qualified name: `[prefix/]name`, the prefix a DNS subdomain and the
+/// name at most 63 characters (apimachinery's `IsQualifiedName`).
 fn validate_key(key: &str) -> Result<(), String> {
-    let ok =
-        !key.is_empty() && key.len() <= 317 && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    let ok = match key.split_once('/') {
+        Some((prefix, name)) => is_dns_subdomain(prefix) && is_label_word(name, 63),
+        None => is_label_word(key, 63),
+    };
     if ok { Ok(()) } else { Err(format!("unable to parse requirement: invalid label key \"{}\"", shown(key))) }
 }
 
 fn validate_value(key: &str, v: &str) -> Result<(), String> {
-    let ok = v.len() <= 63 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
+    if v.is_empty() || is_label_word(v, 63) {
         Ok(())
     } else {
         Err(format!("unable to parse requirement: invalid label value: \"{}\" for key \"{}\"", shown(v), shown(key)))
@@ -250,5 +274,85 @@ mod tests {
         assert!(f.matches(|k| if k == "status.phase" { "Running".into() } else { "y".into() }));
         assert!(!f.matches(|_| "x".into()));
         assert_eq!(f.unsupported(|k| k == "status.phase"), Some("metadata.name"));
+    }
+
+    #[test]
+    fn the_apimachinery_cases() {
+        let unescape = |s: &str| s.replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r");
+        let mut counts = [0; 4];
+        for line in include_str!("testdata/label_selectors.txt").lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (verdict, selector) = (fields.next().unwrap_or_default(), unescape(fields.next().unwrap_or_default()));
+            let parsed = LabelSelector::parse(&selector);
+            match verdict {
+                "valid" => assert!(parsed.is_ok(), "{selector:?} should parse: {parsed:?}"),
+                "invalid" => assert!(parsed.is_err(), "{selector:?} should not parse: {parsed:?}"),
+                "match" | "nomatch" => {
+                    let pairs: Vec<(&str, &str)> =
+                        fields.next().unwrap_or_default().split(',').filter_map(|kv| kv.split_once('=')).collect();
+                    let got = parsed.expect("a selector that parses").matches(Some(&labels(&pairs)));
+                    assert_eq!(got, verdict == "match", "{selector:?} on {pairs:?}");
+                }
+                other => panic!("unknown verdict {other:?}"),
+            }
+            counts[["valid", "invalid", "match", "nomatch"].iter().position(|v| *v == verdict).unwrap_or(0)] += 1;
+        }
+        assert!(counts.iter().all(|n| *n > 20), "{counts:?}");
+    }
+
+    #[test]
+    fn each_requirement_is_read_as_its_operator() {
+        let s = |t: &str| LabelSelector::parse(t).expect(t).0;
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            s("a=1,b==2,c!=3,d in (4, 5),e notin (6),f,!g,h>7,i<-8"),
+            vec![
+                LabelReq::Eq("a".into(), "1".into()),
+                LabelReq::Eq("b".into(), "2".into()),
+                LabelReq::NotEq("c".into(), "3".into()),
+                LabelReq::In("d".into(), v(&["4", "5"])),
+                LabelReq::NotIn("e".into(), v(&["6"])),
+                LabelReq::Exists("f".into()),
+                LabelReq::NotExists("g".into()),
+                LabelReq::Gt("h".into(), 7),
+                LabelReq::Lt("i".into(), -8),
+            ]
+        );
+        assert!(LabelSelector::parse("  ").expect("blank").is_empty());
+        assert!(!LabelSelector::parse("a").expect("a").is_empty());
+        assert_eq!(
+            LabelSelector::parse("x<a"),
+            Err("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer".into())
+        );
+        assert_eq!(
+            LabelSelector::parse("a (b)"),
+            Err("unable to parse requirement: found '(b)', expected: in, notin, =, ==, !=, gt, lt".into())
+        );
+        assert_eq!(LabelSelector::parse("a in b"), Err("unable to parse requirement: found 'b', expected: '('".into()));
+        assert_eq!(
+            LabelSelector::parse("a in (b"),
+            Err("unable to parse requirement: found '', expected: ',' or ')'".into())
+        );
+        assert_eq!(
+            LabelSelector::parse("a=-b"),
+            Err("unable to parse requirement: invalid label value: \"-b\" for key \"a\"".into())
+        );
+        assert_eq!(LabelSelector::parse("!-a"), Err("unable to parse requirement: invalid label key \"-a\"".into()));
+        assert!(LabelSelector::parse("a").expect("a").matches(Some(&labels(&[("a", "")]))));
+        assert!(!LabelSelector::parse("a").expect("a").matches(None));
+        assert!(LabelSelector::parse("!a").expect("!a").matches(None));
+    }
+
+    #[test]
+    fn field_selectors_read_each_operator() {
+        assert_eq!(
+            FieldSelector::parse(" a=1 , b==2,c!=3,,").expect("valid").0,
+            vec![("a".into(), "1".into(), true), ("b".into(), "2".into(), true), ("c".into(), "3".into(), false)]
+        );
+        assert!(FieldSelector::parse("").expect("empty").is_empty());
+        assert!(!FieldSelector::parse("a=1").expect("one").is_empty());
+        let f = FieldSelector::parse("spec.nodeName==n1").expect("valid");
+        assert!(f.matches(|_| "n1".into()) && !f.matches(|_| "n2".into()));
+        assert_eq!(f.unsupported(|_| true), None);
     }
 }

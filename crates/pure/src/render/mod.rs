@@ -8,3 +8,6 @@ pub mod json;
 pub mod table;
 pub mod tabwriter;
 pub mod yaml;
+
+#[cfg(test)]
+mod kubectl_cases;

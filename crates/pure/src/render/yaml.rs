@@ -124,23 +124,33 @@ fn number(n: &serde_json::Number) -> String {
 }
 
 fn string(s: &str, indent: usize, col: usize) -> String {
-    if s.contains('\n') && s.chars().all(|c| c == '\n' || !c.is_control() || c == '\t') {
-        return literal(s, indent);
+    // libyaml's analysis: a character outside YAML's printable set (a tab, a control, a
+    // BOM, anything beyond the Basic Multilingual Plane) allows only double quotes; so do
+    // a space before a line break and a trailing space in a multi-line string.
+    let special = s.chars().any(|c| !printable(c));
+    if s.contains('\n') {
+        let block = !special && !s.ends_with(' ') && !s.contains(" \n");
+        return if block { literal(s, indent) } else { double_quoted(s, indent, col) };
     }
-    if resolves_to_non_string(s) {
-        return double_quoted(s);
+    if special || resolves_to_non_string(s) {
+        return double_quoted(s, indent, col);
     }
     match analyze(s) {
         Style::Plain => fold(s, indent, col, false),
         Style::Single => fold(s, indent, col, true),
-        Style::Double => double_quoted(s),
     }
+}
+
+/// go-yaml's `is_printable`: a line feed, printable ASCII, and the rest of the Basic
+/// Multilingual Plane from U+00A0 but for surrogates, the BOM and U+FFFE/U+FFFF.
+fn printable(c: char) -> bool {
+    matches!(c as u32, 0x0A | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD) && c != '\u{feff}'
 }
 
 fn literal(s: &str, indent: usize) -> String {
     let chomp = if !s.ends_with('\n') {
         "-"
-    } else if s.ends_with("\n\n") {
+    } else if s == "\n" || s.ends_with("\n\n") {
         "+"
     } else {
         ""
@@ -178,9 +188,13 @@ fn resolves_to_non_string(s: &str) -> bool {
         None => (false, plain.as_str()),
     };
     let _ = sign;
-    let int = if let Some(h) = digits.strip_prefix("0x") {
+    // Go's strconv.ParseInt with base 0: 0x, 0o and 0b prefixes in either case.
+    let radix = |p: &str| digits.strip_prefix(p).or_else(|| digits.strip_prefix(&p.to_uppercase()));
+    let int = if let Some(h) = radix("0x") {
         !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
-    } else if let Some(b) = digits.strip_prefix("0b") {
+    } else if let Some(o) = radix("0o") {
+        !o.is_empty() && o.chars().all(|c| ('0'..='7').contains(&c))
+    } else if let Some(b) = radix("0b") {
         !b.is_empty() && b.chars().all(|c| c == '0' || c == '1')
     } else {
         !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
@@ -244,15 +258,11 @@ fn is_timestamp(s: &str) -> bool {
 enum Style {
     Plain,
     Single,
-    Double,
 }
 
 /// libyaml's `yaml_emitter_analyze_scalar`, for block context.
 fn analyze(s: &str) -> Style {
     let chars: Vec<char> = s.chars().collect();
-    if chars.iter().any(|c| (c.is_control() && *c != '\t') || *c == '\u{feff}' || *c == '\u{85}') {
-        return Style::Double;
-    }
     let mut plain = true;
     if chars.first().is_some_and(|c| *c == ' ' || *c == '\t') || chars.last().is_some_and(|c| *c == ' ' || *c == '\t') {
         plain = false;
@@ -322,20 +332,65 @@ fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
     out
 }
 
-fn double_quoted(s: &str) -> String {
+/// A double-quoted scalar as go-yaml writes one: escapes for what is not printable, and,
+/// past column 80, a break at a single space (which the break replaces; a second space
+/// after it is kept as `\ `). go-yaml's BOM test looks at the start of the string
+/// wherever it is asked, so a string that starts with a BOM is escaped throughout.
+fn double_quoted(s: &str, indent: usize, start_col: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let escape_all = s.starts_with('\u{feff}');
     let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02X}", c as u32)),
-            '\u{feff}' => out.push_str("\\uFEFF"),
-            c => out.push(c),
+    let mut col = start_col + 1;
+    let mut spaces = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let escape = match c {
+            '\0' => Some("\\0".to_string()),
+            '\u{07}' => Some("\\a".into()),
+            '\u{08}' => Some("\\b".into()),
+            '\t' => Some("\\t".into()),
+            '\n' => Some("\\n".into()),
+            '\u{0b}' => Some("\\v".into()),
+            '\u{0c}' => Some("\\f".into()),
+            '\r' => Some("\\r".into()),
+            '\u{1b}' => Some("\\e".into()),
+            '"' => Some("\\\"".into()),
+            '\\' => Some("\\\\".into()),
+            '\u{85}' => Some("\\N".into()),
+            '\u{2028}' => Some("\\L".into()),
+            '\u{2029}' => Some("\\P".into()),
+            c if !printable(c) || escape_all => Some(match c as u32 {
+                n @ 0..=0xFF => format!("\\x{n:02X}"),
+                n @ 0x100..=0xFFFF => format!("\\u{n:04X}"),
+                n => format!("\\U{n:08X}"),
+            }),
+            _ => None,
+        };
+        if let Some(e) = escape {
+            col += e.len();
+            out.push_str(&e);
+            spaces = false;
+        } else if c == ' ' {
+            if !spaces && col > BEST_WIDTH && i != 0 && i + 1 != chars.len() {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                col = indent;
+                if chars.get(i + 1) == Some(&' ') {
+                    out.push('\\');
+                    col += 1;
+                }
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+            spaces = true;
+        } else {
+            out.push(c);
+            col += 1;
+            spaces = false;
         }
+        i += 1;
     }
     out.push('"');
     out

@@ -1,0 +1,65 @@
+//! The printers against real kubectl: each case (tools/gen_render_cases.py) holds a pod
+//! as kubectl fetched it, its events, the moment kubectl ran, and what kubectl printed
+//! for `describe pod`, `-o yaml` and `-o json`; each printer must give the same bytes.
+
+use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::jiff::{Timestamp, tz::TimeZone};
+use serde_json::Value;
+
+struct Case {
+    name: String,
+    now: Timestamp,
+    pod: Value,
+    events: Vec<Event>,
+    printed: Value,
+}
+
+fn cases() -> Vec<Case> {
+    include_str!("testdata/kubectl_cases.jsonl")
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("a case is JSON");
+            let text = |k: &str| v[k].as_str().map(str::to_string);
+            Case {
+                name: text("case").expect("case"),
+                now: Timestamp::from_nanosecond(v["now_ns"].as_i64().expect("now_ns").into()).expect("a time"),
+                pod: v["pod"].clone(),
+                events: serde_json::from_value(v["events"].clone()).expect("events"),
+                printed: v.clone(),
+            }
+        })
+        .collect()
+}
+
+fn printed<'a>(c: &'a Case, what: &str) -> &'a str {
+    c.printed[what].as_str().expect("printed text")
+}
+
+/// Equal texts, or a panic naming the first line that differs.
+fn same(ours: &str, kubectl: &str, what: &str) {
+    if ours == kubectl {
+        return;
+    }
+    let (a, b): (Vec<&str>, Vec<&str>) = (ours.split('\n').collect(), kubectl.split('\n').collect());
+    let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    panic!("{what}: line {} differs\n  ours:    {:?}\n  kubectl: {:?}", at + 1, a.get(at), b.get(at));
+}
+
+#[test]
+fn describe_prints_what_kubectl_printed() {
+    let all = cases();
+    assert!(all.len() >= 10, "{} cases", all.len());
+    for c in &all {
+        let pod: Pod = serde_json::from_value(c.pod.clone()).expect("a pod");
+        let ours = super::describe::describe_pod(&pod, Some(&c.events), c.now, &TimeZone::UTC);
+        same(&ours, printed(c, "describe"), &format!("describe pod {}", c.name));
+    }
+}
+
+#[test]
+fn yaml_and_json_print_what_kubectl_printed() {
+    for c in &cases() {
+        same(&super::yaml::to_yaml(&c.pod), printed(c, "yaml"), &format!("{} -o yaml", c.name));
+        same(&super::json::to_json_sorted(&c.pod), printed(c, "json"), &format!("{} -o json", c.name));
+    }
+}

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Records what real kubectl prints for pods in many states, for the unit tests of
+crates/pure/src/render (describe, YAML, JSON): the simulator brings the pods to their
+states, then for each pod kubectl's `-o json` (the object the tests render), `-o yaml`,
+and `describe pod` (with the pod's events and the moment it ran, so ages match) are
+kept. One case a line of JSON: {"case", "now_ns", "pod", "events", "yaml", "json",
+"describe"}.
+
+Run from the repository root, with kubectl on PATH and the debug build present:
+  python3 tools/gen_render_cases.py > crates/pure/src/render/testdata/kubectl_cases.jsonl
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+MANIFESTS = r"""
+apiVersion: v1
+kind: Pod
+metadata:
+  name: multi
+  labels: {app: web, tier: frontend}
+  annotations: {team: payments}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.25
+    ports: [{containerPort: 80}, {containerPort: 9090, protocol: UDP, name: metrics}]
+    env:
+    - {name: MODE, value: prod}
+    - name: POD_NAME
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: CPU
+      valueFrom: {resourceFieldRef: {resource: limits.cpu, containerName: web}}
+    - name: CM
+      valueFrom: {configMapKeyRef: {name: cfg, key: mode, optional: true}}
+    - name: SECRET
+      valueFrom: {secretKeyRef: {name: creds, key: password, optional: true}}
+    envFrom:
+    - configMapRef: {name: cfg, optional: true}
+      prefix: CFG_
+    - secretRef: {name: creds, optional: true}
+    resources:
+      limits: {cpu: 500m, memory: 256Mi}
+      requests: {cpu: 250m, memory: 128Mi}
+    volumeMounts:
+    - {name: data, mountPath: /data}
+    - {name: conf, mountPath: /etc/conf, readOnly: true, subPath: app.conf}
+    livenessProbe:
+      httpGet: {path: /healthz, port: 80, scheme: HTTP}
+      initialDelaySeconds: 3
+      periodSeconds: 20
+    readinessProbe:
+      tcpSocket: {port: 80}
+    startupProbe:
+      exec: {command: [cat, /tmp/ready]}
+      failureThreshold: 30
+  - name: sidecar
+    image: busybox:1.36
+    command: ["sh", "-c", "while true; do echo tick; sleep 1; done"]
+    args: ["--verbose"]
+    resources:
+      limits: {cpu: "1", memory: 64Mi, ephemeral-storage: 1Gi}
+  volumes:
+  - {name: data, emptyDir: {}}
+  - name: conf
+    configMap: {name: cfg, optional: true, items: [{key: app.conf, path: app.conf}]}
+  - name: cache
+    emptyDir: {medium: Memory, sizeLimit: 64Mi}
+  - name: creds
+    secret: {secretName: creds, optional: true, defaultMode: 0400}
+  - name: host
+    hostPath: {path: /var/log, type: Directory}
+  - name: info
+    downwardAPI:
+      items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]
+  - name: mixed
+    projected:
+      sources:
+      - serviceAccountToken: {path: token, expirationSeconds: 3600}
+      - configMap: {name: cfg, optional: true}
+      - secret: {name: creds, optional: true}
+      - downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}
+  - name: claim
+    persistentVolumeClaim: {claimName: data-claim, readOnly: true}
+  - name: nfs
+    nfs: {server: nfs.example.com, path: /exports, readOnly: true}
+  nodeSelector: {kubernetes.io/os: linux}
+  tolerations:
+  - {key: dedicated, operator: Equal, value: web, effect: NoSchedule}
+  - {key: slow, operator: Exists, effect: NoExecute, tolerationSeconds: 60}
+  - {operator: Exists}
+  topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: In, values: [frontend]}]}
+  terminationGracePeriodSeconds: 45
+  priority: 0
+  securityContext: {runAsUser: 1000, fsGroup: 2000}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: initpod
+  labels: {app: init}
+spec:
+  initContainers:
+  - name: setup
+    image: busybox
+    command: ["sh", "-c", "sleep 3600"]
+  - name: logger
+    image: busybox
+    restartPolicy: Always
+    command: ["sh", "-c", "sleep 3600"]
+  containers:
+  - name: app
+    image: nginx
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pending
+spec:
+  nodeSelector: {disk: ssd}
+  containers:
+  - name: app
+    image: nginx
+    resources:
+      requests: {cpu: 100m}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: guaranteed
+spec:
+  restartPolicy: OnFailure
+  containers:
+  - name: app
+    image: nginx
+    resources:
+      limits: {cpu: 200m, memory: 100Mi}
+      requests: {cpu: 200m, memory: 100Mi}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: yamlish
+  labels: {app.kubernetes.io/name: yamlish, version: "1.0"}
+  annotations:
+    bool-like: "true"
+    yes-like: "yes"
+    off-like: "off"
+    tilde: "~"
+    null-like: "null"
+    int-like: "0123"
+    octal-like: "0o17"
+    hex-like: "0x1F"
+    float-like: "1e3"
+    inf-like: ".inf"
+    date-like: "2024-01-02"
+    colon: "a: b"
+    hash: "a #b"
+    leading-dash: "- x"
+    leading-space: " padded"
+    trailing-space: "padded "
+    quote: "it's \"quoted\""
+    at: "@handle"
+    backtick: "`cmd`"
+    percent: "%x"
+    braces: "{a: 1}"
+    brackets: "[1, 2]"
+    star: "*alias"
+    amp: "&anchor"
+    bang: "!tag"
+    pipe: "| x"
+    gt: "> x"
+    question: "? x"
+    comma: "a, b"
+    empty: ""
+    unicode: "héllo wörld ✓"
+    emoji: "🚀 launch"
+    tab: "a\tb"
+    control: "bell\u0007"
+    multiline: "line one\nline two\n"
+    multiline-no-newline: "first\nsecond"
+    multiline-trailing: "keep\n\n"
+    multiline-leading-space: "  indented\nnext"
+    long: "This annotation is deliberately long so that the YAML printer has to fold it across more than one line at eighty columns, the way go-yaml does."
+    long-word: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    long-quoted: "This one is long too: it has a colon-space, so it needs quotes, and it is long enough to fold past eighty columns."
+    json: '{"a":1,"b":[true,null]}'
+    space-break: "a \nb"
+    trailing-space-multi: "a\nb "
+    upper-hex: "0X1F"
+    bin: "0b101"
+    upper-oct: "0O17"
+    plus-int: "+12"
+    neg-float: "-1.5e3"
+    sexagesimal: "1:20"
+    bom: "\ufeffx"
+    newline-only: "\n"
+    leading-newline: "\nafter"
+    long-double: "tab\there and then a great many words so that the line goes well past eighty  columns with  double  spaces  inside"
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "echo 'hi'; sleep 3600"]
+    env:
+    - {name: EMPTY, value: ""}
+    - {name: NUM, value: "42"}
+    - {name: SPACES, value: "a  b"}
+    - {name: MULTI, value: "x\ny"}
+"""
+
+RUNS = [
+    ["run", "nginx", "--image=nginx:1.14.2", "--port=80", "--labels=app=nginx,env=prod"],
+    ["run", "crashy", "--image=busybox", "--", "sh", "-c", "echo boom; exit 1"],
+    ["run", "imgerr", "--image=nginx:doesnotexist"],
+    ["run", "done", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo ok"],
+    ["run", "failed", "--image=busybox", "--restart=Never", "--command", "--", "false"],
+    ["run", "dying", "--image=nginx", "--env=A=1", "--env=B=two words"],
+]
+
+WAIT = {"crashy": "CrashLoopBackOff", "imgerr": "ErrImagePull", "multi": "Running", "done": "Completed",
+        "failed": "Error", "initpod": "Init:0/2", "nginx": "Running", "yamlish": "Running",
+        "guaranteed": "Running", "pending": "Pending"}
+
+
+def kubectl(args, kubeconfig, stdin=None, check=True):
+    env = dict(os.environ, KUBECONFIG=kubeconfig, TZ="UTC")
+    out = subprocess.run(["kubectl", *args], env=env, input=stdin, capture_output=True, text=True)
+    if check and out.returncode != 0:
+        sys.exit(f"kubectl {' '.join(args)}: {out.stderr.strip()}")
+    return out.stdout
+
+
+def status_of(kubeconfig):
+    rows = kubectl(["get", "pods", "--no-headers"], kubeconfig).splitlines()
+    return {r.split()[0]: r.split()[2] for r in rows}
+
+
+def capture(name, kubeconfig):
+    """kubectl's three views of one pod, taken when the pod did not move between them."""
+    for _ in range(20):
+        before = kubectl(["get", "pod", name, "-o", "json"], kubeconfig)
+        pod = json.loads(before)
+        selector = f"involvedObject.name={name},involvedObject.namespace=default,involvedObject.uid={pod['metadata']['uid']}"
+        events = json.loads(kubectl(["get", "events", "--field-selector", selector, "-o", "json"], kubeconfig))["items"]
+        t0 = time.time_ns()
+        described = kubectl(["describe", "pod", name], kubeconfig)
+        t1 = time.time_ns()
+        yaml = kubectl(["get", "pod", name, "-o", "yaml"], kubeconfig)
+        after = kubectl(["get", "pod", name, "-o", "json"], kubeconfig)
+        again = json.loads(kubectl(["get", "events", "--field-selector", selector, "-o", "json"], kubeconfig))["items"]
+        if before == after and events == again and t0 // 10**9 == t1 // 10**9:
+            return {"case": name, "now_ns": t0, "pod": pod, "events": events, "yaml": yaml, "json": before,
+                    "describe": described}
+        time.sleep(0.3)
+    sys.exit(f"{name} kept changing")
+
+
+def main():
+    binary = os.path.join(ROOT, "target", "debug", "kubectl-podsh")
+    kubeconfig = os.path.join(tempfile.mkdtemp(), "kubeconfig")
+    sim = subprocess.Popen([binary, "sim", "--kubeconfig-out", kubeconfig, "--kill-delay-ms", "600000",
+                            "--backoff-ms", "600000", "--backoff-max-ms", "600000"], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(kubeconfig):
+                break
+            time.sleep(0.05)
+        kubectl(["apply", "-f", "-"], kubeconfig, MANIFESTS)
+        for r in RUNS:
+            kubectl(r, kubeconfig)
+        deadline = time.time() + 60
+        while True:
+            st = status_of(kubeconfig)
+            if all(st.get(k) == v for k, v in WAIT.items()) and st.get("dying") == "Running":
+                break
+            if time.time() > deadline:
+                sys.exit(f"pods did not settle: {st}")
+            time.sleep(0.3)
+        kubectl(["delete", "pod", "dying", "--wait=false"], kubeconfig)
+        time.sleep(1.5)
+        for name in sorted(status_of(kubeconfig)):
+            print(json.dumps(capture(name, kubeconfig), ensure_ascii=False, sort_keys=True))
+    finally:
+        sim.terminate()
+
+
+if __name__ == "__main__":
+    main()
