@@ -15,6 +15,8 @@ pub mod kubectl_verbs;
 pub mod lex;
 pub mod native_verbs;
 pub mod parse;
+#[cfg(test)]
+mod parse_cases;
 pub mod parse_error;
 pub mod table;
 pub mod types;

@@ -304,4 +304,26 @@ mod tests {
         }));
         assert_eq!(pod_cells(&q, now()).status, "ExitCode:3");
     }
+
+    /// Rows for the branches printers_test.go leaves out, derived from printPod itself.
+    #[test]
+    fn the_printer_rules_rows() {
+        let mut n = 0;
+        for line in include_str!("testdata/printpod_rules.txt").lines().filter(|l| !l.starts_with('#')) {
+            let parts: Vec<&str> = line.split(" | ").collect();
+            let [case, json, ready, status, restarts] = parts[..] else { panic!("malformed case: {line}") };
+            let expected = PodCells { ready: ready.into(), status: status.trim().into(), restarts: restarts.into() };
+            assert_eq!(pod_cells(&printer_fixture(json), now()), expected, "{case}");
+            n += 1;
+        }
+        assert!(n >= 20, "{n} cases");
+    }
+
+    #[test]
+    fn restart_cells() {
+        assert_eq!(restarts_cell(0, Some(100), 200), "0");
+        assert_eq!(restarts_cell(2, None, 200), "2");
+        assert_eq!(restarts_cell(2, Some(80), 200), "2 (2m ago)");
+        assert_eq!(restarts_cell(-1, Some(199), 200), "-1 (1s ago)");
+    }
 }
