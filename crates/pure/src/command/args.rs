@@ -191,7 +191,8 @@ impl Args {
             let rest = &group[idx + c.len_utf8()..];
             if f.takes_value() || rest.starts_with('=') {
                 self.given.extend(switches);
-                let rest = rest.strip_prefix('=').unwrap_or(rest);
+                // pflag takes `-n=v` as v, but `-n=` alone as the value "=".
+                let rest = if rest.len() > 1 { rest.strip_prefix('=').unwrap_or(rest) } else { rest };
                 let inline = (!rest.is_empty()).then(|| rest.to_string());
                 return self.take(f, w, inline, next);
             }
@@ -333,5 +334,50 @@ mod tests {
         let bare = split(&[FLAGS], &words("run --dry-run client --dry-run=server"));
         assert_eq!(bare.all("dry-run"), ["unchanged", "server"], "a bare value never takes the next word");
         assert_eq!(bare.positional.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["client"]);
+    }
+
+    #[test]
+    fn placeholders_and_choices() {
+        let cases = [
+            (Arg::Switch, None),
+            (Arg::Pod, Some("NAME")),
+            (Arg::Name, Some("NAME")),
+            (Arg::Container, Some("CONTAINER")),
+            (Arg::Namespace, Some("NAMESPACE")),
+            (Arg::NamespaceOrBack, Some("NAMESPACE")),
+            (Arg::Context, Some("CONTEXT")),
+            (Arg::ContextOrBack, Some("CONTEXT")),
+            (Arg::File, Some("FILE")),
+            (Arg::Selector, Some("SELECTOR")),
+            (Arg::Port, Some("LOCAL:REMOTE")),
+            (Arg::Resource, Some("TYPE")),
+            (Arg::Verb, Some("VERB")),
+            (Arg::CopyPath, Some("POD:PATH")),
+            (Arg::ContainerImage, Some("CONTAINER=IMAGE")),
+            (Arg::Choice(&["a"]), Some("VALUE")),
+            (Arg::Bare(&["a"], "b"), Some("VALUE")),
+            (Arg::Free("SECONDS"), Some("SECONDS")),
+        ];
+        for (arg, placeholder) in cases {
+            assert_eq!(arg.placeholder(), placeholder, "{arg:?}");
+            assert_eq!(Flag { long: "x", short: None, arg, help: "" }.takes_value(), placeholder.is_some());
+        }
+        assert_eq!(Arg::Choice(&["json", "yaml"]).choices(), ["json", "yaml"]);
+        assert_eq!(Arg::Bare(&["client", "server"], "unchanged").choices(), ["client", "server"]);
+        assert!(Arg::Free("N").choices().is_empty());
+    }
+
+    #[test]
+    fn operands_only_keeps_every_word() {
+        let a = Args::operands_only(&words("ns --x -n dev"));
+        assert_eq!(a.positional.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["--x", "-n", "dev"]);
+        assert_eq!(a.raw(), ["ns", "--x", "-n", "dev"]);
+        assert_eq!(a.verb_word().map(|w| (w.text.as_str(), w.start)), Some(("ns", 0)));
+        assert!(a.given().is_empty() && a.get("namespace").is_none());
+        assert!(Args::default().verb_word().is_none());
+        let scope = split(&[FLAGS], &words("x --namespace= --context=")).scope();
+        assert_eq!(scope, Scope::default(), "an empty value is no override");
+        let pflag = split(&[FLAGS], &words("x -n= y"));
+        assert_eq!((pflag.get("namespace"), pflag.positional.len()), (Some("="), 1), "pflag reads -n= as \"=\"");
     }
 }
