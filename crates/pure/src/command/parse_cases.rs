@@ -139,7 +139,65 @@ fn fields(c: &Command) -> (&'static str, BTreeMap<&'static str, String>) {
             m.insert("words", list(words));
             "kubectl"
         }
-        _ => "other",
+        Command::Namespace(n) => {
+            m.insert("arg", opt(n));
+            "ns"
+        }
+        Command::Context(c) => {
+            m.insert("arg", opt(c));
+            "ctx"
+        }
+        Command::Contexts => "contexts",
+        Command::Namespaces => "namespaces",
+        Command::History(History::List { last, failed, context }) => {
+            m.insert("last", last.map_or_else(|| "-".into(), |n| n.to_string()));
+            m.insert("failed", failed.to_string());
+            m.insert("ctx", opt(context));
+            "history"
+        }
+        Command::History(History::Export { range, file, include_failed }) => {
+            m.insert("range", opt(range));
+            m.insert("file", opt(file));
+            m.insert("failed", include_failed.to_string());
+            "history-export"
+        }
+        Command::Help(topic) => {
+            m.insert("topic", opt(topic));
+            "help"
+        }
+        Command::Notify(on) | Command::ReadOnly(on) => {
+            m.insert("on", on.map_or_else(|| "-".into(), |b| b.to_string()));
+            if matches!(c, Command::Notify(_)) { "notify" } else { "readonly" }
+        }
+        Command::Draft(d) => {
+            scope(&mut m, &d.scope);
+            m.insert("file", opt(&d.file));
+            m.insert("yes", d.yes.to_string());
+            m.insert("name", d.run.as_ref().map_or_else(|| "-".into(), |r| r.name.clone()));
+            m.insert("image", d.run.as_ref().map_or_else(|| "-".into(), |r| opt(&r.image)));
+            m.insert("dry", d.run.as_ref().map_or_else(|| "-".into(), |r| dry(r.dry_run)));
+            "draft"
+        }
+        Command::Why(w) => {
+            scope(&mut m, &w.scope);
+            m.insert("name", w.name.clone());
+            "why"
+        }
+        Command::Tail(t) => {
+            scope(&mut m, &t.scope);
+            m.insert("pods", opt(&t.pods));
+            m.insert("selector", opt(&t.selector));
+            m.insert("containers", opt(&t.containers));
+            m.insert("since", num(t.since));
+            m.insert("all", t.all_namespaces.to_string());
+            "tail"
+        }
+        Command::Clear => "clear",
+        Command::Exit => "exit",
+        Command::Host(cmd) => {
+            m.insert("cmd", cmd.clone());
+            "host"
+        }
     };
     (verb, m)
 }
@@ -152,7 +210,15 @@ fn each_line_is_built_as_kubectl_reads_it() {
         let st = split(line).expect("lexes");
         let Some(Statement::Words { words, sink }) = st.into_iter().next() else { panic!("{line}: no statement") };
         let typed: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-        let command = parse(&words, sink).expect(line).expect("a command").command;
+        let parsed = parse(&words, sink);
+        if let Some(message) = expect.strip_prefix("error ") {
+            let e = parsed.expect_err(line);
+            let (message, hint) = message.split_once(" | hint: ").map_or((message, None), |(m, h)| (m, Some(h)));
+            assert_eq!((e.message.as_str(), e.hint.as_deref()), (message, hint), "{line}");
+            checked += 1;
+            continue;
+        }
+        let command = parsed.expect(line).expect("a command").command;
         let (verb, got) = fields(&command);
         let mut wanted = expect.split(' ');
         let want_verb = wanted.next().unwrap_or_default();
@@ -166,5 +232,5 @@ fn each_line_is_built_as_kubectl_reads_it() {
         }
         checked += 1;
     }
-    assert!(checked > 100, "{checked} cases");
+    assert!(checked > 200, "{checked} cases");
 }
