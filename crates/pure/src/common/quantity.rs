@@ -36,37 +36,105 @@ fn reduce(mut m: i128) -> (i128, i32) {
     (m, n)
 }
 
+/// A quantity's text cut as apimachinery's `parseQuantityString` cuts it: the sign, the
+/// digits before the point with leading zeros dropped (`"0"` when none are left), those
+/// after it, and the suffix (`Ki`, `m`, `e3`, ...), which must be letters of a suffix,
+/// then an optional sign and digits.
+struct Parts<'a> {
+    negative: bool,
+    num: &'a str,
+    denom: &'a str,
+    suffix: &'a str,
+}
+
+fn cut(s: &str) -> Option<Parts<'_>> {
+    let b = s.as_bytes();
+    let negative = b.first() == Some(&b'-');
+    let mut pos = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    while b.get(pos) == Some(&b'0') {
+        pos += 1;
+    }
+    if pos == b.len() {
+        return Some(Parts { negative, num: "0", denom: "", suffix: "" });
+    }
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let after_num = digits(pos);
+    let num = if after_num == pos { "0" } else { &s[pos..after_num] };
+    let (denom, rest) = if b.get(after_num) == Some(&b'.') {
+        let end = digits(after_num + 1);
+        (&s[after_num + 1..end], end)
+    } else {
+        ("", after_num)
+    };
+    let suffix = &s[rest..];
+    let sb = suffix.as_bytes();
+    let mut i = sb.iter().take_while(|c| b"eEinumkKMGTP".contains(c)).count();
+    if matches!(sb.get(i), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    i += sb[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (i == sb.len()).then_some(Parts { negative, num, denom, suffix })
+}
+
+/// A suffix's base-10 exponent or power of 1024, and the format it implies.
+fn suffix_of(suffix: &str) -> Option<(i32, Format)> {
+    if let Some((_, power)) = BINARY.iter().find(|(s, _)| *s == suffix) {
+        return Some((*power as i32, Format::BinarySi));
+    }
+    if let Some((_, exp)) = DECIMAL.iter().find(|(s, _)| *s == suffix) {
+        return Some((*exp, Format::DecimalSi));
+    }
+    let exp = suffix.strip_prefix(['e', 'E']).filter(|e| !e.is_empty())?;
+    Some((exp.parse::<i32>().ok()?, Format::DecimalExponent))
+}
+
+/// Whether `ParseQuantity` keeps the text as it was given, which the API server then
+/// writes back unchanged: its fast path, when the value already reads canonically (a
+/// whole multiple of 1024 not divisible by 8, or decimal digits at a scale of a power of
+/// 1000 that do not end in 000 or start with 0).
+fn kept_as_given(text: &str) -> bool {
+    let Some(p) = cut(text) else { return false };
+    let Some((exp, format)) = suffix_of(p.suffix) else { return false };
+    let digits = p.num.len() + p.denom.len();
+    let (precision, mut scale, multiplier) = match format {
+        Format::BinarySi if p.denom.is_empty() => {
+            let bits = exp * 10;
+            (15 - p.num.len() as i32 - (bits as f32 * 3.0 / 10.0) as i32 - 1, 0, 1i64 << bits)
+        }
+        Format::BinarySi => return false,
+        _ => (18 - digits as i32, exp, 1),
+    };
+    if precision < 0 {
+        return false;
+    }
+    scale -= p.denom.len() as i32;
+    let shifted = format!("{}{}", p.num, p.denom);
+    let Ok(value) = shifted.parse::<i64>() else { return false };
+    if scale < -9 || value.checked_mul(multiplier).is_none() {
+        return false;
+    }
+    match format {
+        Format::BinarySi => value & 0x07 != 0,
+        _ => scale % 3 == 0 && !shifted.ends_with("000") && !shifted.starts_with('0'),
+    }
+}
+
 impl Quantity {
     /// Parses a quantity as the API server does; `None` when it is not one.
     pub fn parse(text: &str) -> Option<Quantity> {
-        let s = text.trim();
-        let (neg, rest) = match s.as_bytes().first()? {
-            b'-' => (true, &s[1..]),
-            b'+' => (false, &s[1..]),
-            _ => (false, s),
-        };
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let (num, suffix) = rest.split_at(num_len);
-        let (int, frac) = num.split_once('.').unwrap_or((num, ""));
-        if (int.is_empty() && frac.is_empty()) || frac.contains('.') {
+        if text.is_empty() {
             return None;
         }
-        let digits = format!("{int}{frac}");
-        let mut mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
-        let mut scale = -(frac.len() as i32);
-        let format = if let Some((_, power)) = BINARY.iter().find(|(s, _)| *s == suffix) {
-            mantissa = mantissa.checked_mul(1024i128.checked_pow(*power)?)?;
-            Format::BinarySi
-        } else if let Some((_, exp)) = DECIMAL.iter().find(|(s, _)| *s == suffix) {
-            scale += exp;
-            Format::DecimalSi
-        } else if let Some(exp) = suffix.strip_prefix(['e', 'E']) {
-            scale += exp.parse::<i32>().ok()?;
-            Format::DecimalExponent
-        } else {
-            return None;
-        };
-        if neg {
+        let p = cut(text)?;
+        let (exp, format) = suffix_of(p.suffix)?;
+        let digits = format!("{}{}", p.num, p.denom);
+        let mut mantissa: i128 = digits.parse().ok()?;
+        let mut scale = -(p.denom.len() as i32);
+        match format {
+            Format::BinarySi => mantissa = mantissa.checked_mul(1024i128.checked_pow(exp as u32)?)?,
+            _ => scale = scale.checked_add(exp)?,
+        }
+        if p.negative {
             mantissa = -mantissa;
         }
         // Nano precision, rounding up (away from zero), as ParseQuantity does.
@@ -164,9 +232,14 @@ impl Quantity {
     }
 }
 
-/// The canonical form of `text`, or `text` itself when it is not a quantity.
+/// The text the API server writes back for `text`: as given where `ParseQuantity` keeps
+/// it, else the canonical form; `text` itself when it is not a quantity.
 pub fn canonical(text: &str) -> String {
-    Quantity::parse(text).map_or_else(|| text.to_string(), |q| q.canonical())
+    match Quantity::parse(text) {
+        Some(_) if text == "0" || kept_as_given(text) => text.to_string(),
+        Some(q) => q.canonical(),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -191,7 +264,7 @@ mod tests {
             ("0.5Ki", "512"),
             ("512", "512"),
             ("1e3", "1e3"),
-            ("1E6", "1e6"),
+            ("1E6", "1E6"),
             ("1500e-3", "1500e-3"),
             ("0", "0"),
             ("0Mi", "0"),
@@ -208,7 +281,6 @@ mod tests {
         assert!(Quantity::parse("").is_none());
         assert!(Quantity::parse("1.2.3").is_none());
         assert!(Quantity::parse("5x").is_none());
-        assert!(Quantity::parse(".").is_none());
     }
 
     #[test]
@@ -221,5 +293,20 @@ mod tests {
         assert_eq!(q("1u").milli_value(), 1);
         assert_eq!(q("2").milli_value(), 2000);
         assert!(q("0").is_zero() && !q("1m").is_zero());
+    }
+
+    #[test]
+    fn written_back_as_kubectl_writes_it() {
+        let mut n = 0;
+        for line in include_str!("testdata/quantity_cases.txt").lines().filter(|l| !l.starts_with('#')) {
+            let (given, want) = line.split_once(" => ").expect("INPUT => CANONICAL");
+            if want == "invalid" {
+                assert!(Quantity::parse(given).is_none(), "{given} should not parse");
+            } else {
+                assert_eq!(canonical(given), want, "{given}");
+            }
+            n += 1;
+        }
+        assert!(n > 100, "{n} cases");
     }
 }
