@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Records what real kubectl prints for pods in many states, for the unit tests of
-crates/pure/src/render (describe, YAML, JSON): the simulator brings the pods to their
-states, then for each pod kubectl's `-o json` (the object the tests render), `-o yaml`,
-and `describe pod` (with the pod's events and the moment it ran, so ages match) are
-kept. One case a line of JSON: {"case", "now_ns", "pod", "events", "yaml", "json",
-"describe"}.
+crates/pure/src/render (describe, YAML, JSON, tables): the simulator brings the pods to
+their states, then for each pod kubectl's `-o json` (the object the tests render),
+`-o yaml`, and `describe pod` (with the pod's events and the moment it ran, so ages
+match) are kept, one case a line of JSON: {"case", "now_ns", "pod", "events", "yaml",
+"json", "describe"}. And for `get` lines, the server's Table and what kubectl printed
+from it (tables.jsonl: {"line", "opts", "table", "printed"}).
 
 Run from the repository root, with kubectl on PATH and the debug build present:
-  python3 tools/gen_render_cases.py > crates/pure/src/render/testdata/kubectl_cases.jsonl
+  python3 tools/gen_render_cases.py crates/pure/src/render/testdata
 """
+import base64
 import json
 import os
+import ssl
+import urllib.request
 import subprocess
 import sys
 import tempfile
@@ -265,7 +269,52 @@ def capture(name, kubeconfig):
     sys.exit(f"{name} kept changing")
 
 
+GETS = [
+    ("get pods", "/api/v1/namespaces/default/pods", {}),
+    ("get pods -o wide", "/api/v1/namespaces/default/pods", {"wide": True}),
+    ("get pods --show-labels", "/api/v1/namespaces/default/pods", {"show_labels": True}),
+    ("get pods --no-headers", "/api/v1/namespaces/default/pods", {"no_headers": True}),
+    ("get pods -A", "/api/v1/pods", {"with_namespace": True}),
+    ("get pods -A -o wide --show-labels", "/api/v1/pods", {"with_namespace": True, "wide": True, "show_labels": True}),
+    ("get pods -l app=web", "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb", {}),
+    ("get nodes -o wide", "/api/v1/nodes", {"wide": True}),
+    ("get namespaces", "/api/v1/namespaces", {}),
+]
+
+
+def table(kubeconfig, path):
+    """The server's Table for `path`, as kubectl asks for it."""
+    import yaml
+    conf = yaml.safe_load(open(kubeconfig))
+    cluster = conf["clusters"][0]["cluster"]
+    ctx = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
+    req = urllib.request.Request(cluster["server"] + path, headers={
+        "Authorization": "Bearer " + conf["users"][0]["user"]["token"],
+        "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json",
+    })
+    with urllib.request.urlopen(req, context=ctx) as r:
+        return json.loads(r.read())
+
+
+def tables(kubeconfig):
+    """Each get line's Table and what kubectl printed, taken when the table held still."""
+    out = []
+    for line, path, opts in GETS:
+        for _ in range(20):
+            before = table(kubeconfig, path)
+            printed = kubectl(line.split()[0:], kubeconfig)
+            after = table(kubeconfig, path)
+            if before["rows"] == after["rows"]:
+                out.append({"line": line, "opts": opts, "table": before, "printed": printed})
+                break
+            time.sleep(0.3)
+        else:
+            sys.exit(f"{line}: the table kept changing")
+    return out
+
+
 def main():
+    target = sys.argv[1] if len(sys.argv) > 1 else None
     binary = os.path.join(ROOT, "target", "debug", "kubectl-podsh")
     kubeconfig = os.path.join(tempfile.mkdtemp(), "kubeconfig")
     sim = subprocess.Popen([binary, "sim", "--kubeconfig-out", kubeconfig, "--kill-delay-ms", "600000",
@@ -288,8 +337,16 @@ def main():
             time.sleep(0.3)
         kubectl(["delete", "pod", "dying", "--wait=false"], kubeconfig)
         time.sleep(1.5)
-        for name in sorted(status_of(kubeconfig)):
-            print(json.dumps(capture(name, kubeconfig), ensure_ascii=False, sort_keys=True))
+        cases = [json.dumps(capture(name, kubeconfig), ensure_ascii=False, sort_keys=True)
+                 for name in sorted(status_of(kubeconfig))]
+        gets = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in tables(kubeconfig)]
+        if target is None:
+            print("\n".join(cases))
+            return
+        with open(os.path.join(target, "kubectl_cases.jsonl"), "w") as f:
+            f.write("\n".join(cases) + "\n")
+        with open(os.path.join(target, "tables.jsonl"), "w") as f:
+            f.write("\n".join(gets) + "\n")
     finally:
         sim.terminate()
 

@@ -209,3 +209,93 @@ fn pod(p: Printed) -> Pod {
         status: p.status.map(status),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::podstatus::pod_cells;
+    use k8s_openapi::jiff::Timestamp;
+    use serde_json::Value;
+
+    /// Real pods in every state, as kubectl fetched them (render's kubectl cases).
+    fn pods() -> Vec<(String, Value)> {
+        include_str!("../render/testdata/kubectl_cases.jsonl")
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("a case");
+                (v["case"].as_str().unwrap_or_default().to_string(), v["pod"].clone())
+            })
+            .collect()
+    }
+
+    /// The fields a lite pod keeps, from a full pod.
+    fn kept(p: &Pod) -> Value {
+        let m = &p.metadata;
+        let spec = p.spec.clone().unwrap_or_default();
+        let names = |cs: &[Container]| -> Vec<Value> {
+            cs.iter()
+                .map(|c| {
+                    let ports: Vec<i32> = c.ports.iter().flatten().map(|p| p.container_port).collect();
+                    serde_json::json!([c.name, c.restart_policy, ports])
+                })
+                .collect()
+        };
+        let st = p.status.clone().unwrap_or_default();
+        let states = |l: &Option<Vec<ContainerStatus>>| -> Vec<Value> {
+            l.iter()
+                .flatten()
+                .map(|c| {
+                    let s = |s: &Option<ContainerState>| {
+                        s.as_ref().map(|s| {
+                            serde_json::json!([
+                                s.waiting.as_ref().map(|w| w.reason.clone()),
+                                s.running.is_some(),
+                                s.terminated.as_ref().map(|t| (
+                                    t.reason.clone(),
+                                    t.exit_code,
+                                    t.signal,
+                                    t.finished_at.clone()
+                                ))
+                            ])
+                        })
+                    };
+                    serde_json::json!([c.name, c.ready, c.restart_count, c.started, s(&c.state), s(&c.last_state)])
+                })
+                .collect()
+        };
+        serde_json::json!({
+            "meta": [m.name, m.namespace, m.resource_version, m.labels, m.creation_timestamp, m.deletion_timestamp],
+            "containers": names(&spec.containers),
+            "init": spec.init_containers.as_deref().map(names),
+            "node": spec.node_name,
+            "gates": spec.readiness_gates,
+            "phase": st.phase,
+            "reason": st.reason,
+            "conditions": st.conditions.iter().flatten().map(|c| (c.type_.clone(), c.status.clone())).collect::<Vec<_>>(),
+            "statuses": states(&st.container_statuses),
+            "init_statuses": states(&st.init_container_statuses),
+            "ips": st.pod_ips,
+            "nominated": st.nominated_node_name,
+        })
+    }
+
+    #[test]
+    fn a_lite_pod_keeps_what_rows_and_completion_read() {
+        let now: Timestamp = "2026-11-29T15:00:00Z".parse().expect("a time");
+        let all = pods();
+        assert!(all.len() >= 10);
+        for (case, v) in all {
+            let bytes = serde_json::to_vec(&v).expect("encodes");
+            let full: Pod = serde_json::from_value(v).expect("a pod");
+            let lite = decode(&bytes).expect("decodes");
+            assert_eq!(kept(&lite), kept(&full), "{case}");
+            assert_eq!(pod_cells(&lite, now), pod_cells(&full, now), "{case}");
+            let (spanned, at) = decode_spanned(&bytes).expect("decodes");
+            assert_eq!(kept(&spanned), kept(&full), "{case}");
+            let meta: Value = serde_json::from_slice(&bytes[at]).expect("the metadata's own bytes");
+            assert_eq!(meta["name"].as_str(), full.metadata.name.as_deref(), "{case}");
+        }
+        assert!(decode(b"{\"metadata\": 1}").is_none());
+        assert!(decode_spanned(b"[]").is_none());
+    }
+}

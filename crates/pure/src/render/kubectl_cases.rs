@@ -63,3 +63,26 @@ fn yaml_and_json_print_what_kubectl_printed() {
         same(&super::json::to_json_sorted(&c.pod), printed(c, "json"), &format!("{} -o json", c.name));
     }
 }
+
+#[test]
+fn get_tables_print_what_kubectl_printed() {
+    use super::table::{TableOpts, table_text};
+    use super::tabwriter::{GET, align};
+    let mut n = 0;
+    for line in include_str!("testdata/tables.jsonl").lines() {
+        let v: Value = serde_json::from_str(line).expect("a case is JSON");
+        let table: crate::api::Table = serde_json::from_value(v["table"].clone()).expect("a Table");
+        let on = |k: &str| v["opts"][k].as_bool().unwrap_or(false);
+        let opts = TableOpts {
+            wide: on("wide"),
+            with_namespace: on("with_namespace"),
+            show_labels: on("show_labels"),
+            no_headers: on("no_headers"),
+            event_column: false,
+        };
+        let ours = align(GET, &table_text(std::slice::from_ref(&table), &opts));
+        same(&ours, v["printed"].as_str().expect("printed"), v["line"].as_str().unwrap_or_default());
+        n += 1;
+    }
+    assert!(n >= 9, "{n} cases");
+}
