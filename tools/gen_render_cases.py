@@ -4,8 +4,10 @@ crates/pure/src/render (describe, YAML, JSON, tables): the simulator brings the 
 their states, then for each pod kubectl's `-o json` (the object the tests render),
 `-o yaml`, and `describe pod` (with the pod's events and the moment it ran, so ages
 match) are kept, one case a line of JSON: {"case", "now_ns", "pod", "events", "yaml",
-"json", "describe"}. And for `get` lines, the server's Table and what kubectl printed
-from it (tables.jsonl: {"line", "opts", "table", "printed"}).
+"json", "describe"}. For `get` lines, the server's Table and what kubectl printed from
+it (tables.jsonl: {"line", "opts", "table", "printed"}); for failing lines, the Status
+the server answered and kubectl's stderr (errors.jsonl: {"line", "code", "status",
+"context", "stderr"}).
 
 Run from the repository root, with kubectl on PATH and the debug build present:
   python3 tools/gen_render_cases.py crates/pure/src/render/testdata
@@ -14,6 +16,7 @@ import base64
 import json
 import os
 import ssl
+import urllib.error
 import urllib.request
 import subprocess
 import sys
@@ -296,6 +299,80 @@ def table(kubeconfig, path):
         return json.loads(r.read())
 
 
+BAD_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: Bad_Name}
+spec:
+  containers: [{name: c}]
+"""
+
+ONE_CAUSE = """apiVersion: v1
+kind: Pod
+metadata: {name: one-cause}
+spec:
+  containers: [{name: c}]
+"""
+
+EXISTING = """apiVersion: v1
+kind: Pod
+metadata: {name: nginx}
+spec:
+  containers: [{name: c, image: nginx}]
+"""
+
+
+def request(kubeconfig, method, path, body=None, token=None):
+    """The server's answer (status code and body) to one request."""
+    import yaml
+    conf = yaml.safe_load(open(kubeconfig))
+    cluster = conf["clusters"][0]["cluster"]
+    ctx = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(cluster["server"] + path, data=data, method=method, headers={
+        "Authorization": "Bearer " + (token or conf["users"][0]["user"]["token"]),
+        "Content-Type": "application/json",
+    })
+    try:
+        with urllib.request.urlopen(req, context=ctx) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def errors(kubeconfig):
+    """Failing lines: the Status the server answered, and what kubectl printed on stderr."""
+    import yaml
+    tmp = tempfile.mkdtemp()
+    out = []
+
+    def case(line, args, method, path, manifest=None, context=None, token=None):
+        body = yaml.safe_load(manifest) if manifest else None
+        code, status = request(kubeconfig, method, path, body, token)
+        env = dict(os.environ, KUBECONFIG=kubeconfig)
+        if token:
+            bad = os.path.join(tmp, "bad-token")
+            conf = yaml.safe_load(open(kubeconfig))
+            conf["users"][0]["user"]["token"] = token
+            with open(bad, "w") as f:
+                yaml.safe_dump(conf, f)
+            env["KUBECONFIG"] = bad
+        run = subprocess.run(["kubectl", *args], env=env, capture_output=True, text=True, cwd=tmp)
+        out.append({"line": line, "code": code, "status": status, "context": context, "stderr": run.stderr})
+
+    for name, text in [("bad.yaml", BAD_POD), ("one.yaml", ONE_CAUSE), ("existing.yaml", EXISTING)]:
+        with open(os.path.join(tmp, name), "w") as f:
+            f.write(text)
+    pods = "/api/v1/namespaces/default/pods"
+    case("get pod nosuch", ["get", "pod", "nosuch"], "GET", pods + "/nosuch")
+    case("create -f existing.yaml", ["create", "-f", "existing.yaml"], "POST", pods, EXISTING,
+         'error when creating "existing.yaml"')
+    case("create -f bad.yaml", ["create", "-f", "bad.yaml"], "POST", pods, BAD_POD, 'error when creating "bad.yaml"')
+    case("create -f one.yaml", ["create", "-f", "one.yaml"], "POST", pods, ONE_CAUSE, 'error when creating "one.yaml"')
+    case("delete pod nosuch", ["delete", "pod", "nosuch"], "DELETE", pods + "/nosuch")
+    case("get pods (bad token)", ["get", "pods"], "GET", pods, token="not-the-token")
+    return out
+
+
 def tables(kubeconfig):
     """Each get line's Table and what kubectl printed, taken when the table held still."""
     out = []
@@ -340,6 +417,7 @@ def main():
         cases = [json.dumps(capture(name, kubeconfig), ensure_ascii=False, sort_keys=True)
                  for name in sorted(status_of(kubeconfig))]
         gets = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in tables(kubeconfig)]
+        failures = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in errors(kubeconfig)]
         if target is None:
             print("\n".join(cases))
             return
@@ -347,6 +425,8 @@ def main():
             f.write("\n".join(cases) + "\n")
         with open(os.path.join(target, "tables.jsonl"), "w") as f:
             f.write("\n".join(gets) + "\n")
+        with open(os.path.join(target, "errors.jsonl"), "w") as f:
+            f.write("\n".join(failures) + "\n")
     finally:
         sim.terminate()
 

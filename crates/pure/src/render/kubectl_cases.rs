@@ -86,3 +86,20 @@ fn get_tables_print_what_kubectl_printed() {
     }
     assert!(n >= 9, "{n} cases");
 }
+
+#[test]
+fn server_errors_read_as_kubectl_printed_them() {
+    use crate::error::{ApiStatus, Error};
+    let mut n = 0;
+    for line in include_str!("testdata/errors.jsonl").lines() {
+        let v: Value = serde_json::from_str(line).expect("a case is JSON");
+        let code = u16::try_from(v["code"].as_u64().expect("a code")).expect("an HTTP code");
+        let body = serde_json::to_vec(&v["status"]).expect("encodes");
+        let status = ApiStatus::from_body(code, &body);
+        let context = v["context"].as_str().map(str::to_string);
+        let ours = super::errors::error_text(&Error::Api { status: Box::new(status), context }, None, false);
+        same(&ours, v["stderr"].as_str().expect("stderr"), v["line"].as_str().unwrap_or_default());
+        n += 1;
+    }
+    assert!(n >= 6, "{n} cases");
+}
