@@ -273,8 +273,8 @@ pub fn logs(a: &Args) -> Result<Command, ParseError> {
     let Some(name) = pod_name(&name.text) else { return kubectl(a) };
     let since = match a.get("since") {
         Some(s) => match goduration::parse(s) {
-            Ok(0) => None,
             Ok(ns) if ns > 0 => Some(goduration::round_secs(ns)),
+            Ok(0) => None,
             _ => return kubectl(a),
         },
         None => None,
