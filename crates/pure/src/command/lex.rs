@@ -42,7 +42,7 @@ pub enum LexError {
     MissingTarget { at: usize, op: &'static str },
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(Word),
     Semi,
@@ -51,16 +51,16 @@ enum Tok {
 }
 
 /// What `lex` found besides tokens: a comment started, or the line ended inside a quote
-/// or after a backslash (only in lenient mode).
+/// or after a backslash (a line that continues; `split` refuses it, `tail` reads it).
 #[derive(Debug, Default)]
 struct Ends {
     comment: bool,
     open: bool,
 }
 
-/// Tokens of a line. `lenient` (for completion of a line still being typed) ends an
-/// open quote or a trailing backslash at the end of the line instead of failing.
-fn lex(line: &str, lenient: bool) -> Result<(Vec<Tok>, Ends), LexError> {
+/// Tokens of a line; an open quote or a trailing backslash ends at the end of the line
+/// (marked in `Ends::open`), as completion reads a line still being typed.
+fn lex(line: &str) -> (Vec<Tok>, Ends) {
     let bytes: Vec<(usize, char)> = line.char_indices().collect();
     let mut toks = Vec::new();
     let mut i = 0;
@@ -93,19 +93,13 @@ fn lex(line: &str, lenient: bool) -> Result<(Vec<Tok>, Ends), LexError> {
                     }
                     i += 1;
                 }
-                if !closed && !lenient {
-                    return Err(LexError::Incomplete);
-                }
                 ends.open |= !closed;
             }
             '\\' => {
                 if i + 1 >= bytes.len() {
-                    if lenient {
-                        cur.get_or_insert_with(|| (String::new(), pos));
-                        ends.open = true;
-                        break;
-                    }
-                    return Err(LexError::Incomplete);
+                    cur.get_or_insert_with(|| (String::new(), pos));
+                    ends.open = true;
+                    break;
                 }
                 i += 1;
                 let word = cur.get_or_insert_with(|| (String::new(), pos));
@@ -146,7 +140,7 @@ fn lex(line: &str, lenient: bool) -> Result<(Vec<Tok>, Ends), LexError> {
         i += 1;
     }
     end_word(&mut cur, &mut toks, line.len());
-    Ok((toks, ends))
+    (toks, ends)
 }
 
 fn unquoted_semicolon(s: &str) -> Option<usize> {
@@ -165,54 +159,42 @@ fn unquoted_semicolon(s: &str) -> Option<usize> {
     None
 }
 
-/// Splits a line into statements. Blank lines and comments give none.
+/// Splits a line into statements. Blank lines and comments give none. A line that
+/// starts with `!` is one host command, taken whole.
 pub fn split(line: &str) -> Result<Vec<Statement>, LexError> {
+    if let Some(cmd) = line.trim_start().strip_prefix('!') {
+        return Ok(vec![Statement::Host(cmd.trim().to_string())]);
+    }
+    let (toks, ends) = lex(line);
+    if ends.open {
+        return Err(LexError::Incomplete);
+    }
     let mut out = Vec::new();
-    for part in split_shell_escapes(line) {
-        match part {
-            Part::Host(cmd) => out.push(Statement::Host(cmd)),
-            Part::Text(offset, text) => {
-                let mut toks = lex(text, false)?.0.into_iter().peekable();
-                let mut words = Vec::new();
-                let mut sink = Sink::Stdout;
-                loop {
-                    match toks.next() {
-                        Some(Tok::Word(mut w)) => {
-                            w.start += offset;
-                            w.end += offset;
-                            words.push(w);
-                        }
-                        Some(Tok::Redirect { append, at }) => match toks.next() {
-                            Some(Tok::Word(w)) => sink = Sink::File { path: w.text, append },
-                            _ => {
-                                return Err(LexError::MissingTarget {
-                                    at: at + offset,
-                                    op: if append { ">>" } else { ">" },
-                                });
-                            }
-                        },
-                        Some(Tok::Pipe(cmd)) => {
-                            if cmd.is_empty() {
-                                return Err(LexError::MissingTarget { at: offset, op: "|" });
-                            }
-                            sink = Sink::Pipe(cmd);
-                        }
-                        Some(Tok::Semi) | None => {
-                            if words.first().is_some_and(|w| w.text.starts_with('!')) {
-                                let (start, end) = (words[0].start + 1 - offset, words[words.len() - 1].end - offset);
-                                out.push(Statement::Host(text.get(start..end).unwrap_or("").trim().to_string()));
-                                words.clear();
-                            } else if !words.is_empty() {
-                                out.push(Statement::Words {
-                                    words: std::mem::take(&mut words),
-                                    sink: std::mem::take(&mut sink),
-                                });
-                            }
-                            if toks.peek().is_none() {
-                                break;
-                            }
-                        }
+    let mut toks = toks.into_iter().peekable();
+    let mut words: Vec<Word> = Vec::new();
+    let mut sink = Sink::Stdout;
+    loop {
+        match toks.next() {
+            Some(Tok::Word(w)) => words.push(w),
+            Some(Tok::Redirect { append, at }) => match toks.next() {
+                Some(Tok::Word(w)) => sink = Sink::File { path: w.text, append },
+                _ => return Err(LexError::MissingTarget { at, op: if append { ">>" } else { ">" } }),
+            },
+            Some(Tok::Pipe(cmd)) if cmd.is_empty() => return Err(LexError::MissingTarget { at: 0, op: "|" }),
+            Some(Tok::Pipe(cmd)) => sink = Sink::Pipe(cmd),
+            Some(Tok::Semi) | None => {
+                match (words.first(), words.last()) {
+                    // `!cmd` after a `;`: the rest of its statement as typed.
+                    (Some(first), Some(last)) if first.text.starts_with('!') => {
+                        out.push(Statement::Host(line.get(first.start + 1..last.end).unwrap_or("").trim().to_string()));
+                        words.clear();
                     }
+                    (Some(_), _) => out
+                        .push(Statement::Words { words: std::mem::take(&mut words), sink: std::mem::take(&mut sink) }),
+                    _ => {}
+                }
+                if toks.peek().is_none() {
+                    break;
                 }
             }
         }
@@ -237,11 +219,8 @@ pub struct Tail {
 /// it: quotes and escapes as the parser reads them, an unfinished quote tolerated.
 pub fn tail(line: &str) -> Tail {
     let empty_at_end = Word { text: String::new(), start: line.len(), end: line.len() };
-    let Ok((toks, ends)) = lex(line, true) else {
-        return Tail { current: empty_at_end, foreign: true, ..Tail::default() };
-    };
-    let from = toks.iter().rposition(|t| *t == Tok::Semi).map_or(0, |i| i + 1);
-    let mut toks: Vec<Tok> = toks.into_iter().skip(from).collect();
+    let (toks, ends) = lex(line);
+    let mut toks: Vec<Tok> = toks.rsplit(|t| *t == Tok::Semi).next().unwrap_or_default().to_vec();
     let ends_in_word = ends.open || !line.ends_with(char::is_whitespace) || line.ends_with("\\ ");
     let mut current = empty_at_end;
     if ends_in_word && let Some(Tok::Word(w)) = toks.last().filter(|t| matches!(t, Tok::Word(w) if w.end == line.len()))
@@ -260,20 +239,6 @@ pub fn tail(line: &str) -> Tail {
         .collect();
     let host = words.first().unwrap_or(&current).text.starts_with('!');
     Tail { words, current, redirect, foreign: ends.comment || piped || host }
-}
-
-enum Part<'a> {
-    Text(usize, &'a str),
-    Host(String),
-}
-
-/// `!cmd` takes the rest of its statement raw; everything else is lexed normally.
-fn split_shell_escapes(line: &str) -> Vec<Part<'_>> {
-    let trimmed = line.trim_start();
-    if let Some(cmd) = trimmed.strip_prefix('!') {
-        return vec![Part::Host(cmd.trim().to_string())];
-    }
-    vec![Part::Text(0, line)]
 }
 
 #[cfg(test)]
@@ -441,5 +406,16 @@ mod tests {
         assert!(tail("ns; !ls ").foreign);
         let t = tail("get \"a b");
         assert_eq!((t.current.text.as_str(), t.current.start, t.words.len()), ("a b", 4, 1));
+    }
+
+    #[test]
+    fn a_backslash_at_the_end_of_an_open_quote_continues_the_line() {
+        assert_eq!(split("echo \"a\\"), Err(LexError::Incomplete));
+        assert_eq!(split("echo \"a\\\""), Err(LexError::Incomplete));
+        assert_eq!(words("echo \"a\\\"\""), vec![vec!["echo", "a\""]]);
+        let t = tail("logs \"a\\");
+        assert_eq!((t.current.text.as_str(), t.current.start, t.foreign), ("a\\", 5, false));
+        assert_eq!(tail("ns;").words.len(), 0);
+        assert_eq!(tail("get pods;ns").current.text, "ns");
     }
 }

@@ -213,8 +213,12 @@ fn each_line_is_built_as_kubectl_reads_it() {
         let parsed = parse(&words, sink);
         if let Some(message) = expect.strip_prefix("error ") {
             let e = parsed.expect_err(line);
+            let (message, at) = message.split_once(" | at: ").map_or((message, None), |(m, a)| (m, Some(a)));
             let (message, hint) = message.split_once(" | hint: ").map_or((message, None), |(m, h)| (m, Some(h)));
             assert_eq!((e.message.as_str(), e.hint.as_deref()), (message, hint), "{line}");
+            if let Some(at) = at {
+                assert_eq!(e.span.map(|(s, e)| format!("{s}-{e}")).as_deref(), Some(at), "{line}: the caret");
+            }
             checked += 1;
             continue;
         }

@@ -98,4 +98,34 @@ mod tests {
         assert_eq!(get.operand(0), Some(Arg::Resource));
         assert_eq!(get.operand(7), Some(Arg::Name), "the last operand kind repeats");
     }
+
+    #[test]
+    fn every_own_verb_says_what_it_does() {
+        for v in own() {
+            assert!(v.usage.starts_with(v.name), "{}: usage {:?}", v.name, v.usage);
+            assert!(!v.summary.is_empty(), "{} has no summary", v.name);
+            // A native verb knows kubectl's flags for the verb, so a line using one it
+            // does not implement goes to kubectl rather than being refused.
+            assert_eq!(
+                matches!(v.exec, super::super::verbs::Exec::Native(_)),
+                !v.kubectl_flags.is_empty(),
+                "{}",
+                v.name
+            );
+        }
+    }
+
+    #[test]
+    fn built_in_operands_complete_what_they_name() {
+        let operands = |w: &str| find(w).map(|v| v.operands.to_vec()).unwrap_or_default();
+        assert_eq!(operands("ns"), [Arg::NamespaceOrBack]);
+        assert_eq!(operands("ctx"), [Arg::ContextOrBack]);
+        assert_eq!(operands("help"), [Arg::Verb]);
+        assert_eq!(operands("notify"), [Arg::Choice(&["on", "off"])]);
+        assert_eq!(operands("readonly"), [Arg::Choice(&["on", "off"])]);
+        assert_eq!(operands("history"), [Arg::Choice(&["export"]), Arg::File]);
+        assert!(operands("exit").is_empty() && operands("clear").is_empty());
+        assert_eq!(find("quit").map(|v| v.name), Some("exit"));
+        assert_eq!(find("?").map(|v| v.name), Some("help"));
+    }
 }
