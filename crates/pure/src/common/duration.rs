@@ -63,7 +63,8 @@ pub fn age(ts: Option<&jiff::Timestamp>, now: jiff::Timestamp) -> String {
 mod tests {
     use super::*;
 
-    // Expected strings are the table in apimachinery's duration_test.go.
+    // Expected strings are the table in apimachinery's duration_test.go, and the first
+    // second past each of HumanDuration's bounds (601s is past "minutes < 10").
     #[test]
     fn matches_upstream_table() {
         let cases: &[(i64, &str)] = &[
@@ -78,12 +79,14 @@ mod tests {
             (301, "5m1s"),
             (599, "9m59s"),
             (600, "10m"),
+            (601, "10m"),
             (86 * 60, "86m"),
             (179 * 60 + 59, "179m"),
             (3 * 3600, "3h"),
             (3 * 3600 + 5 * 60, "3h5m"),
             (7 * 3600 + 59 * 60, "7h59m"),
             (8 * 3600, "8h"),
+            (8 * 3600 + 60, "8h"),
             (47 * 3600 + 59 * 60, "47h"),
             (48 * 3600, "2d"),
             (49 * 3600, "2d1h"),
