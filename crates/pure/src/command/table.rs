@@ -128,4 +128,27 @@ mod tests {
         assert_eq!(find("quit").map(|v| v.name), Some("exit"));
         assert_eq!(find("?").map(|v| v.name), Some("help"));
     }
+
+    #[test]
+    fn sub_verbs_and_where_verbs_run() {
+        let own: Vec<&str> = own().map(|v| v.name).collect();
+        assert!(own.contains(&"get") && own.contains(&"ns") && !own.contains(&"exec"), "{own:?}");
+        let create = find("create").expect("create");
+        assert_eq!(create.subverb("namespace").map(|v| v.name), Some("namespace"));
+        assert!(create.subverb("pods").is_none());
+        // A sub-verb is found by an alias too (the generated table records none yet).
+        use super::super::verbs::{Exec, Verb};
+        const SUB: &[Verb] = &[Verb { aliases: &["ns"], ..Verb::new("namespace", Exec::Kubectl) }];
+        let made = Verb::new("create", Exec::Kubectl).with_subverbs(SUB);
+        assert_eq!(
+            (made.subverb("ns").map(|v| v.name), made.subverb("namespace").is_some()),
+            (Some("namespace"), true)
+        );
+        assert!(find("config").is_some_and(|v| v.is_kubectl() && v.subverb("view").is_some()));
+        assert!(!find("get").is_some_and(|v| v.is_kubectl()) && !find("ns").is_some_and(|v| v.is_kubectl()));
+        use crate::command::types::Kind;
+        let namespaced: Vec<bool> =
+            [Kind::Pods, Kind::Events, Kind::Nodes, Kind::Namespaces].iter().map(|k| k.namespaced()).collect();
+        assert_eq!(namespaced, [true, true, false, false]);
+    }
 }
