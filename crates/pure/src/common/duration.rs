@@ -8,10 +8,8 @@ pub fn human_secs(secs: i64) -> String {
     if secs < -1 {
         return "<invalid>".to_string();
     }
-    if secs < 0 {
-        return "0s".to_string();
-    }
-    human(Duration::from_secs(secs as u64))
+    // A second in the future (clock skew) reads as now.
+    human(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
 }
 
 /// Formats a non-negative duration as `HumanDuration`.

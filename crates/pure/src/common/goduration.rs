@@ -23,11 +23,8 @@ pub fn parse(s: &str) -> Result<i128, String> {
     let mut total: f64 = 0.0;
     while !rest.is_empty() {
         let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let num = &rest[..num_len];
-        if num.is_empty() || num == "." {
-            return Err(bad());
-        }
-        let value: f64 = num.parse().map_err(|_| bad())?;
+        // An empty number or a lone "." does not parse either.
+        let value: f64 = rest[..num_len].parse().map_err(|_| bad())?;
         rest = &rest[num_len..];
         let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let unit = &rest[..unit_len];
@@ -113,6 +110,9 @@ mod tests {
         assert_eq!(parse("h"), Err("time: invalid duration \"h\"".into()));
         assert_eq!(parse(".s"), Err("time: invalid duration \".s\"".into()));
         assert!(parse("1..5s").is_err());
+        // Past Go's 2^63-1 nanoseconds (about 2,562,047 hours) is an invalid duration.
+        assert_eq!(parse("2562047h"), Ok(2_562_047 * 3_600_000_000_000));
+        assert_eq!(parse("3000000h"), Err("time: invalid duration \"3000000h\"".into()));
     }
 
     #[test]
