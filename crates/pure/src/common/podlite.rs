@@ -295,6 +295,21 @@ mod tests {
             let meta: Value = serde_json::from_slice(&bytes[at]).expect("the metadata's own bytes");
             assert_eq!(meta["name"].as_str(), full.metadata.name.as_deref(), "{case}");
         }
+        // The fields none of those pods carries.
+        let rare = serde_json::json!({
+            "metadata": {"name": "r", "namespace": "n", "resourceVersion": "7", "deletionTimestamp": "2026-11-29T14:00:00Z"},
+            "spec": {"containers": [{"name": "c"}], "readinessGates": [{"conditionType": "x/ready"}]},
+            "status": {"phase": "Failed", "reason": "Evicted", "nominatedNodeName": "node-2",
+                "podIPs": [{"ip": "10.0.0.1"}],
+                "containerStatuses": [{"name": "c", "ready": false, "restartCount": 3, "image": "", "imageID": "", "started": false,
+                    "state": {"terminated": {"exitCode": 137, "signal": 9, "reason": "", "finishedAt": "2026-11-29T14:00:00Z"}},
+                    "lastState": {"waiting": {"reason": "CrashLoopBackOff"}}}]}
+        });
+        let bytes = serde_json::to_vec(&rare).expect("encodes");
+        let full: Pod = serde_json::from_value(rare).expect("a pod");
+        let lite = decode(&bytes).expect("decodes");
+        assert_eq!(kept(&lite), kept(&full));
+        assert_eq!(pod_cells(&lite, now), pod_cells(&full, now));
         assert!(decode(b"{\"metadata\": 1}").is_none());
         assert!(decode_spanned(b"[]").is_none());
     }
