@@ -171,6 +171,11 @@ impl Quantity {
         self.scaled_ceil(0)
     }
 
+    /// The value in billionths, exact (quantities keep nano precision).
+    pub fn nanos(&self) -> i128 {
+        self.scaled_ceil(-9)
+    }
+
     /// The value in thousandths, rounded up (`MilliValue()`).
     pub fn milli_value(&self) -> i128 {
         self.scaled_ceil(-3)
@@ -292,6 +297,8 @@ mod tests {
         assert_eq!(q("128Mi").value(), 134_217_728);
         assert_eq!(q("1u").milli_value(), 1);
         assert_eq!(q("2").milli_value(), 2000);
+        assert_eq!((q("1000m").value(), q("1500m").value(), q("-1500m").value()), (1, 2, -1), "exact stays exact");
+        assert_eq!((q("1n").nanos(), q("1.5").nanos(), q("1Ki").nanos()), (1, 1_500_000_000, 1_024_000_000_000));
         assert!(q("0").is_zero() && !q("1m").is_zero());
     }
 
