@@ -285,18 +285,12 @@ GETS = [
 ]
 
 
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+
+
 def table(kubeconfig, path):
     """The server's Table for `path`, as kubectl asks for it."""
-    import yaml
-    conf = yaml.safe_load(open(kubeconfig))
-    cluster = conf["clusters"][0]["cluster"]
-    ctx = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
-    req = urllib.request.Request(cluster["server"] + path, headers={
-        "Authorization": "Bearer " + conf["users"][0]["user"]["token"],
-        "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json",
-    })
-    with urllib.request.urlopen(req, context=ctx) as r:
-        return json.loads(r.read())
+    return request(kubeconfig, "GET", path, accept=TABLE)[1]
 
 
 BAD_POD = """apiVersion: v1
@@ -321,7 +315,7 @@ spec:
 """
 
 
-def request(kubeconfig, method, path, body=None, token=None):
+def request(kubeconfig, method, path, body=None, token=None, accept="application/json"):
     """The server's answer (status code and body) to one request."""
     import yaml
     conf = yaml.safe_load(open(kubeconfig))
@@ -331,6 +325,7 @@ def request(kubeconfig, method, path, body=None, token=None):
     req = urllib.request.Request(cluster["server"] + path, data=data, method=method, headers={
         "Authorization": "Bearer " + (token or conf["users"][0]["user"]["token"]),
         "Content-Type": "application/json",
+        "Accept": accept,
     })
     try:
         with urllib.request.urlopen(req, context=ctx) as r:
