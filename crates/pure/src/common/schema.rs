@@ -52,14 +52,15 @@ pub fn pod_fields_at(path: &[Seg]) -> Vec<String> {
 /// state it; empty when the path leaves the schema.
 pub fn field_doc<T: schemars::JsonSchema>(path: &[&str]) -> String {
     let root = serde_json::to_value(SchemaGenerator::default().into_root_schema_for::<T>()).unwrap_or(Value::Null);
-    let mut node = resolve(&root, &root);
+    // A property's own description comes first; a `$ref`'d type's describes the type.
+    let (mut prop, mut node) = (&root, resolve(&root, &root));
     for key in path {
         match node.get("properties").and_then(|p| p.get(*key)) {
-            Some(n) => node = n,
+            Some(n) => (prop, node) = (n, resolve(&root, n)),
             None => return String::new(),
         }
     }
-    let described = node.get("description").or_else(|| resolve(&root, node).get("description"));
+    let described = prop.get("description").or_else(|| node.get("description"));
     described.and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
@@ -88,5 +89,15 @@ mod tests {
         assert!(probe.contains(&"initialDelaySeconds".to_string()), "{probe:?}");
         assert!(at(&[Seg::Key("nope".into())]).is_empty());
         assert!(at(&[Seg::Key("metadata".into()), Seg::Key("labels".into())]).is_empty(), "labels are a free map");
+    }
+
+    #[test]
+    fn field_docs_are_the_api_docs() {
+        use k8s_openapi::api::core::v1::Pod;
+        let restart = field_doc::<Pod>(&["spec", "restartPolicy"]);
+        assert!(restart.starts_with("Restart policy for all containers within the pod."), "{restart}");
+        let image = field_doc::<k8s_openapi::api::core::v1::Container>(&["image"]);
+        assert!(image.starts_with("Container image name."), "{image}");
+        assert_eq!(field_doc::<Pod>(&["spec", "nope"]), "");
     }
 }
