@@ -143,6 +143,19 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: extras
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-7d4b9, uid: 6f1c2e8a-0000-4000-8000-000000000001, controller: true}
+spec:
+  priorityClassName: system-cluster-critical
+  runtimeClassName: gvisor
+  readinessGates: [{conditionType: example.com/ready}]
+  securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/audit.json}}
+  containers: [{name: app, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: guaranteed
 spec:
   restartPolicy: OnFailure
@@ -236,7 +249,7 @@ RUNS = [
 
 WAIT = {"crashy": "CrashLoopBackOff", "imgerr": "ErrImagePull", "multi": "Running", "done": "Completed",
         "failed": "Error", "initpod": "Init:0/2", "nginx": "Running", "yamlish": "Running",
-        "guaranteed": "Running", "pending": "Pending"}
+        "guaranteed": "Running", "pending": "Pending", "extras": "Running"}
 
 
 def kubectl(args, kubeconfig, stdin=None, check=True):

@@ -144,4 +144,30 @@ mod tests {
             "error: unknown command \"gte\"\nhint: did you mean \"get\"?\n"
         );
     }
+
+    /// kubectl's checkErr for an Invalid error names the kind and name when either is set,
+    /// and a cause without a field by its message alone.
+    #[test]
+    fn invalid_without_a_whole_identity() {
+        let inv = |details: serde_json::Value| ApiStatus {
+            code: 422,
+            reason: "Invalid".into(),
+            message: String::new(),
+            details: Some(details),
+        };
+        assert_eq!(api_text(&inv(json!({"kind": "Pod"})), None), "The Pod \"\" is invalid\n");
+        assert_eq!(api_text(&inv(json!({"name": "x"})), None), "The  \"x\" is invalid\n");
+        assert_eq!(
+            api_text(&inv(json!({"causes": [{"message": "bad"}, {"field": "f", "message": "worse"}]})), None),
+            "The request is invalid: \n* bad\n* f: worse\n"
+        );
+        let unauthorized =
+            ApiStatus { code: 401, reason: "Unauthorized".into(), message: "Unauthorized".into(), details: None };
+        assert_eq!(
+            api_text(&unauthorized, Some("ignored")),
+            "error: You must be logged in to the server (Unauthorized)\n"
+        );
+        let bare = ApiStatus { code: 418, reason: String::new(), message: "teapot".into(), details: None };
+        assert_eq!(api_text(&bare, None), "Error from server: teapot\n");
+    }
 }
