@@ -7,7 +7,9 @@ match) are kept, one case a line of JSON: {"case", "now_ns", "pod", "events", "y
 "json", "describe"}. For `get` lines, the server's Table and what kubectl printed from
 it (tables.jsonl: {"line", "opts", "table", "printed"}); for failing lines, the Status
 the server answered and kubectl's stderr (errors.jsonl: {"line", "code", "status",
-"context", "stderr"}).
+"context", "stderr"}); for arbitrary JSON (floats, nested and empty lists and maps,
+strings YAML would read as other types), kubectl's YAML of it (raw_yaml.jsonl: {"json",
+"yaml"}).
 
 Run from the repository root, with kubectl on PATH and the debug build present:
   python3 tools/gen_render_cases.py crates/pure/src/render/testdata
@@ -381,6 +383,38 @@ def errors(kubeconfig):
     return out
 
 
+RAW = {
+    "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "raw"},
+    "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+    "x-values": {
+        "floats": [1.5, 0.1, 100.0, 1e21, 1e20, 1e-7, 123456789.125, -2.5, 3.0e10],
+        "ints": [0, -1, 9007199254740993, 18446744073709551615],
+        "nested": [[1, 2], [], [["deep"], [[]]], {}, [{"a": 1}, {"b": []}]],
+        "empty": {}, "emptyList": [], "bools": [True, False], "none": None,
+        "mixed": [{"a": [], "b": {}}, [{}], None, "s"],
+        "strings": ["", "1:20", "12:30:45", "1_000", "+1", ".5", "1.", "190:20:30.15", "0:30", "1:60",
+                    "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10", "2002-1-2", "20-01-02",
+                    "-", "- ", "--- x", "... x", "?", "a:b", "a :b", "#", "a#b", "-1.5e+3", "0b101", "0o7"],
+    },
+}
+
+
+def raw_values(kubeconfig):
+    """Arbitrary JSON as kubectl's YAML printer writes it: a manifest with a field no Pod
+    has, applied without validation, keeps it in its last-applied annotation, which
+    `apply view-last-applied -o yaml` converts as `-o yaml` does."""
+    tmp = tempfile.mkdtemp()
+    path = os.path.join(tmp, "raw.json")
+    with open(path, "w") as f:
+        json.dump(RAW, f)
+    env = dict(os.environ, KUBECONFIG=kubeconfig)
+    subprocess.run(["kubectl", "apply", "--validate=false", "-f", path], env=env, capture_output=True, check=True)
+    pod = json.loads(kubectl(["get", "pod", "raw", "-o", "json"], kubeconfig))
+    annotation = pod["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+    printed = kubectl(["apply", "view-last-applied", "pod/raw", "-o", "yaml"], kubeconfig)
+    return [{"json": annotation, "yaml": printed}]
+
+
 def tables(kubeconfig):
     """Each get line's Table and what kubectl printed, taken when the table held still."""
     out = []
@@ -426,6 +460,7 @@ def main():
                  for name in sorted(status_of(kubeconfig))]
         gets = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in tables(kubeconfig)]
         failures = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in errors(kubeconfig)]
+        raws = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in raw_values(kubeconfig)]
         if target is None:
             print("\n".join(cases))
             return
@@ -435,6 +470,8 @@ def main():
             f.write("\n".join(gets) + "\n")
         with open(os.path.join(target, "errors.jsonl"), "w") as f:
             f.write("\n".join(failures) + "\n")
+        with open(os.path.join(target, "raw_yaml.jsonl"), "w") as f:
+            f.write("\n".join(raws) + "\n")
     finally:
         sim.terminate()
 

@@ -103,3 +103,12 @@ fn server_errors_read_as_kubectl_printed_them() {
     }
     assert!(n >= 6, "{n} cases");
 }
+
+#[test]
+fn arbitrary_json_reads_as_kubectl_writes_it_in_yaml() {
+    for line in include_str!("testdata/raw_yaml.jsonl").lines() {
+        let v: Value = serde_json::from_str(line).expect("a case is JSON");
+        let doc: Value = serde_json::from_str(v["json"].as_str().expect("json")).expect("the applied JSON");
+        same(&super::yaml::to_yaml(&doc), v["yaml"].as_str().expect("yaml"), "view-last-applied -o yaml");
+    }
+}

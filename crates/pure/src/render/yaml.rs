@@ -112,6 +112,9 @@ impl Emitter {
     }
 }
 
+/// A JSON number as go-yaml writes what it read: an integer that fits 64 bits as it is,
+/// anything else as a float in Go's shortest `%g` form, which switches to an exponent
+/// (`1e+21`, `1.5e-07`) below 1e-4 and from 1e6 on.
 fn number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
@@ -119,8 +122,18 @@ fn number(n: &serde_json::Number) -> String {
     if let Some(u) = n.as_u64() {
         return u.to_string();
     }
-    let f = n.as_f64().unwrap_or(0.0);
-    if f.fract() == 0.0 && f.abs() < 1e21 { format!("{f:.0}") } else { f.to_string() }
+    go_float(n.as_f64().unwrap_or(0.0))
+}
+
+fn go_float(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && (exp < -4 || exp >= 6) {
+        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
+    } else {
+        format!("{f}")
+    }
 }
 
 fn string(s: &str, indent: usize, col: usize) -> String {
@@ -221,7 +234,7 @@ fn is_base60(s: &str) -> bool {
     !rest.is_empty()
         && !head.is_empty()
         && head.chars().all(|c| c.is_ascii_digit() || c == '_')
-        && head.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+        && head.starts_with(|c: char| c.is_ascii_digit())
         && rest.iter().enumerate().all(|(i, p)| {
             let last = i + 1 == rest.len();
             let (int, frac) = if last { p.split_once('.').unwrap_or((p, "")) } else { (*p, "") };
