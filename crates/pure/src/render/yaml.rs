@@ -129,7 +129,7 @@ fn go_float(f: f64) -> String {
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if f != 0.0 && (exp < -4 || exp >= 6) {
+    if f != 0.0 && !(-4..6).contains(&exp) {
         format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
     } else {
         format!("{f}")
