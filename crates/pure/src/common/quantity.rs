@@ -92,9 +92,7 @@ fn suffix_of(suffix: &str) -> Option<(i32, Format)> {
 /// writes back unchanged: its fast path, when the value already reads canonically (a
 /// whole multiple of 1024 not divisible by 8, or decimal digits at a scale of a power of
 /// 1000 that do not end in 000 or start with 0).
-fn kept_as_given(text: &str) -> bool {
-    let Some(p) = cut(text) else { return false };
-    let Some((exp, format)) = suffix_of(p.suffix) else { return false };
+fn kept_as_given(p: &Parts<'_>, exp: i32, format: Format) -> bool {
     let digits = p.num.len() + p.denom.len();
     let (precision, mut scale, multiplier) = match format {
         Format::BinarySi if p.denom.is_empty() => {
@@ -119,14 +117,21 @@ fn kept_as_given(text: &str) -> bool {
     }
 }
 
+/// A quantity's parts and what its suffix means; `None` when the text is not a quantity.
+fn read(text: &str) -> Option<(Parts<'_>, i32, Format)> {
+    let p = cut(text).filter(|_| !text.is_empty())?;
+    let (exp, format) = suffix_of(p.suffix)?;
+    Some((p, exp, format))
+}
+
 impl Quantity {
     /// Parses a quantity as the API server does; `None` when it is not one.
     pub fn parse(text: &str) -> Option<Quantity> {
-        if text.is_empty() {
-            return None;
-        }
-        let p = cut(text)?;
-        let (exp, format) = suffix_of(p.suffix)?;
+        let (p, exp, format) = read(text)?;
+        Self::from_parts(&p, exp, format)
+    }
+
+    fn from_parts(p: &Parts<'_>, exp: i32, format: Format) -> Option<Quantity> {
         let digits = format!("{}{}", p.num, p.denom);
         let mut mantissa: i128 = digits.parse().ok()?;
         let mut scale = -(p.denom.len() as i32);
@@ -240,8 +245,9 @@ impl Quantity {
 /// The text the API server writes back for `text`: as given where `ParseQuantity` keeps
 /// it, else the canonical form; `text` itself when it is not a quantity.
 pub fn canonical(text: &str) -> String {
-    match Quantity::parse(text) {
-        Some(_) if text == "0" || kept_as_given(text) => text.to_string(),
+    let Some((p, exp, format)) = read(text) else { return text.to_string() };
+    match Quantity::from_parts(&p, exp, format) {
+        Some(_) if text == "0" || kept_as_given(&p, exp, format) => text.to_string(),
         Some(q) => q.canonical(),
         None => text.to_string(),
     }
