@@ -8,8 +8,9 @@ match) are kept, one case a line of JSON: {"case", "now_ns", "pod", "events", "y
 it (tables.jsonl: {"line", "opts", "table", "printed"}); for failing lines, the Status
 the server answered and kubectl's stderr (errors.jsonl: {"line", "code", "status",
 "context", "stderr"}); for arbitrary JSON (floats, nested and empty lists and maps,
-strings YAML would read as other types), kubectl's YAML of it (raw_yaml.jsonl: {"json",
-"yaml"}).
+strings YAML would read as other types, documents whose top level is a list, a scalar or
+empty), kubectl's YAML of it (raw_yaml.jsonl: {"json", "yaml"}); for `get` of several pods,
+the List kubectl built and printed (lists.jsonl: {"line", "doc", "json", "yaml"}).
 
 Run from the repository root, with kubectl on PATH and the debug build present:
   python3 tools/gen_render_cases.py crates/pure/src/render/testdata
@@ -247,11 +248,31 @@ RUNS = [
     ["run", "done", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo ok"],
     ["run", "failed", "--image=busybox", "--restart=Never", "--command", "--", "false"],
     ["run", "dying", "--image=nginx", "--env=A=1", "--env=B=two words"],
+    ["run", "held", "--image=busybox", "--restart=Never", "--overrides",
+     '{"metadata": {"finalizers": ["example.com/keep"]}}', "--command", "--", "false"],
+    ["run", "evicted", "--image=busybox", "--restart=Never", "--command", "--", "false"],
+    ["run", "nominated", "--image=nginx", "--overrides", '{"spec": {"nodeSelector": {"disk": "ssd"}}}'],
+    ["run", "debugged", "--image=nginx"],
+]
+
+# What other writers than the kubelet do to pods once they settle: an eviction's reason
+# and message, the scheduler's nominated node, a deletion a finalizer holds back (on a
+# pod that already failed), a debug container.
+AFTER = [
+    ["patch", "pod", "evicted", "--subresource=status", "--type=merge", "-p",
+     '{"status": {"reason": "Evicted", "message": "The node was low on resource: memory. '
+     'Threshold quantity: 100Mi, available: 9Mi."}}'],
+    ["patch", "pod", "nominated", "--subresource=status", "--type=merge", "-p",
+     '{"status": {"nominatedNodeName": "node-2"}}'],
+    ["delete", "pod", "held", "--wait=false"],
+    ["delete", "pod", "dying", "--wait=false"],
+    ["debug", "debugged", "--image=busybox", "--container=dbg", "--profile=general", "--", "sleep", "3600"],
 ]
 
 WAIT = {"crashy": "CrashLoopBackOff", "imgerr": "ErrImagePull", "multi": "Running", "done": "Completed",
         "failed": "Error", "initpod": "Init:0/2", "nginx": "Running", "yamlish": "Running",
-        "guaranteed": "Running", "pending": "Pending", "extras": "Running"}
+        "guaranteed": "Running", "pending": "Pending", "extras": "Running", "held": "Error", "evicted": "Error",
+        "nominated": "Pending", "debugged": "Running"}
 
 
 def kubectl(args, kubeconfig, stdin=None, check=True):
@@ -399,6 +420,12 @@ RAW = {
 }
 
 
+DOCS = [
+    {}, [], [1, "two", None], [{"a": 1, "b": [1, 2]}, {}], [[1, [2, [3, {"k": [4]}]]], [[]], [{}]],
+    {"a": [[{"x": 1, "y": [[2, 3], {"z": []}]}]]}, "text", 42, None, True, "a: b",
+]
+
+
 def raw_values(kubeconfig):
     """Arbitrary JSON as kubectl's YAML printer writes it: a manifest with a field no Pod
     has, applied without validation, keeps it in its last-applied annotation, which
@@ -412,7 +439,26 @@ def raw_values(kubeconfig):
     pod = json.loads(kubectl(["get", "pod", "raw", "-o", "json"], kubeconfig))
     annotation = pod["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
     printed = kubectl(["apply", "view-last-applied", "pod/raw", "-o", "yaml"], kubeconfig)
-    return [{"json": annotation, "yaml": printed}]
+    out = [{"json": annotation, "yaml": printed}]
+    # Any JSON document, the top level included, goes through the same converter when
+    # it is the annotation's text.
+    for doc in DOCS:
+        text = json.dumps(doc)
+        kubectl(["annotate", "--overwrite", "pod/raw", "kubectl.kubernetes.io/last-applied-configuration=" + text],
+                kubeconfig)
+        out.append({"json": text, "yaml": kubectl(["apply", "view-last-applied", "pod/raw", "-o", "yaml"], kubeconfig)})
+    return out
+
+
+def lists(kubeconfig):
+    """`get` of several pods prints a List kubectl builds; with none it holds `items: []`."""
+    kubectl(["create", "namespace", "empty"], kubeconfig)
+    out = []
+    for line in ["get pods -n empty", "get pods -l app=init"]:
+        doc = kubectl([*line.split(), "-o", "json"], kubeconfig)
+        out.append({"line": line, "doc": json.loads(doc), "json": doc,
+                    "yaml": kubectl([*line.split(), "-o", "yaml"], kubeconfig)})
+    return out
 
 
 def tables(kubeconfig):
@@ -454,13 +500,21 @@ def main():
             if time.time() > deadline:
                 sys.exit(f"pods did not settle: {st}")
             time.sleep(0.3)
-        kubectl(["delete", "pod", "dying", "--wait=false"], kubeconfig)
+        for a in AFTER:
+            kubectl(a, kubeconfig)
+        deadline = time.time() + 30
+        while "running" not in kubectl(["get", "pod", "debugged", "-o",
+                                        "jsonpath={.status.ephemeralContainerStatuses[0].state}"], kubeconfig):
+            if time.time() > deadline:
+                sys.exit("the debug container did not start")
+            time.sleep(0.3)
         time.sleep(1.5)
         cases = [json.dumps(capture(name, kubeconfig), ensure_ascii=False, sort_keys=True)
                  for name in sorted(status_of(kubeconfig))]
         gets = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in tables(kubeconfig)]
         failures = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in errors(kubeconfig)]
         raws = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in raw_values(kubeconfig)]
+        listed = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in lists(kubeconfig)]
         if target is None:
             print("\n".join(cases))
             return
@@ -472,6 +526,8 @@ def main():
             f.write("\n".join(failures) + "\n")
         with open(os.path.join(target, "raw_yaml.jsonl"), "w") as f:
             f.write("\n".join(raws) + "\n")
+        with open(os.path.join(target, "lists.jsonl"), "w") as f:
+            f.write("\n".join(listed) + "\n")
     finally:
         sim.terminate()
 

@@ -403,8 +403,10 @@ impl PodRuntime {
             let waiting_on_init = !initialized;
             st.container_statuses = Some(self.main.iter().map(|c| ctr_status(c, waiting_on_init, pod_ref)).collect());
             if !self.ephemeral.is_empty() {
-                st.ephemeral_container_statuses =
-                    Some(self.ephemeral.iter().map(|c| ctr_status(c, false, pod_ref)).collect());
+                // The kubelet's prober marks only regular and init containers ready;
+                // a debug container's status always says not ready.
+                let not_ready = |c| ContainerStatus { ready: false, ..ctr_status(c, false, pod_ref) };
+                st.ephemeral_container_statuses = Some(self.ephemeral.iter().map(not_ready).collect());
             }
         }
         if let Stage::Lost { failed: true } = self.stage {

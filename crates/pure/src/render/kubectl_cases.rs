@@ -112,3 +112,29 @@ fn arbitrary_json_reads_as_kubectl_writes_it_in_yaml() {
         same(&super::yaml::to_yaml(&doc), v["yaml"].as_str().expect("yaml"), "view-last-applied -o yaml");
     }
 }
+
+#[test]
+fn lists_kubectl_built_print_as_it_printed_them() {
+    let mut n = 0;
+    for line in include_str!("testdata/lists.jsonl").lines() {
+        let v: Value = serde_json::from_str(line).expect("a case is JSON");
+        let what = v["line"].as_str().unwrap_or_default();
+        same(&super::json::to_json_sorted(&v["doc"]), v["json"].as_str().expect("json"), &format!("{what} -o json"));
+        same(&super::yaml::to_yaml(&v["doc"]), v["yaml"].as_str().expect("yaml"), &format!("{what} -o yaml"));
+        n += 1;
+    }
+    assert!(n >= 2, "{n} cases");
+}
+
+#[test]
+fn row_count_is_the_rows_kubectl_printed() {
+    for line in include_str!("testdata/tables.jsonl").lines() {
+        let v: Value = serde_json::from_str(line).expect("a case is JSON");
+        let table: crate::api::Table = serde_json::from_value(v["table"].clone()).expect("a Table");
+        let printed = v["printed"].as_str().expect("printed").lines().count();
+        let headers = usize::from(v["opts"]["no_headers"].as_bool() != Some(true));
+        let what = v["line"].as_str().unwrap_or_default();
+        assert_eq!(super::table::row_count(std::slice::from_ref(&table)), printed - headers, "{what}");
+        assert_eq!(super::table::row_count(&[table.clone(), table]), 2 * (printed - headers), "{what}, twice");
+    }
+}

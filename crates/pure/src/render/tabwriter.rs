@@ -89,7 +89,9 @@ fn write_lines(lines: &[Vec<&str>], widths: &[usize], out: &mut String) {
     for line in lines {
         for (j, cell) in line.iter().enumerate() {
             out.push_str(cell);
-            if j < widths.len() && j + 1 < line.len() {
+            // A line written at this depth has exactly one cell past the block's columns
+            // (its text after the last tab), so only cells under a width are padded.
+            if j < widths.len() {
                 let pad = widths[j].saturating_sub(cell.chars().count());
                 out.extend(std::iter::repeat_n(' ', pad));
             }
