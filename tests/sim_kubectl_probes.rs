@@ -169,3 +169,66 @@ spec:
     });
     assert!(killed, "{}", c.kubectl(&["describe", "pod", "liveness-exec"]).stdout);
 }
+
+/// The kubelet's rules for fields other writers own, through real kubectl: a readiness
+/// gate holds Ready at False (with the kubelet's message) until an operator writes its
+/// condition through the status subresource; that condition, an eviction's reason and
+/// message, and a nominated node all survive the kubelet's later status updates.
+#[test]
+fn readiness_gates_and_conditions_other_writers_own() {
+    let c = TestCluster::start();
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: gated
+spec:
+  readinessGates: [{conditionType: example.com/lb}]
+  containers: [{name: app, image: nginx}]
+";
+    let file = c.file("gated.yaml", pod);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    c.wait_status("gated", "Running");
+    let ready = |c: &TestCluster| {
+        c.kubectl(&[
+            "get",
+            "pod",
+            "gated",
+            "-o",
+            "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}|{.status.conditions[?(@.type==\"Ready\")].reason}|{.status.conditions[?(@.type==\"Ready\")].message}",
+        ])
+        .ok()
+        .to_string()
+    };
+    let held = wait_for(Duration::from_secs(10), || {
+        ready(&c)
+            == "False|ReadinessGatesNotReady|corresponding condition of pod readiness gate \"example.com/lb\" does not exist."
+    });
+    assert!(held, "Ready held by the gate: {}", ready(&c));
+    assert_eq!(row(&c, "gated").get(1).map(String::as_str), Some("1/1"), "the containers are ready");
+
+    let set = |status: &str| {
+        c.kubectl(&["patch", "pod", "gated", "--subresource=status", "--type=strategic", "-p", status]).ok();
+    };
+    set(r#"{"status":{"conditions":[{"type":"example.com/lb","status":"False"}]}}"#);
+    let gate_false =
+        "False|ReadinessGatesNotReady|the status of pod readiness gate \"example.com/lb\" is not \"True\", but False";
+    assert!(wait_for(Duration::from_secs(10), || ready(&c) == gate_false), "{}", ready(&c));
+    set(r#"{"status":{"conditions":[{"type":"example.com/lb","status":"True"}]}}"#);
+    assert!(wait_for(Duration::from_secs(10), || ready(&c) == "True||"), "the gate opens: {}", ready(&c));
+    let wide = c.kubectl(&["get", "pod", "gated", "-o", "wide", "--no-headers"]).ok().to_string();
+    assert_eq!(wide.split_whitespace().last(), Some("1/1"), "READINESS GATES 1/1: {wide}");
+
+    set(
+        r#"{"status":{"reason":"Evicted","message":"The node was low on resource: memory.","nominatedNodeName":"node-2"}}"#,
+    );
+    // An exec makes the kubelet write the pod's status again; the fields stay.
+    c.kubectl(&["exec", "gated", "--", "true"]).ok();
+    let described = c.kubectl(&["describe", "pod", "gated"]).ok().to_string();
+    let field = |key: &str| {
+        described.lines().find_map(|l| l.strip_prefix(key)).map(str::trim_start).unwrap_or_default().to_string()
+    };
+    assert_eq!(field("Reason:"), "Evicted", "{described}");
+    assert_eq!(field("Message:"), "The node was low on resource: memory.", "{described}");
+    assert_eq!(field("NominatedNodeName:"), "node-2", "{described}");
+}

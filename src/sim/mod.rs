@@ -10,6 +10,7 @@
 
 mod access;
 mod chunked;
+mod conditions;
 mod configrefs;
 mod defaults;
 mod discovery;

@@ -142,6 +142,8 @@ impl Hooks for Pod {
         lifecycle::images_changed(store, key, old, &shared.timing);
         lifecycle::ephemeral_added(store, key, &shared.timing);
         lifecycle::finalizers_cleared(store, key);
+        // A condition written through the status subresource may open a readiness gate.
+        super::podstate::refresh(store, key);
     }
 
     fn delete(store: &mut Store, key: &Key, opts: &DeleteOpts, shared: &Shared) -> ApiResult<Deleted> {

@@ -38,7 +38,15 @@ pub(super) fn refresh(store: &mut Store, key: &Key) {
     let Some(mut rt) = store.runtime.remove(key) else { return };
     let Some(current) = store.pods.shared(key) else { return };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
-    let mut status = rt.status(current.status.as_ref(), &pod_ref, now_secs());
+    let gates: Vec<String> = current
+        .spec
+        .as_ref()
+        .and_then(|s| s.readiness_gates.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|g| g.condition_type.clone())
+        .collect();
+    let mut status = rt.status(current.status.as_ref(), &gates, &pod_ref, now_secs());
     // Fields other writers own (an eviction's reason and message, the scheduler's
     // nominated node) survive the kubelet-side projection, as on a real cluster.
     if let Some(prev) = current.status.as_ref() {

@@ -320,8 +320,9 @@ impl PodRuntime {
         }
     }
 
-    /// Projects this state into the pod's status, keeping `qosClass` from `prev`.
-    pub fn status(&mut self, prev: Option<&PodStatus>, pod_ref: &str, now: Timestamp) -> PodStatus {
+    /// Projects this state into the pod's status, keeping `qosClass` and the conditions
+    /// other writers own from `prev`; `gates` are the pod's readiness gates.
+    pub fn status(&mut self, prev: Option<&PodStatus>, gates: &[String], pod_ref: &str, now: Timestamp) -> PodStatus {
         let phase = self.phase();
         let mut st = PodStatus {
             phase: Some(phase.into()),
@@ -332,9 +333,11 @@ impl PodRuntime {
             self.set_condition("PodScheduled", "False", now);
             st.conditions =
                 Some(vec![self.condition("PodScheduled", "False", Some("Unschedulable".into()), Some(reason))]);
+            super::conditions::keep_others(&mut st, prev);
             return st;
         }
         if self.node.is_none() {
+            super::conditions::keep_others(&mut st, prev);
             return st;
         }
         let ready_names: Vec<String> = self
@@ -367,12 +370,18 @@ impl PodRuntime {
             _ if all_ready => (None, None),
             _ => (Some("ContainersNotReady".into()), Some(unready)),
         };
+        // Ready also waits for the readiness gates once the containers are ready.
+        let gated = if ready == "True" { super::conditions::unready_gates(gates, prev) } else { None };
+        let (pod_ready, pod_ready_reason, pod_ready_msg) = match gated {
+            Some(why) => ("False", Some("ReadinessGatesNotReady".to_string()), Some(why)),
+            None => (ready, ready_reason.clone(), ready_msg.clone()),
+        };
         let tf = |b: bool| if b { "True" } else { "False" };
         let mut conds = Vec::new();
         if sandbox {
             self.set_condition("PodReadyToStartContainers", tf(!completed && phase != "Failed"), now);
             self.set_condition("Initialized", tf(initialized), now);
-            self.set_condition("Ready", ready, now);
+            self.set_condition("Ready", pod_ready, now);
             self.set_condition("ContainersReady", ready, now);
             conds.push(self.condition("PodReadyToStartContainers", tf(!completed && phase != "Failed"), None, None));
             let (ir, im) = if initialized {
@@ -384,12 +393,13 @@ impl PodRuntime {
                 )
             };
             conds.push(self.condition("Initialized", tf(initialized), ir, im));
-            conds.push(self.condition("Ready", ready, ready_reason.clone(), ready_msg.clone()));
+            conds.push(self.condition("Ready", pod_ready, pod_ready_reason, pod_ready_msg));
             conds.push(self.condition("ContainersReady", ready, ready_reason, ready_msg));
         }
         self.set_condition("PodScheduled", "True", now);
         conds.push(self.condition("PodScheduled", "True", None, None));
         st.conditions = Some(conds);
+        super::conditions::keep_others(&mut st, prev);
         if sandbox {
             st.host_ip = self.host_ip.clone();
             st.host_ips = self.host_ip.clone().map(|ip| vec![HostIP { ip }]);
