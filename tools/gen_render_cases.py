@@ -423,6 +423,10 @@ RAW = {
 DOCS = [
     {}, [], [1, "two", None], [{"a": 1, "b": [1, 2]}, {}], [[1, [2, [3, {"k": [4]}]]], [[]], [{}]],
     {"a": [[{"x": 1, "y": [[2, 3], {"z": []}]}]]}, "text", 42, None, True, "a: b",
+    # Block and folded strings take their indentation from where the sequence sits.
+    ["line one\nline two\n", "a long sequence item that has to fold at eighty columns because it goes on and on",
+     "tab\tand a long double-quoted item that has to fold at eighty columns as it goes on", [" x\ny", "p\nq"]],
+    {"a": {"b": {"c": ["line one\nline two", "another long item that folds at eighty columns since it is deep down"]}}},
 ]
 
 
