@@ -239,7 +239,93 @@ spec:
     - {name: NUM, value: "42"}
     - {name: SPACES, value: "a  b"}
     - {name: MULTI, value: "x\ny"}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kitchen
+  annotations:
+    at-limit: "AT_LIMIT"
+    past-limit: "PAST_LIMIT"
+    wide-chars: "WIDE_CHARS"
+spec:
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      seccompProfile: {type: Localhost, localhostProfile: profiles/app.json}
+    env:
+    - name: NS
+      valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+    - name: HUGE
+      valueFrom: {resourceFieldRef: {resource: limits.hugepages-2Mi, divisor: 1Mi}}
+    resources:
+      limits: {hugepages-2Mi: 4Mi, memory: 64Mi, cpu: 100m}
+    livenessProbe:
+      httpGet: {host: example.com, path: healthz, port: 8080, scheme: HTTPS}
+    volumeDevices:
+    - {name: block, devicePath: /dev/xvdb}
+    - {name: block2, devicePath: /dev/xvda}
+    volumeMounts:
+    - {name: scratch, mountPath: /scratch}
+  - name: runtime-default
+    image: nginx
+    securityContext:
+      seccompProfile: {type: RuntimeDefault}
+  volumes:
+  - name: block
+    persistentVolumeClaim: {claimName: block-claim}
+  - name: block2
+    persistentVolumeClaim: {claimName: block-claim-2}
+  - name: scratch
+    emptyDir: {sizeLimit: "0"}
+  - name: csi
+    csi:
+      driver: secrets-store.csi.k8s.io
+      readOnly: true
+      volumeAttributes:
+        secretProviderClass: vault
+        long: "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
+  - name: csi-bare
+    csi: {driver: inline.csi.example.com}
+  - name: claim-template
+    ephemeral:
+      volumeClaimTemplate:
+        metadata:
+          labels: {type: scratch}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: fast
+          resources:
+            requests: {storage: 1Gi}
+  tolerations:
+  - {key: gpu, operator: Exists}
+  - {operator: Exists, effect: NoSchedule}
+  topologySpreadConstraints:
+  - maxSkew: 2
+    topologyKey: zone
+    whenUnsatisfiable: DoNotSchedule
+    labelSelector:
+      matchExpressions:
+      - {key: tier, operator: NotIn, values: [db, cache]}
+      - {key: legacy, operator: DoesNotExist}
+      - {key: app, operator: Exists}
 """
+
+# Annotations at describe's 140-character limit and one past it; a long line of two-byte
+# characters cut at byte 138 (kubectl cuts bytes: a cut inside a character would print
+# invalid UTF-8, which the shell does not copy; render::describe::text tests that case).
+MANIFESTS = (MANIFESTS.replace("AT_LIMIT", "K" * 130).replace("PAST_LIMIT", "K" * 129)
+             .replace("WIDE_CHARS", "first\\nxx" + "é" * 70))
+
+# An event another component wrote about `kitchen` (its `source.component` empty, so
+# describe names its reporting component).
+EVENT = {
+    "apiVersion": "v1", "kind": "Event", "metadata": {"name": "kitchen.operator", "namespace": "default"},
+    "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": "kitchen", "namespace": "default"},
+    "reason": "Tuned", "message": "settings applied", "type": "Normal", "count": 1,
+    "source": {"component": ""}, "reportingComponent": "example.com/operator", "reportingInstance": "op-1",
+}
 
 RUNS = [
     ["run", "nginx", "--image=nginx:1.14.2", "--port=80", "--labels=app=nginx,env=prod"],
@@ -272,7 +358,7 @@ AFTER = [
 WAIT = {"crashy": "CrashLoopBackOff", "imgerr": "ErrImagePull", "multi": "Running", "done": "Completed",
         "failed": "Error", "initpod": "Init:0/2", "nginx": "Running", "yamlish": "Running",
         "guaranteed": "Running", "pending": "Pending", "extras": "Running", "held": "Error", "evicted": "Error",
-        "nominated": "Pending", "debugged": "Running"}
+        "nominated": "Pending", "debugged": "Running", "kitchen": "Running"}
 
 
 def kubectl(args, kubeconfig, stdin=None, check=True):
@@ -420,6 +506,51 @@ RAW = {
 }
 
 
+
+
+def wordy(seed, n):
+    """`n` long strings of words and runs of spaces, some needing single or double quotes
+    (a `: `, a tab, an escape), to cross go-yaml's 80-column folding at every offset."""
+    import random
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        words = []
+        while sum(len(w) + 1 for w in words) < rnd.randint(70, 240):
+            w = "".join(rnd.choice("abcdefghij") for _ in range(rnd.randint(1, 14)))
+            words.append(w + rnd.choice(["", "", "", ":", "'", "\u00e9", "\\", '"']))
+        text = ""
+        for w in words:
+            text += w + " " * rnd.choice([1, 1, 1, 1, 2, 3])
+        extra = rnd.choice(["", "", "", ": x", "\t", "\u0007", "\r", "\u2028", "\u00a0"])
+        at = rnd.randint(0, len(text))
+        out.append((text[:at] + extra + text[at:]).rstrip(rnd.choice(["", " "])))
+    return out
+
+
+# Escapes go-yaml writes inside double quotes, and text YAML 1.1 reads as another type
+# (or nearly: one character off) that must be quoted or must not.
+ESCAPES = ["nul\u0000x", "bs\bx", "vt\u000bx", "ff\fx", "cr\rx", "esc\u001bx", "nel\u0085x", "ls\u2028x",
+           "ps\u2029x", "del\u007fx", "c1\u0080x", "mid\ufeffbom", "nbsp\u00a0x", "\U0001F680 \t"]
+NEAR_TYPES = ["0x", "0xg", "0x1F", "0o", "0o8", "0o7", "0b", "0b2", "1a", "+", "-0x1", "1e", "e5", "1.5.5", ".",
+              "+.5", "1.e5", "1__0", "_1", "1:2:3", "1:2.5", "1:", ":1", "1::2", "-1:30", "1:30.5:2", "1:60:2",
+              "1_0:30", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10", "2001-12-14T21:59:43Z",
+              "2001-12-14 21:59", "2001-1-1", "2001-12-14T", "2001-12-14X21:59:43", "2001-12-14T1:2:3",
+              "2001-12-14T21:59:43+05", "201-12-14", "2001-123-1", "2001-12-1a", "2001-12", "2001-12-14T21:59:4a",
+              "2001-13-01", "2001-02-29", "2000-02-29", "1900-02-29", "2001-04-31", "2001-00-10", "2001-1-0",
+              "2001-12-14T24:00:00Z", "2001-12-14T23:60:00Z", "2001-12-14T21:59:60Z", "2001-12-14T21:59:43z",
+              "2001-12-14T21:59:43+24:00", "2001-12-14T21:59:43+25:00", "2001-12-14T21:59:43+05:61",
+              "2001-12-14T21:59:43.Z", "2001-12-14 21:59:43,5", "2001-12-14 21:59:43Z", "2001-12-14T21:59:43+0500",
+              "12345-01-01", "2001-12-14T021:59:43Z", "2001-12-14T1:2:3Z", "2001-12-14t1:2:3.5-01:30"]
+# Keys in go-yaml's order: digit runs as numbers, non-letters before letters. (Its order
+# is not transitive for some sets, e.g. a002/a02/a1b, where Go's sort then follows the
+# map's random order; these keys avoid that, and raw_values checks kubectl agrees twice.)
+KEY_ORDER = ["a2", "a1b", "a1", "A1", "_a", "~a", "a_", "a-1", "a.1", "01", "001", "10", "2", "b", "B", "é", "ä1",
+             "x0y", "x00y", "x01y", "x10y", "ab", "a", "abc", "a b", "a/b", "a:b", "v1.10", "v1.9", "v1.9a", "v1.09",
+             "0", "00", "0a", "a0", "a00", "a0b", "a00b", "z9z", "z10z", "app10", "app2", "node-10", "node-9",
+             "hugepages-1Gi", "hugepages-2Mi"]
+
+
 DOCS = [
     {}, [], [1, "two", None], [{"a": 1, "b": [1, 2]}, {}], [[1, [2, [3, {"k": [4]}]]], [[]], [{}]],
     {"a": [[{"x": 1, "y": [[2, 3], {"z": []}]}]]}, "text", 42, None, True, "a: b",
@@ -427,6 +558,12 @@ DOCS = [
     ["line one\nline two\n", "a long sequence item that has to fold at eighty columns because it goes on and on",
      "tab\tand a long double-quoted item that has to fold at eighty columns as it goes on", [" x\ny", "p\nq"]],
     {"a": {"b": {"c": ["line one\nline two", "another long item that folds at eighty columns since it is deep down"]}}},
+    {"escapes": ESCAPES, "types": NEAR_TYPES},
+    {k: i for i, k in enumerate(KEY_ORDER)},
+    wordy(1, 30),
+    {"k": {"deeper": {"key-with-a-longer-name": wordy(2, 30)}},
+     "top": wordy(3, 1)[0]},
+    {f"key{i}": w for i, w in enumerate(wordy(4, 30))},
 ]
 
 
@@ -447,10 +584,16 @@ def raw_values(kubeconfig):
     # Any JSON document, the top level included, goes through the same converter when
     # it is the annotation's text.
     for doc in DOCS:
-        text = json.dumps(doc)
+        # Raw UTF-8 as Go's encoder writes it (go-yaml refuses an escaped surrogate pair),
+        # with the characters its reader would refuse or fold escaped.
+        text = "".join(c if not (0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029") else "\\u%04x" % ord(c)
+                       for c in json.dumps(doc, ensure_ascii=False))
         kubectl(["annotate", "--overwrite", "pod/raw", "kubectl.kubernetes.io/last-applied-configuration=" + text],
                 kubeconfig)
-        out.append({"json": text, "yaml": kubectl(["apply", "view-last-applied", "pod/raw", "-o", "yaml"], kubeconfig)})
+        printed = [kubectl(["apply", "view-last-applied", "pod/raw", "-o", "yaml"], kubeconfig) for _ in range(3)]
+        if len(set(printed)) != 1:
+            sys.exit(f"kubectl printed {text[:60]}... differently from run to run")
+        out.append({"json": text, "yaml": printed[0]})
     return out
 
 
@@ -506,6 +649,11 @@ def main():
             time.sleep(0.3)
         for a in AFTER:
             kubectl(a, kubeconfig)
+        uid = json.loads(kubectl(["get", "pod", "kitchen", "-o", "json"], kubeconfig))["metadata"]["uid"]
+        event = dict(EVENT, involvedObject=dict(EVENT["involvedObject"], uid=uid),
+                     firstTimestamp=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                     lastTimestamp=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        kubectl(["create", "-f", "-"], kubeconfig, json.dumps(event))
         deadline = time.time() + 30
         while "running" not in kubectl(["get", "pod", "debugged", "-o",
                                         "jsonpath={.status.ephemeralContainerStatuses[0].state}"], kubeconfig):

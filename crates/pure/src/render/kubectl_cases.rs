@@ -37,12 +37,19 @@ fn printed<'a>(c: &'a Case, what: &str) -> &'a str {
 
 /// Equal texts, or a panic naming the first line that differs.
 fn same(ours: &str, kubectl: &str, what: &str) {
+    if let Some(why) = difference(ours, kubectl, what) {
+        panic!("{why}");
+    }
+}
+
+/// The first line where the texts differ, named, or `None` when they are equal.
+fn difference(ours: &str, kubectl: &str, what: &str) -> Option<String> {
     if ours == kubectl {
-        return;
+        return None;
     }
     let (a, b): (Vec<&str>, Vec<&str>) = (ours.split('\n').collect(), kubectl.split('\n').collect());
     let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
-    panic!("{what}: line {} differs\n  ours:    {:?}\n  kubectl: {:?}", at + 1, a.get(at), b.get(at));
+    Some(format!("{what}: line {} differs\n  ours:    {:?}\n  kubectl: {:?}", at + 1, a.get(at), b.get(at)))
 }
 
 #[test]
@@ -106,11 +113,14 @@ fn server_errors_read_as_kubectl_printed_them() {
 
 #[test]
 fn arbitrary_json_reads_as_kubectl_writes_it_in_yaml() {
-    for line in include_str!("testdata/raw_yaml.jsonl").lines() {
+    let mut differ = Vec::new();
+    for (n, line) in include_str!("testdata/raw_yaml.jsonl").lines().enumerate() {
         let v: Value = serde_json::from_str(line).expect("a case is JSON");
         let doc: Value = serde_json::from_str(v["json"].as_str().expect("json")).expect("the applied JSON");
-        same(&super::yaml::to_yaml(&doc), v["yaml"].as_str().expect("yaml"), "view-last-applied -o yaml");
+        let what = format!("document {} of raw_yaml.jsonl", n + 1);
+        differ.extend(difference(&super::yaml::to_yaml(&doc), v["yaml"].as_str().expect("yaml"), &what));
     }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
 #[test]

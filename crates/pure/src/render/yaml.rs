@@ -27,10 +27,55 @@ struct Emitter {
     out: String,
 }
 
+/// A mapping's entries in go-yaml's key order (kubectl's YAML goes through go-yaml's
+/// generic maps, so it is this order, not the JSON's byte order): runs of digits compare
+/// as numbers (`key2` before `key10`), and at the first difference a non-letter sorts
+/// before a letter. Sorted with Go's own `sort.Sort`, which never gives up on a
+/// comparison that is not a total order (this one is not, for keys like `a1b`/`a01`).
 fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut v: Vec<_> = m.iter().collect();
-    v.sort_by(|a, b| a.0.cmp(b.0));
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    crate::common::gosort::sort(&mut v, |a, b| key_less(a.0, b.0));
     v
+}
+
+/// go-yaml v2.4's `keyList.Less` for two string keys. Letters are Unicode's; digits are
+/// ASCII (Go takes any decimal digit, which Kubernetes keys never hold).
+fn key_less(a: &str, b: &str) -> bool {
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return bl;
+        }
+        // A zero inside a number that has a non-zero digit before it counts from 1.
+        let mut start = 0i64;
+        if ar[i] == '0' || br[i] == '0' {
+            let before = ar[..i].iter().rev().take_while(|c| c.is_ascii_digit());
+            if before.clone().any(|c| *c != '0') {
+                start = 1;
+            }
+        }
+        let number = |r: &[char]| {
+            let run = r[i..].iter().take_while(|c| c.is_ascii_digit());
+            let n = run.clone().fold(start, |n, c| n.wrapping_mul(10).wrapping_add(i64::from(*c as u8 - b'0')));
+            (n, i + run.count())
+        };
+        let ((an, ai), (bn, bi)) = (number(&ar), number(&br));
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
 }
 
 fn column(out: &str) -> usize {
@@ -145,7 +190,11 @@ fn string(s: &str, indent: usize, col: usize) -> String {
         let block = !special && !s.ends_with(' ') && !s.contains(" \n");
         return if block { literal(s, indent) } else { double_quoted(s, indent, col) };
     }
-    if special || resolves_to_non_string(s) {
+    let space_by_break = s.contains([' ']) && {
+        let cs: Vec<char> = s.chars().collect();
+        cs.windows(2).any(|p| (p[0] == ' ' && is_break(p[1])) || (is_break(p[0]) && p[1] == ' '))
+    };
+    if special || space_by_break || resolves_to_non_string(s) {
         return double_quoted(s, indent, col);
     }
     match analyze(s) {
@@ -196,11 +245,7 @@ fn resolves_to_non_string(s: &str) -> bool {
         return false;
     }
     let plain = s.replace('_', "");
-    let (sign, digits) = match plain.strip_prefix('-').or_else(|| plain.strip_prefix('+')) {
-        Some(rest) => (true, rest),
-        None => (false, plain.as_str()),
-    };
-    let _ = sign;
+    let digits = plain.strip_prefix('-').or_else(|| plain.strip_prefix('+')).unwrap_or(&plain);
     // Go's strconv.ParseInt with base 0: 0x, 0o and 0b prefixes in either case.
     let radix = |p: &str| digits.strip_prefix(p).or_else(|| digits.strip_prefix(&p.to_uppercase()));
     let int = if let Some(h) = radix("0x") {
@@ -246,26 +291,103 @@ fn is_base60(s: &str) -> bool {
         })
 }
 
-/// go-yaml v2 reads `2006-1-2`, `2006-1-2T15:4:5Z07:00`-style text as timestamps.
+/// go-yaml v2's `parseTimestamp`: text that Go's `time.Parse` reads with one of
+/// `2006-1-2T15:4:5.999999999Z07:00` (or a lower-case `t`), `2006-1-2 15:4:5.999999999`
+/// or `2006-1-2`, ranges checked (month 1-12, the month's days, hour 0-23, minute and
+/// second 0-59; a zone is `Z` or `+hh:mm`).
 fn is_timestamp(s: &str) -> bool {
-    let (date, time) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let d: Vec<&str> = date.split('-').collect();
-    let date_ok = d.len() == 3
-        && d[0].len() == 4
-        && d.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        && d[1].len() <= 2
-        && d[2].len() <= 2;
-    if !date_ok {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
         return false;
     }
-    let Some(t) = time else { return true };
-    let t = t.trim_end_matches('Z').trim_end_matches('z');
-    let core = t.split(['+', '-']).next().unwrap_or(t);
-    let hms: Vec<&str> = core.split(':').collect();
-    hms.len() == 3 && hms.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    let mut p = TimeText { b, i: 5 };
+    let year: u32 = s[..4].parse().unwrap_or(0);
+    let Some(month) = p.num().filter(|m| (1..=12).contains(m)) else { return false };
+    let Some(day) = p.lit(b'-').and_then(|()| p.num()) else { return false };
+    if day < 1 || day > days_in(month, year) {
+        return false;
+    }
+    let zoned = match p.next() {
+        None => return true,
+        Some(b'T' | b't') => true,
+        Some(b' ') => false,
+        Some(_) => return false,
+    };
+    let clock = p.num().filter(|h| *h < 24).and_then(|_| p.lit(b':')).and_then(|()| p.num()).filter(|m| *m < 60);
+    let clock = clock.and_then(|_| p.lit(b':')).and_then(|()| p.num()).filter(|s| *s < 60);
+    if clock.is_none() {
+        return false;
+    }
+    if matches!(p.peek(), Some(b'.' | b',')) && p.b.get(p.i + 1).is_some_and(u8::is_ascii_digit) {
+        p.i += 1;
+        while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+            p.i += 1;
+        }
+    }
+    if zoned {
+        match p.next() {
+            Some(b'Z') => {}
+            Some(b'+' | b'-') => {
+                let hh = p.fixed2().filter(|h| *h <= 24);
+                if hh.and_then(|_| p.lit(b':')).and_then(|()| p.fixed2()).filter(|m| *m <= 60).is_none() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    p.i == b.len()
+}
+
+/// A cursor over the text of a would-be timestamp, reading numbers as Go's `getnum` does.
+struct TimeText<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl TimeText<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek();
+        self.i += usize::from(c.is_some());
+        c
+    }
+
+    fn lit(&mut self, c: u8) -> Option<()> {
+        (self.next() == Some(c)).then_some(())
+    }
+
+    /// One or two digits.
+    fn num(&mut self) -> Option<u32> {
+        let first = self.peek().filter(u8::is_ascii_digit)?;
+        self.i += 1;
+        match self.peek().filter(u8::is_ascii_digit) {
+            Some(second) => {
+                self.i += 1;
+                Some(u32::from(first - b'0') * 10 + u32::from(second - b'0'))
+            }
+            None => Some(u32::from(first - b'0')),
+        }
+    }
+
+    /// Exactly two digits.
+    fn fixed2(&mut self) -> Option<u32> {
+        let pair = self.b.get(self.i..self.i + 2).filter(|p| p.iter().all(u8::is_ascii_digit))?;
+        self.i += 2;
+        Some(u32::from(pair[0] - b'0') * 10 + u32::from(pair[1] - b'0'))
+    }
+}
+
+fn days_in(month: u32, year: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 enum Style {
@@ -302,47 +424,90 @@ fn analyze(s: &str) -> Style {
             }
         }
     }
-    if plain { Style::Plain } else { Style::Single }
+    if plain && !chars.iter().any(|c| is_break(*c)) { Style::Plain } else { Style::Single }
 }
 
-/// Writes a plain or single-quoted scalar, breaking at a space once past column 80.
+/// Writes a plain or single-quoted scalar, breaking at a space once past column 80; a
+/// line or paragraph separator (only single quotes carry them) is written as it is and
+/// the text after it starts at the indentation.
 fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
     let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 2);
-    let mut col = start_col;
+    let mut w =
+        Cursor { out: String::with_capacity(s.len() + 2), col: start_col, indent, whitespace: false, indention: false };
     if quoted {
-        out.push('\'');
-        col += 1;
+        w.put('\'');
     }
-    let mut prev_space = false;
-    for (i, c) in chars.iter().enumerate() {
-        if *c == ' ' {
-            let next_space = chars.get(i + 1).is_some_and(|n| *n == ' ');
+    let (mut spaces, mut breaks) = (false, false);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next_space = chars.get(i + 1) == Some(&' ');
             let inner = !quoted || (i != 0 && i + 1 != chars.len());
-            if !prev_space && col > BEST_WIDTH && !next_space && inner {
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
-                col = indent;
+            if !spaces && w.col > BEST_WIDTH && !next_space && inner {
+                w.write_indent();
             } else {
-                out.push(' ');
-                col += 1;
+                w.put(' ');
             }
-            prev_space = true;
-            continue;
-        }
-        prev_space = false;
-        if quoted && *c == '\'' {
-            out.push_str("''");
-            col += 2;
+            spaces = true;
+        } else if is_break(c) {
+            w.out.push(c);
+            w.col = 0;
+            w.indention = true;
+            breaks = true;
         } else {
-            out.push(*c);
-            col += 1;
+            if breaks {
+                w.write_indent();
+            }
+            if quoted && c == '\'' {
+                w.put('\'');
+            }
+            w.put(c);
+            w.indention = false;
+            spaces = false;
+            breaks = false;
         }
     }
     if quoted {
-        out.push('\'');
+        w.put('\'');
     }
-    out
+    w.out
+}
+
+/// The emitter's position within a scalar, as libyaml tracks it to decide whether an
+/// indentation needs a line break first.
+struct Cursor {
+    out: String,
+    col: usize,
+    indent: usize,
+    /// The last thing written was an indentation (or other whitespace indicator).
+    whitespace: bool,
+    /// Nothing but indentation is on the line so far.
+    indention: bool,
+}
+
+impl Cursor {
+    fn put(&mut self, c: char) {
+        self.out.push(c);
+        self.col += 1;
+    }
+
+    /// libyaml's `yaml_emitter_write_indent`.
+    fn write_indent(&mut self) {
+        if !self.indention || self.col > self.indent || (self.col == self.indent && !self.whitespace) {
+            self.out.push('\n');
+            self.col = 0;
+        }
+        while self.col < self.indent {
+            self.put(' ');
+        }
+        self.whitespace = true;
+        self.indention = true;
+    }
+}
+
+/// Line breaks other than `\n` that go-yaml writes raw in single quotes (U+0085 and `\r`
+/// are not printable, so they only ever appear escaped in double quotes).
+fn is_break(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// A double-quoted scalar as go-yaml writes one: escapes for what is not printable, and,

@@ -92,4 +92,15 @@ mod tests {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(or_none(""), "<none>");
     }
+
+    /// kubectl cuts at a byte count; where that falls inside a character it would print
+    /// half of it (invalid UTF-8), so the cut moves back to the character's start.
+    #[test]
+    fn a_cut_inside_a_character_keeps_the_whole_character_out() {
+        assert_eq!(shorten("xéé", 2), "x...");
+        assert_eq!(shorten("xéé", 3), "xé...");
+        assert_eq!(shorten("x🚀y", 4), "x...");
+        assert_eq!(shorten("x🚀y", 5), "x🚀...");
+        assert_eq!(shorten("éé", 4), "éé");
+    }
 }
