@@ -560,6 +560,9 @@ DOCS = [
     {"a": {"b": {"c": ["line one\nline two", "another long item that folds at eighty columns since it is deep down"]}}},
     {"escapes": ESCAPES, "types": NEAR_TYPES},
     {k: i for i, k in enumerate(KEY_ORDER)},
+    # Two keys each, one rule each: a non-letter above the letters' code points, a zero
+    # inside a number (counted from 1) or leading one (not).
+    {"~a": 1, "a": 2}, {"a": 1, "~a": 2}, {"a1050": 1, "a159": 2}, {"a0050": 1, "a059": 2}, {"x-1": 1, "x1": 2},
     wordy(1, 30),
     {"k": {"deeper": {"key-with-a-longer-name": wordy(2, 30)}},
      "top": wordy(3, 1)[0]},

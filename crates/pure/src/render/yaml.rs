@@ -4,6 +4,8 @@
 //! double-quoted, strings that cannot be plain are single-quoted, multi-line strings
 //! are literal blocks, and long plain or single-quoted strings fold at column 80.
 
+use std::cmp::Ordering;
+
 use serde_json::Value;
 
 const BEST_WIDTH: usize = 80;
@@ -41,41 +43,30 @@ fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
 /// go-yaml v2.4's `keyList.Less` for two string keys. Letters are Unicode's; digits are
 /// ASCII (Go takes any decimal digit, which Kubernetes keys never hold).
 fn key_less(a: &str, b: &str) -> bool {
+    key_order(a, b) == Ordering::Less
+}
+
+fn key_order(a: &str, b: &str) -> Ordering {
     let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
-            continue;
-        }
-        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        // A zero inside a number that has a non-zero digit before it counts from 1.
-        let mut start = 0i64;
-        if ar[i] == '0' || br[i] == '0' {
-            let before = ar[..i].iter().rev().take_while(|c| c.is_ascii_digit());
-            if before.clone().any(|c| *c != '0') {
-                start = 1;
-            }
-        }
-        let number = |r: &[char]| {
-            let run = r[i..].iter().take_while(|c| c.is_ascii_digit());
-            let n = run.clone().fold(start, |n, c| n.wrapping_mul(10).wrapping_add(i64::from(*c as u8 - b'0')));
-            (n, i + run.count())
-        };
-        let ((an, ai), (bn, bi)) = (number(&ar), number(&br));
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
+    let Some(i) = ar.iter().zip(&br).position(|(x, y)| x != y) else {
+        return ar.len().cmp(&br.len());
+    };
+    match (ar[i].is_alphabetic(), br[i].is_alphabetic()) {
+        (true, true) => return ar[i].cmp(&br[i]),
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        (false, false) => {}
     }
-    ar.len() < br.len()
+    // A zero inside a number that has a non-zero digit before it counts from 1.
+    let inside = ar[..i].iter().rev().take_while(|c| c.is_ascii_digit()).any(|c| *c != '0');
+    let start = i64::from((ar[i] == '0' || br[i] == '0') && inside);
+    let number = |r: &[char]| {
+        let run = r[i..].iter().take_while(|c| c.is_ascii_digit());
+        let n = run.clone().fold(start, |n, c| n.wrapping_mul(10).wrapping_add(i64::from(*c as u8 - b'0')));
+        (n, run.count())
+    };
+    let ((an, alen), (bn, blen)) = (number(&ar), number(&br));
+    an.cmp(&bn).then(alen.cmp(&blen)).then(ar[i].cmp(&br[i]))
 }
 
 fn column(out: &str) -> usize {
