@@ -254,12 +254,30 @@ fn resolves_to_non_string(s: &str) -> bool {
     is_timestamp(s)
 }
 
+/// go-yaml's `yamlStyleFloat` (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`)
+/// whose value Go's `ParseFloat` takes without a range error.
 fn is_float(s: &str) -> bool {
-    let t = s.strip_prefix('-').or_else(|| s.strip_prefix('+')).unwrap_or(s);
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || "eE.+-".contains(c)) {
-        return false;
+    let b = s.strip_prefix(['-', '+']).unwrap_or(s).as_bytes();
+    let digits = |from: usize| b.get(from..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+    let mut i = digits(0);
+    if i == 0 {
+        let fraction = digits(1);
+        if b.first() != Some(&b'.') || fraction == 0 {
+            return false;
+        }
+        i = 1 + fraction;
+    } else if b.get(i) == Some(&b'.') {
+        i += 1 + digits(i + 1);
     }
-    t.chars().any(|c| c.is_ascii_digit()) && s.parse::<f64>().is_ok()
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+        let exponent = digits(i + 1 + sign);
+        if exponent == 0 {
+            return false;
+        }
+        i += 1 + sign + exponent;
+    }
+    i == b.len() && s.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 fn is_base60(s: &str) -> bool {
