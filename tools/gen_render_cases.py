@@ -300,6 +300,7 @@ spec:
             requests: {storage: 1Gi}
   tolerations:
   - {key: gpu, operator: Exists}
+  - {key: dedicated, operator: Equal, effect: NoSchedule}
   - {operator: Exists, effect: NoSchedule}
   topologySpreadConstraints:
   - maxSkew: 2
@@ -530,7 +531,7 @@ def wordy(seed, n):
 
 # Escapes go-yaml writes inside double quotes, and text YAML 1.1 reads as another type
 # (or nearly: one character off) that must be quoted or must not.
-ESCAPES = ["nul\u0000x", "bs\bx", "vt\u000bx", "ff\fx", "cr\rx", "esc\u001bx", "nel\u0085x", "ls\u2028x",
+ESCAPES = ["tab\tls\u2028x", "tab\tps\u2029x", "nul\u0000x", "bs\bx", "vt\u000bx", "ff\fx", "cr\rx", "esc\u001bx", "nel\u0085x", "ls\u2028x",
            "ps\u2029x", "del\u007fx", "c1\u0080x", "mid\ufeffbom", "nbsp\u00a0x", "\U0001F680 \t"]
 NEAR_TYPES = ["0x", "0xg", "0x1F", "0o", "0o8", "0o7", "0b", "0b2", "1a", "+", "-0x1", "1e", "e5", "1.5.5", ".",
               "+.5", "1.e5", "1__0", "_1", "1:2:3", "1:2.5", "1:", ":1", "1::2", "-1:30", "1:30.5:2", "1:60:2",
@@ -542,7 +543,8 @@ NEAR_TYPES = ["0x", "0xg", "0x1F", "0o", "0o8", "0o7", "0b", "0b2", "1a", "+", "
               "2001-12-14T21:59:43+24:00", "2001-12-14T21:59:43+25:00", "2001-12-14T21:59:43+05:61",
               "2001-12-14T21:59:43.Z", "2001-12-14 21:59:43,5", "2001-12-14 21:59:43Z", "2001-12-14T21:59:43+0500",
               "12345-01-01", "2001-12-14T021:59:43Z", "2001-12-14T1:2:3Z", "2001-12-14t1:2:3.5-01:30",
-              "1e400", "-1e400", "1e-400", "1.5e", "1.5e+", "e", ".e5", "-.5", "5.e-3", "1E5", "+1e+5", "1e5.5"]
+              "1e400", "-1e400", "1e-400", "1.5e", "1.5e+", "e", ".e5", "-.5", "5.e-3", "1E5", "+1e+5", "1e5.5",
+              "2001x12-14", "200a-12-14", "2001-", "1:30.5", "1:30:5.5", "1:3_0", "1:30._5"]
 # Keys in go-yaml's order: digit runs as numbers, non-letters before letters. (Its order
 # is not transitive for some sets, e.g. a002/a02/a1b, where Go's sort then follows the
 # map's random order; these keys avoid that, and raw_values checks kubectl agrees twice.)
@@ -563,6 +565,8 @@ DOCS = [
     {k: i for i, k in enumerate(KEY_ORDER)},
     # Two keys each, one rule each: a non-letter above the letters' code points, a zero
     # inside a number (counted from 1) or leading one (not).
+    # Top-level strings: continuation lines, blocks and folds are indented by 2.
+    "ls\u2028top", "word " * 20 + "w\u2028z", "top\nlevel\n", " lead\nx", "tab\tand a long double-quoted top-level string that folds past eighty columns",
     {"~a": 1, "a": 2}, {"a": 1, "~a": 2}, {"a1050": 1, "a159": 2}, {"a0050": 1, "a059": 2}, {"x-1": 1, "x1": 2},
     wordy(1, 30),
     {"k": {"deeper": {"key-with-a-longer-name": wordy(2, 30)}},

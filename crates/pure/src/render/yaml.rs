@@ -17,7 +17,9 @@ pub fn to_yaml(v: &Value) -> String {
         Value::Object(m) if !m.is_empty() => e.mapping(v, 0),
         Value::Array(a) if !a.is_empty() => e.sequence(v, 0),
         other => {
-            let s = e.scalar_text(other, 0, 0);
+            // go-yaml indents a top-level scalar's continuation lines as it would a
+            // mapping value's: by its indentation step, 2.
+            let s = e.scalar_text(other, 2, 0);
             e.out.push_str(&s);
             e.out.push('\n');
         }
