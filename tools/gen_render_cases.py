@@ -567,6 +567,8 @@ DOCS = [
     # inside a number (counted from 1) or leading one (not).
     # Top-level strings: continuation lines, blocks and folds are indented by 2.
     "ls\u2028top", "word " * 20 + "w\u2028z", "top\nlevel\n", " lead\nx", "tab\tand a long double-quoted top-level string that folds past eighty columns",
+    # Double quotes folded at double spaces: each new line starts with a kept `\ `.
+    {"folds": ["\t" + "word  " * 40, "\t" + "ab  " * 60]},
     {"~a": 1, "a": 2}, {"a": 1, "~a": 2}, {"a1050": 1, "a159": 2}, {"a0050": 1, "a059": 2}, {"x-1": 1, "x1": 2},
     wordy(1, 30),
     {"k": {"deeper": {"key-with-a-longer-name": wordy(2, 30)}},
