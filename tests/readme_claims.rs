@@ -115,3 +115,34 @@ fn requests_equal_to_limits_are_guaranteed() {
     let ours = c.podsh("describe pod g");
     assert!(ours.ok().contains("QoS Class:                   Guaranteed"), "{}", ours.stdout);
 }
+
+/// A failed container under `FallbackToLogsOnError` carries its log's tail as its
+/// termination message, as kubectl reads it back.
+#[test]
+fn a_failed_container_falls_back_to_its_log_for_the_termination_message() {
+    let c = TestCluster::start();
+    let pod = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: lastwords
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    terminationMessagePolicy: FallbackToLogsOnError
+    command: [sh, -c, \"echo starting; echo 'cannot open /etc/app.conf' >&2; exit 3\"]
+";
+    let file = c.file("lastwords.yaml", pod);
+    c.kubectl(&["apply", "-f", file.to_str().expect("utf-8")]).ok();
+    c.wait_status("lastwords", "Error");
+    let message = c.kubectl(&[
+        "get",
+        "pod",
+        "lastwords",
+        "-o",
+        "jsonpath={.status.containerStatuses[0].state.terminated.message}",
+    ]);
+    assert_eq!(message.ok(), "starting\ncannot open /etc/app.conf\n");
+}

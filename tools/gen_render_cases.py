@@ -243,6 +243,29 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: lastwords
+spec:
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: busybox
+    terminationMessagePolicy: FallbackToLogsOnError
+    command: [sh, -c, "echo starting; echo 'cannot open /etc/app.conf' >&2; exit 3"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: lastwords-loop
+spec:
+  containers:
+  - name: app
+    image: busybox
+    terminationMessagePolicy: FallbackToLogsOnError
+    command: [sh, -c, "echo giving up; exit 2"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: kitchen
   annotations:
     at-limit: "AT_LIMIT"
@@ -359,7 +382,8 @@ AFTER = [
 WAIT = {"crashy": "CrashLoopBackOff", "imgerr": "ErrImagePull", "multi": "Running", "done": "Completed",
         "failed": "Error", "initpod": "Init:0/2", "nginx": "Running", "yamlish": "Running",
         "guaranteed": "Running", "pending": "Pending", "extras": "Running", "held": "Error", "evicted": "Error",
-        "nominated": "Pending", "debugged": "Running", "kitchen": "Running"}
+        "nominated": "Pending", "debugged": "Running", "kitchen": "Running",
+        "lastwords": "Error", "lastwords-loop": "CrashLoopBackOff"}
 
 
 def kubectl(args, kubeconfig, stdin=None, check=True):

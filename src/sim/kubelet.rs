@@ -226,7 +226,8 @@ fn continue_program(c: &mut Ctr, started: Timestamp, now: Instant, policy: &str,
 }
 
 fn end_instance(c: &mut Ctr, started: Timestamp, code: i32, reason: &str, now: Instant, policy: &str, timing: &Timing) {
-    let term = Term { code, reason: reason.into(), started, finished: now_secs(), id: c.id.clone() };
+    let message = c.termination_message(code);
+    let term = Term { code, reason: reason.into(), message, started, finished: now_secs(), id: c.id.clone() };
     let restart = restart_allowed(policy, code);
     c.state = CState::Terminated { term, restart };
     c.ready = false;
@@ -307,8 +308,14 @@ pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) 
             spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]),
         );
         if let CState::Running { started } = c.state {
-            c.last =
-                Some(Term { code: 0, reason: "Completed".into(), started, finished: now_secs(), id: c.id.clone() });
+            c.last = Some(Term {
+                code: 0,
+                reason: "Completed".into(),
+                message: None,
+                started,
+                finished: now_secs(),
+                id: c.id.clone(),
+            });
             c.restarts += 1;
             let path = format!("spec.containers{{{name}}}");
             notes.push(Note::kubelet(

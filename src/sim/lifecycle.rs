@@ -37,6 +37,7 @@ fn container(c: &k8s_openapi::api::core::v1::Container) -> Ctr {
     ctr.oom = oom;
     ctr.sidecar = c.restart_policy.as_deref() == Some("Always");
     ctr.probes = super::probestate::Probes::of(c);
+    ctr.logs_on_error = c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError");
     ctr
 }
 
@@ -339,7 +340,8 @@ fn finish_termination(store: &mut Store, key: &Key) {
         let finished = now_secs();
         for c in rt.all_mut() {
             if let CState::Running { started } = c.state {
-                let term = Term { code: 0, reason: "Completed".into(), started, finished, id: c.id.clone() };
+                let term =
+                    Term { code: 0, reason: "Completed".into(), message: None, started, finished, id: c.id.clone() };
                 c.state = CState::Terminated { term, restart: false };
             }
             c.next = None;

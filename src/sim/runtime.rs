@@ -27,6 +27,9 @@ pub struct LogLine {
 pub struct Term {
     pub code: i32,
     pub reason: String,
+    /// The termination message (`terminationMessagePolicy: FallbackToLogsOnError`: the
+    /// log's tail when the container failed).
+    pub message: Option<String>,
     pub started: Timestamp,
     pub finished: Timestamp,
     pub id: String,
@@ -90,6 +93,8 @@ pub struct Ctr {
     pub started_ok: bool,
     /// Its program asks for more memory than its limit: the OOM killer ends it.
     pub oom: bool,
+    /// `terminationMessagePolicy: FallbackToLogsOnError`.
+    pub logs_on_error: bool,
 }
 
 impl Ctr {
@@ -116,7 +121,25 @@ impl Ctr {
             ready: false,
             started_ok: false,
             oom: false,
+            logs_on_error: false,
         }
+    }
+
+    /// The kubelet's message for an instance that ended with `code`: with the fallback
+    /// policy and a failure, the last 80 log lines, at most their last 2048 bytes
+    /// (kuberuntime's `readLastStringFromContainerLogs`).
+    pub fn termination_message(&self, code: i32) -> Option<String> {
+        if !self.logs_on_error || code == 0 {
+            return None;
+        }
+        let lines = self.logs.last()?;
+        let tail = &lines[lines.len().saturating_sub(80)..];
+        let text: String = tail.iter().flat_map(|l| [&*l.text, "\n"]).collect();
+        let mut cut = text.len().saturating_sub(2048);
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        Some(text[cut..].to_string()).filter(|t| !t.is_empty())
     }
 
     pub fn is_running(&self) -> bool {
@@ -435,6 +458,7 @@ fn terminated(t: &Term) -> ContainerStateTerminated {
     ContainerStateTerminated {
         exit_code: t.code,
         reason: Some(t.reason.clone()),
+        message: t.message.clone(),
         started_at: Some(Time(t.started)),
         finished_at: Some(Time(t.finished)),
         container_id: Some(t.id.clone()),
@@ -510,5 +534,33 @@ mod tests {
         assert_eq!(normalize_image("nginx:1.14.2"), "docker.io/library/nginx:1.14.2");
         assert_eq!(normalize_image("bitnami/redis:7"), "docker.io/bitnami/redis:7");
         assert_eq!(normalize_image("quay.io/x/y:1"), "quay.io/x/y:1");
+    }
+
+    fn logged(lines: &[&str], logs_on_error: bool) -> Ctr {
+        let mut c = Ctr::new("app", "busybox", Program::waiting());
+        c.logs_on_error = logs_on_error;
+        c.logs.push(lines.iter().map(|t| LogLine { at: Timestamp::now(), text: (*t).into() }).collect());
+        c
+    }
+
+    /// kuberuntime: only a failed container under FallbackToLogsOnError gets its log's
+    /// tail, 80 lines and then at most the last 2048 bytes of them.
+    #[test]
+    fn the_termination_message_falls_back_to_the_logs_tail() {
+        assert_eq!(logged(&["a", "b"], true).termination_message(3).as_deref(), Some("a\nb\n"));
+        assert_eq!(logged(&["a", "b"], true).termination_message(0), None);
+        assert_eq!(logged(&["a", "b"], false).termination_message(3), None);
+        assert_eq!(logged(&[], true).termination_message(1), None);
+        let many: Vec<String> = (0..100).map(|i| format!("line {i}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let tail = logged(&refs, true).termination_message(1).unwrap_or_default();
+        assert!(tail.starts_with("line 20\n") && tail.ends_with("line 99\n"), "{tail}");
+        let long = "x".repeat(1500);
+        let tail = logged(&[&long, &long], true).termination_message(1).unwrap_or_default();
+        assert_eq!(tail.len(), 2048);
+        assert!(tail.ends_with(&format!("{long}\n")));
+        let wide = "é".repeat(1100);
+        let tail = logged(&[&wide], true).termination_message(1).unwrap_or_default();
+        assert!(tail.len() <= 2048 && tail.ends_with("é\n"), "cut on a character boundary");
     }
 }
