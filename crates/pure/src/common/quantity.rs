@@ -119,7 +119,10 @@ fn kept_as_given(p: &Parts<'_>, exp: i32, format: Format) -> bool {
 
 /// A quantity's parts and what its suffix means; `None` when the text is not a quantity.
 fn read(text: &str) -> Option<(Parts<'_>, i32, Format)> {
-    let p = cut(text).filter(|_| !text.is_empty())?;
+    if text.is_empty() {
+        return None;
+    }
+    let p = cut(text)?;
     let (exp, format) = suffix_of(p.suffix)?;
     Some((p, exp, format))
 }

@@ -183,16 +183,13 @@ fn string(s: &str, indent: usize, col: usize) -> String {
         let block = !special && !s.ends_with(' ') && !s.contains(" \n");
         return if block { literal(s, indent) } else { double_quoted(s, indent, col) };
     }
-    let space_by_break = s.contains([' ']) && {
-        let cs: Vec<char> = s.chars().collect();
-        cs.windows(2).any(|p| (p[0] == ' ' && is_break(p[1])) || (is_break(p[0]) && p[1] == ' '))
-    };
-    if special || space_by_break || resolves_to_non_string(s) {
+    if special || resolves_to_non_string(s) {
         return double_quoted(s, indent, col);
     }
     match analyze(s) {
         Style::Plain => fold(s, indent, col, false),
         Style::Single => fold(s, indent, col, true),
+        Style::Double => double_quoted(s, indent, col),
     }
 }
 
@@ -404,9 +401,12 @@ fn days_in(month: u32, year: u32) -> u32 {
 enum Style {
     Plain,
     Single,
+    Double,
 }
 
-/// libyaml's `yaml_emitter_analyze_scalar`, for block context.
+/// libyaml's `yaml_emitter_analyze_scalar`, for block context: indicators and blanks
+/// rule out plain text; a line break (U+2028/U+2029 here: `\n` never gets this far)
+/// does too, and next to a space it rules out single quotes as well.
 fn analyze(s: &str) -> Style {
     let chars: Vec<char> = s.chars().collect();
     let mut plain = true;
@@ -419,6 +419,12 @@ fn analyze(s: &str) -> Style {
     for (i, c) in chars.iter().enumerate() {
         let next_blank = chars.get(i + 1).is_none_or(|n| *n == ' ' || *n == '\t');
         let prev_blank = i > 0 && (chars[i - 1] == ' ' || chars[i - 1] == '\t');
+        if is_break(*c) {
+            if (i > 0 && chars[i - 1] == ' ') || chars.get(i + 1) == Some(&' ') {
+                return Style::Double;
+            }
+            plain = false;
+        }
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
@@ -435,7 +441,7 @@ fn analyze(s: &str) -> Style {
             }
         }
     }
-    if plain && !chars.iter().any(|c| is_break(*c)) { Style::Plain } else { Style::Single }
+    if plain { Style::Plain } else { Style::Single }
 }
 
 /// Writes a plain or single-quoted scalar, breaking at a space once past column 80; a
@@ -443,8 +449,7 @@ fn analyze(s: &str) -> Style {
 /// the text after it starts at the indentation.
 fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
     let chars: Vec<char> = s.chars().collect();
-    let mut w =
-        Cursor { out: String::with_capacity(s.len() + 2), col: start_col, indent, whitespace: false, indention: false };
+    let mut w = Cursor::new(indent, start_col, s.len() + 2);
     if quoted {
         w.put('\'');
     }
@@ -454,7 +459,7 @@ fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
             let next_space = chars.get(i + 1) == Some(&' ');
             let inner = !quoted || (i != 0 && i + 1 != chars.len());
             if !spaces && w.col > BEST_WIDTH && !next_space && inner {
-                w.write_indent();
+                w.break_line();
             } else {
                 w.put(' ');
             }
@@ -462,17 +467,15 @@ fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
         } else if is_break(c) {
             w.out.push(c);
             w.col = 0;
-            w.indention = true;
             breaks = true;
         } else {
             if breaks {
-                w.write_indent();
+                w.pad();
             }
             if quoted && c == '\'' {
                 w.put('\'');
             }
             w.put(c);
-            w.indention = false;
             spaces = false;
             breaks = false;
         }
@@ -483,35 +486,43 @@ fn fold(s: &str, indent: usize, start_col: usize, quoted: bool) -> String {
     w.out
 }
 
-/// The emitter's position within a scalar, as libyaml tracks it to decide whether an
-/// indentation needs a line break first.
+/// Where the emitter stands in a scalar it writes: the text so far, the column, and the
+/// indentation a new line of the scalar starts at. go-yaml indents every scalar by at
+/// least 2 (a root scalar too), so libyaml's `write_indent` reduces to a line break and
+/// the indentation mid-line, and to the indentation alone right after a break the text
+/// itself held.
 struct Cursor {
     out: String,
     col: usize,
     indent: usize,
-    /// The last thing written was an indentation (or other whitespace indicator).
-    whitespace: bool,
-    /// Nothing but indentation is on the line so far.
-    indention: bool,
 }
 
 impl Cursor {
+    fn new(indent: usize, col: usize, capacity: usize) -> Self {
+        Cursor { out: String::with_capacity(capacity), col, indent }
+    }
+
     fn put(&mut self, c: char) {
         self.out.push(c);
         self.col += 1;
     }
 
-    /// libyaml's `yaml_emitter_write_indent`.
-    fn write_indent(&mut self) {
-        if !self.indention || self.col > self.indent || (self.col == self.indent && !self.whitespace) {
-            self.out.push('\n');
-            self.col = 0;
-        }
+    /// An escape sequence (ASCII, so one column a byte).
+    fn put_str(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.col += s.len();
+    }
+
+    fn break_line(&mut self) {
+        self.out.push('\n');
+        self.col = 0;
+        self.pad();
+    }
+
+    fn pad(&mut self) {
         while self.col < self.indent {
             self.put(' ');
         }
-        self.whitespace = true;
-        self.indention = true;
     }
 }
 
@@ -528,12 +539,10 @@ fn is_break(c: char) -> bool {
 fn double_quoted(s: &str, indent: usize, start_col: usize) -> String {
     let chars: Vec<char> = s.chars().collect();
     let escape_all = s.starts_with('\u{feff}');
-    let mut out = String::from("\"");
-    let mut col = start_col + 1;
+    let mut w = Cursor::new(indent, start_col, s.len() + 2);
+    w.put('"');
     let mut spaces = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
             '\0' => Some("\\0".to_string()),
             '\u{07}' => Some("\\a".into()),
@@ -557,32 +566,25 @@ fn double_quoted(s: &str, indent: usize, start_col: usize) -> String {
             _ => None,
         };
         if let Some(e) = escape {
-            col += e.len();
-            out.push_str(&e);
+            w.put_str(&e);
             spaces = false;
         } else if c == ' ' {
-            if !spaces && col > BEST_WIDTH && i != 0 && i + 1 != chars.len() {
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
-                col = indent;
+            if !spaces && w.col > BEST_WIDTH && i != 0 && i + 1 != chars.len() {
+                w.break_line();
                 if chars.get(i + 1) == Some(&' ') {
-                    out.push('\\');
-                    col += 1;
+                    w.put('\\');
                 }
             } else {
-                out.push(' ');
-                col += 1;
+                w.put(' ');
             }
             spaces = true;
         } else {
-            out.push(c);
-            col += 1;
+            w.put(c);
             spaces = false;
         }
-        i += 1;
     }
-    out.push('"');
-    out
+    w.put('"');
+    w.out
 }
 
 #[cfg(test)]
