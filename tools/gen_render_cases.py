@@ -18,6 +18,7 @@ Run from the repository root, with kubectl on PATH and the debug build present:
 import base64
 import json
 import os
+import random
 import ssl
 import urllib.error
 import urllib.request
@@ -308,7 +309,7 @@ spec:
       readOnly: true
       volumeAttributes:
         secretProviderClass: vault
-        long: "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
+        long: "LONG_ATTRIBUTE"
   - name: csi-bare
     csi: {driver: inline.csi.example.com}
   - name: claim-template
@@ -336,11 +337,11 @@ spec:
       - {key: app, operator: Exists}
 """
 
-# Annotations at describe's 140-character limit and one past it; a long line of two-byte
-# characters cut at byte 138 (kubectl cuts bytes: a cut inside a character would print
+# Annotations at describe's 140-character limit and one past it, a CSI attribute past it;
+# a long line of two-byte characters cut at byte 138 (kubectl cuts bytes: a cut inside a character would print
 # invalid UTF-8, which the shell does not copy; render::describe::text tests that case).
 MANIFESTS = (MANIFESTS.replace("AT_LIMIT", "K" * 130).replace("PAST_LIMIT", "K" * 129)
-             .replace("WIDE_CHARS", "first\\nxx" + "é" * 70))
+             .replace("WIDE_CHARS", "first\\nxx" + "é" * 70).replace("LONG_ATTRIBUTE", "v" * 140))
 
 # An event another component wrote about `kitchen` (its `source.component` empty, so
 # describe names its reporting component).
@@ -536,7 +537,6 @@ RAW = {
 def wordy(seed, n):
     """`n` long strings of words and runs of spaces, some needing single or double quotes
     (a `: `, a tab, an escape), to cross go-yaml's 80-column folding at every offset."""
-    import random
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
@@ -555,8 +555,9 @@ def wordy(seed, n):
 
 # Escapes go-yaml writes inside double quotes, and text YAML 1.1 reads as another type
 # (or nearly: one character off) that must be quoted or must not.
-ESCAPES = ["tab\tls\u2028x", "tab\tps\u2029x", "nul\u0000x", "bs\bx", "vt\u000bx", "ff\fx", "cr\rx", "esc\u001bx", "nel\u0085x", "ls\u2028x",
-           "ps\u2029x", "del\u007fx", "c1\u0080x", "mid\ufeffbom", "nbsp\u00a0x", "\U0001F680 \t"]
+ESCAPES = ["tab\tls\u2028x", "tab\tps\u2029x", "nul\u0000x", "bs\bx", "vt\u000bx", "ff\fx", "cr\rx",
+           "esc\u001bx", "nel\u0085x", "ls\u2028x", "ps\u2029x", "del\u007fx", "c1\u0080x", "mid\ufeffbom",
+           "nbsp\u00a0x", "\U0001F680 \t"]
 NEAR_TYPES = ["0x", "0xg", "0x1F", "0o", "0o8", "0o7", "0b", "0b2", "1a", "+", "-0x1", "1e", "e5", "1.5.5", ".",
               "+.5", "1.e5", "1__0", "_1", "1:2:3", "1:2.5", "1:", ":1", "1::2", "-1:30", "1:30.5:2", "1:60:2",
               "1_0:30", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10", "2001-12-14T21:59:43Z",
@@ -587,12 +588,13 @@ DOCS = [
     {"a": {"b": {"c": ["line one\nline two", "another long item that folds at eighty columns since it is deep down"]}}},
     {"escapes": ESCAPES, "types": NEAR_TYPES},
     {k: i for i, k in enumerate(KEY_ORDER)},
-    # Two keys each, one rule each: a non-letter above the letters' code points, a zero
-    # inside a number (counted from 1) or leading one (not).
     # Top-level strings: continuation lines, blocks and folds are indented by 2.
-    "ls\u2028top", "word " * 20 + "w\u2028z", "top\nlevel\n", " lead\nx", "tab\tand a long double-quoted top-level string that folds past eighty columns",
+    "ls\u2028top", "word " * 20 + "w\u2028z", "top\nlevel\n", " lead\nx",
+    "tab\tand a long double-quoted top-level string that folds past eighty columns",
     # Double quotes folded at double spaces: each new line starts with a kept `\ `.
     {"folds": ["\t" + "word  " * 40, "\t" + "ab  " * 60]},
+    # Two keys each, one rule each: a non-letter above the letters' code points, a zero
+    # inside a number (counted from 1) or leading one (not).
     {"~a": 1, "a": 2}, {"a": 1, "~a": 2}, {"a1050": 1, "a159": 2}, {"a0050": 1, "a059": 2}, {"x-1": 1, "x1": 2},
     wordy(1, 30),
     {"k": {"deeper": {"key-with-a-longer-name": wordy(2, 30)}},

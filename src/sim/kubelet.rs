@@ -308,14 +308,7 @@ pub fn images_changed(store: &mut Store, key: &Key, old: &Pod, timing: &Timing) 
             spec.and_then(|s| s.args.as_deref()).unwrap_or(&[]),
         );
         if let CState::Running { started } = c.state {
-            c.last = Some(Term {
-                code: 0,
-                reason: "Completed".into(),
-                message: None,
-                started,
-                finished: now_secs(),
-                id: c.id.clone(),
-            });
+            c.last = Some(Term::completed(started, now_secs(), &c.id));
             c.restarts += 1;
             let path = format!("spec.containers{{{name}}}");
             notes.push(Note::kubelet(

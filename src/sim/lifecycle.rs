@@ -340,8 +340,7 @@ fn finish_termination(store: &mut Store, key: &Key) {
         let finished = now_secs();
         for c in rt.all_mut() {
             if let CState::Running { started } = c.state {
-                let term =
-                    Term { code: 0, reason: "Completed".into(), message: None, started, finished, id: c.id.clone() };
+                let term = Term::completed(started, finished, &c.id);
                 c.state = CState::Terminated { term, restart: false };
             }
             c.next = None;

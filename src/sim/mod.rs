@@ -10,7 +10,6 @@
 
 mod access;
 mod chunked;
-mod conditions;
 mod configrefs;
 mod defaults;
 mod discovery;
@@ -26,6 +25,7 @@ mod logs;
 mod memory;
 mod objects;
 mod openapi;
+mod others;
 mod packed;
 mod patch;
 mod pods;

@@ -38,24 +38,9 @@ pub(super) fn refresh(store: &mut Store, key: &Key) {
     let Some(mut rt) = store.runtime.remove(key) else { return };
     let Some(current) = store.pods.shared(key) else { return };
     let pod_ref = format!("{}_{}({})", key.1, key.0, rt.uid);
-    let gates: Vec<String> = current
-        .spec
-        .as_ref()
-        .and_then(|s| s.readiness_gates.as_ref())
-        .into_iter()
-        .flatten()
-        .map(|g| g.condition_type.clone())
-        .collect();
-    let mut status = rt.status(current.status.as_ref(), &gates, &pod_ref, now_secs());
-    // Fields other writers own (an eviction's reason and message, the scheduler's
-    // nominated node) survive the kubelet-side projection, as on a real cluster.
-    if let Some(prev) = current.status.as_ref() {
-        if status.reason.is_none() && status.message.is_none() {
-            status.reason.clone_from(&prev.reason);
-            status.message.clone_from(&prev.message);
-        }
-        status.nominated_node_name.clone_from(&prev.nominated_node_name);
-    }
+    let gates = current.spec.as_ref().and_then(|s| s.readiness_gates.as_deref()).unwrap_or(&[]);
+    let mut status = rt.status(current.status.as_ref(), gates, &pod_ref, now_secs());
+    super::others::keep(&mut status, current.status.as_ref());
     let node_changed = current.spec.as_ref().and_then(|s| s.node_name.as_ref()) != rt.node.as_ref();
     let changed = current.status.as_ref() != Some(&status) || node_changed;
     drop(current);

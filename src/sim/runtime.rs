@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::{
     ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, HostIP,
-    PodCondition, PodIP, PodStatus,
+    PodCondition, PodIP, PodReadinessGate, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
@@ -33,6 +33,13 @@ pub struct Term {
     pub started: Timestamp,
     pub finished: Timestamp,
     pub id: String,
+}
+
+impl Term {
+    /// An instance stopped from outside that ended cleanly (a pod's deletion, a new image).
+    pub fn completed(started: Timestamp, finished: Timestamp, id: &str) -> Self {
+        Term { code: 0, reason: "Completed".into(), message: None, started, finished, id: id.into() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -343,9 +350,16 @@ impl PodRuntime {
         }
     }
 
-    /// Projects this state into the pod's status, keeping `qosClass` and the conditions
-    /// other writers own from `prev`; `gates` are the pod's readiness gates.
-    pub fn status(&mut self, prev: Option<&PodStatus>, gates: &[String], pod_ref: &str, now: Timestamp) -> PodStatus {
+    /// Projects this state into the pod's status, keeping `qosClass` from `prev`, whose
+    /// conditions also open the pod's readiness `gates` (what else other writers own in
+    /// `prev` is carried over by `others::keep`).
+    pub fn status(
+        &mut self,
+        prev: Option<&PodStatus>,
+        gates: &[PodReadinessGate],
+        pod_ref: &str,
+        now: Timestamp,
+    ) -> PodStatus {
         let phase = self.phase();
         let mut st = PodStatus {
             phase: Some(phase.into()),
@@ -356,11 +370,9 @@ impl PodRuntime {
             self.set_condition("PodScheduled", "False", now);
             st.conditions =
                 Some(vec![self.condition("PodScheduled", "False", Some("Unschedulable".into()), Some(reason))]);
-            super::conditions::keep_others(&mut st, prev);
             return st;
         }
         if self.node.is_none() {
-            super::conditions::keep_others(&mut st, prev);
             return st;
         }
         let ready_names: Vec<String> = self
@@ -394,7 +406,7 @@ impl PodRuntime {
             _ => (Some("ContainersNotReady".into()), Some(unready)),
         };
         // Ready also waits for the readiness gates once the containers are ready.
-        let gated = if ready == "True" { super::conditions::unready_gates(gates, prev) } else { None };
+        let gated = if ready == "True" { super::others::unready_gates(gates, prev) } else { None };
         let (pod_ready, pod_ready_reason, pod_ready_msg) = match gated {
             Some(why) => ("False", Some("ReadinessGatesNotReady".to_string()), Some(why)),
             None => (ready, ready_reason.clone(), ready_msg.clone()),
@@ -422,7 +434,6 @@ impl PodRuntime {
         self.set_condition("PodScheduled", "True", now);
         conds.push(self.condition("PodScheduled", "True", None, None));
         st.conditions = Some(conds);
-        super::conditions::keep_others(&mut st, prev);
         if sandbox {
             st.host_ip = self.host_ip.clone();
             st.host_ips = self.host_ip.clone().map(|ip| vec![HostIP { ip }]);
